@@ -1,0 +1,285 @@
+/**
+ * The fake CHAOS itself, transport-free: a web `Request` in, an outcome out. The `node:http`
+ * server and the msw handlers are thin adapters over it, so both behave identically.
+ *
+ * @module
+ */
+
+import { answerCommand, type CommandAnswer, WRITE_COMMANDS } from './commands.ts';
+import {
+  AUTH_FAILED,
+  BAD_LOGIN,
+  checkCredentials,
+  DEFAULT_CREDENTIALS,
+  type MockCredentials,
+  SECRET_ATTRIBUTES,
+} from './credentials.ts';
+import { generateLines, type MockLine } from './lines.ts';
+import { hasCredentialInQuery, parseTarget, readAttributes } from './request.ts';
+import { assertScenario, type ScenarioName, type ScenarioOptions } from './scenarios.ts';
+import { type ChaosMockStats, createStatsCounter } from './stats.ts';
+import { waitOrAbort } from './wait.ts';
+import { toChaosXml } from './xml.ts';
+
+/** Options shared by {@link startChaosMock} and {@link createChaosHandlers}. */
+export interface ChaosMockOptions {
+  /**
+   * The account's broadband lines: a count for a deterministic generated set (see
+   * `generateLines`), or your own lines. Default 5.
+   */
+  readonly lines?: number | readonly MockLine[];
+  /** The scenario to start in. Default `"normal"`. */
+  readonly scenario?: ScenarioName;
+  /** Options for the starting scenario. */
+  readonly scenarioOptions?: ScenarioOptions;
+  /** The credentials the mock accepts. Default {@link DEFAULT_CREDENTIALS}. */
+  readonly credentials?: MockCredentials;
+}
+
+/** How an adapter must realise an answer. */
+export type MockOutcome =
+  | { readonly type: 'response'; readonly response: Response }
+  /** Drop the connection with a TCP reset (or a network error under msw). */
+  | { readonly type: 'reset' }
+  /** Never answer; reset after `hangMs` if set, else wait until the client or the mock gives up. */
+  | { readonly type: 'hang'; readonly hangMs: number | undefined };
+
+/** The controls every mock offers, whatever its transport. */
+export interface ChaosMockControls {
+  /**
+   * Switches scenario while running. Takes effect from the next request.
+   * @throws {TypeError} for an unknown scenario name.
+   */
+  setScenario(name: ScenarioName, options?: ScenarioOptions): void;
+  /** The current scenario and its options. */
+  scenario(): { readonly name: ScenarioName; readonly options: ScenarioOptions };
+  /** A snapshot of the request counters. */
+  stats(): ChaosMockStats;
+  /** Zeroes the request counters. */
+  resetStats(): void;
+  /**
+   * The lines of the most recent line-bearing answer (`info`, `quota`, `services`) since the
+   * scenario was set; before one, the lines the scenario serves first. Under `schema-drift` these
+   * are the lines before the drift was applied to the wire.
+   */
+  lines(): readonly MockLine[];
+}
+
+/** @internal The backend behind both adapters. */
+export interface MockBackend extends ChaosMockControls {
+  /**
+   * Answers one request.
+   * @param pathname - the request path relative to the mock's base URL.
+   */
+  handle(request: Request, pathname: string): Promise<MockOutcome>;
+}
+
+const LINE_COMMANDS: ReadonlySet<string> = new Set([
+  'broadband/info',
+  'broadband/quota',
+  'broadband/services',
+]);
+
+const HTML_500 =
+  '<!DOCTYPE html>\n<html><head><title>500 Internal Server Error</title></head>' +
+  '<body><h1>Internal Server Error</h1><p>The server encountered an internal error.</p></body></html>\n';
+const HTML_502 =
+  '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>' +
+  '<body><h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>\n';
+
+// The real Content-Type of a /json answer is unknown [?] (chaos-api.md §10.10); clients must not rely on it.
+const JSON_TYPE = 'application/json; charset=utf-8';
+const XML_TYPE = 'application/xml; charset=utf-8';
+
+function text(body: string, status: number, headers: Record<string, string> = {}): MockOutcome {
+  return {
+    type: 'response',
+    response: new Response(body, {
+      status,
+      headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
+    }),
+  };
+}
+
+function html(body: string, status: number): MockOutcome {
+  return {
+    type: 'response',
+    response: new Response(body, { status, headers: { 'content-type': 'text/html' } }),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const DRIFTING: ReadonlySet<string> = new Set(['info', 'quota']);
+
+/**
+ * `schema-drift`: corrupts the first three entries of `info`/`quota` the ways a careless upstream
+ * change might (a unit in a number, a lost key, a negative count) and leaves the rest alone, so a
+ * client can prove it drops only what is bad.
+ */
+function drift(list: unknown): unknown {
+  if (!Array.isArray(list)) return list;
+  return list.map((entry: unknown, index) => {
+    if (!isRecord(entry)) return entry;
+    if (index === 0)
+      return 'tx_rate' in entry ? { ...entry, tx_rate: '1 Gb/s' } : { ...entry, quota_monthly: '1 TB' };
+    if (index === 1) return Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'ID'));
+    if (index === 2) return { ...entry, quota_remaining: '-1073741824' };
+    return entry;
+  });
+}
+
+/** `lines-change`: the set without its last line, plus one new line with the next free ID. */
+function changedLines(base: readonly MockLine[]): MockLine[] {
+  const last = base.at(-1);
+  if (!last) return generateLines(1);
+  const nextId = String(Math.max(...base.map((line) => Number(line.info.ID) || 0)) + 1);
+  const appeared: MockLine = {
+    title: `${last.info.login} new line ${nextId}`,
+    traits: last.traits,
+    info: { ...last.info, ID: nextId },
+  };
+  return [...base.slice(0, -1), appeared];
+}
+
+/** Creates a backend. Options are validated here, so a bad option fails before any listen. */
+export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
+  const baseLines =
+    typeof options.lines === 'object' ? [...options.lines] : generateLines(options.lines ?? 5);
+  const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
+  const counter = createStatsCounter();
+  let scenarioName: ScenarioName = 'normal';
+  let scenarioOptions: ScenarioOptions = {};
+  let scenarioRequests = 0;
+  let lineAnswers = 0;
+  let lastLines: readonly MockLine[] | undefined;
+
+  const setScenario = (name: ScenarioName, next: ScenarioOptions = {}): void => {
+    assertScenario(name, next);
+    scenarioName = name;
+    scenarioOptions = { ...next };
+    scenarioRequests = 0;
+    lineAnswers = 0;
+    lastLines = undefined;
+  };
+  setScenario(options.scenario ?? 'normal', options.scenarioOptions);
+
+  const firstLines = (name: ScenarioName): readonly MockLine[] => (name === 'empty' ? [] : baseLines);
+
+  const linesFor = (active: ScenarioName): readonly MockLine[] => {
+    if (active !== 'lines-change') return firstLines(active);
+    lineAnswers++;
+    return lineAnswers % 2 === 0 ? changedLines(baseLines) : baseLines;
+  };
+
+  /** Transport-level faults come before authentication: a proxy or an overloaded CHAOS answers them. */
+  const fault = async (active: ScenarioName, signal: AbortSignal): Promise<MockOutcome | undefined> => {
+    const turn = scenarioRequests++;
+    switch (active) {
+      case 'http-500':
+        return html(HTML_500, 500);
+      case 'http-502-flaky':
+        return turn % (scenarioOptions.failEvery ?? 2) === 0 ? html(HTML_502, 502) : undefined;
+      case 'rate-limit': {
+        const seconds = scenarioOptions.retryAfterSeconds ?? 30;
+        const retryAfter =
+          scenarioOptions.retryAfterFormat === 'http-date'
+            ? new Date(Date.now() + seconds * 1000).toUTCString()
+            : String(seconds);
+        return text('Too Many Requests\n', 429, { 'retry-after': retryAfter });
+      }
+      case 'timeout':
+        return { type: 'hang', hangMs: scenarioOptions.hangMs };
+      case 'connection-reset':
+        return { type: 'reset' };
+      case 'slow':
+        await waitOrAbort(scenarioOptions.delayMs ?? 2000, signal);
+        return undefined;
+      default:
+        return undefined;
+    }
+  };
+
+  const handle = async (request: Request, pathname: string): Promise<MockOutcome> => {
+    const target = parseTarget(pathname);
+    if (!target) return text('Not Found: CHAOS paths are /<subsystem>/<command>[/json|/xml]\n', 404);
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return text('Method Not Allowed\n', 405, { allow: 'GET, POST' });
+    }
+    const key = `${target.subsystem}/${target.command}`;
+    counter.count(key, { write: WRITE_COMMANDS.has(target.command) });
+    if (hasCredentialInQuery(request.url)) counter.countCredentialInUrl();
+    if (target.format === 'soap') return text('chaos-mock does not emulate SOAP; use /json or /xml\n', 501);
+
+    const applies = scenarioOptions.commands === undefined || scenarioOptions.commands.includes(key);
+    const active: ScenarioName = applies ? scenarioName : 'normal';
+    const faulted = await fault(active, request.signal);
+    if (faulted) return faulted;
+
+    const read = await readAttributes(request);
+    const xml = target.format === 'xml' || (target.format === undefined && 'xmlBody' in read && read.xmlBody);
+    const envelope = (answer: Record<string, unknown>): Record<string, unknown> => {
+      const echo = 'attributes' in read ? read.attributes : new Map<string, string>();
+      const shown = [...echo].filter(([name]) => !SECRET_ATTRIBUTES.has(name));
+      return {
+        subsystem: target.subsystem,
+        command: target.command,
+        request: Object.fromEntries(shown),
+        ...answer,
+      };
+    };
+    const send = (body: Record<string, unknown>): MockOutcome => {
+      let serialised = xml ? toChaosXml(body) : JSON.stringify(body);
+      if (active === 'malformed-json')
+        serialised = serialised.slice(0, Math.max(1, Math.floor(serialised.length / 2)));
+      return {
+        type: 'response',
+        response: new Response(serialised, {
+          status: 200,
+          headers: { 'content-type': xml ? XML_TYPE : JSON_TYPE },
+        }),
+      };
+    };
+
+    if (!('attributes' in read)) return send(envelope({ error: read.problem }));
+    if (active === 'auth-fail') return send(envelope({ error: AUTH_FAILED }));
+    const refused = checkCredentials(read.attributes, credentials);
+    // The reference fixture for an unknown login is the bare error, with no envelope.
+    if (refused === BAD_LOGIN) return send({ error: BAD_LOGIN });
+    if (refused) return send(envelope({ error: refused }));
+
+    let lines: readonly MockLine[] = baseLines;
+    if (LINE_COMMANDS.has(key) || active === 'empty') {
+      lines = linesFor(active);
+      if (LINE_COMMANDS.has(key)) lastLines = lines;
+    }
+    const answer: CommandAnswer = answerCommand(target.subsystem, target.command, {
+      lines,
+      attributes: read.attributes,
+      credentials,
+    });
+    if (answer.kind === 'server-error') return html(HTML_500, 500);
+    if (answer.kind === 'error') return send(envelope({ error: answer.error }));
+    const payload =
+      active === 'schema-drift'
+        ? Object.fromEntries(
+            Object.entries(answer.payload).map(([name, value]) => [
+              name,
+              DRIFTING.has(name) ? drift(value) : value,
+            ]),
+          )
+        : answer.payload;
+    return send(envelope(payload));
+  };
+
+  return {
+    handle,
+    setScenario,
+    scenario: () => ({ name: scenarioName, options: { ...scenarioOptions } }),
+    stats: () => counter.snapshot(),
+    resetStats: () => counter.reset(),
+    lines: () => lastLines ?? firstLines(scenarioName),
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * What each CHAOS command answers, given the account's lines. Pure: no scenario, no transport.
+ *
+ * @module
+ */
+
+import type { MockCredentials } from './credentials.ts';
+import ratecard from './fixtures/telephony-ratecard.json' with { type: 'json' };
+import type { MockLine, WireLine } from './lines.ts';
+
+/** A command's answer before the envelope and format are added. */
+export type CommandAnswer =
+  /** Payload keys merged into the envelope (`info`, `options`, `services`, …). */
+  | { readonly kind: 'payload'; readonly payload: Readonly<Record<string, unknown>> }
+  /** HTTP 200 with a top-level `error` string. */
+  | { readonly kind: 'error'; readonly error: string }
+  /** HTTP 500 with an HTML body, as `telephony/services` does on an account without VoIP (RK). */
+  | { readonly kind: 'server-error' };
+
+/** Everything a command may read. */
+export interface CommandContext {
+  readonly lines: readonly MockLine[];
+  readonly attributes: ReadonlyMap<string, string>;
+  readonly credentials: MockCredentials;
+}
+
+/**
+ * Commands that change the account or the line. The mock answers `kill` (so a test can see it
+ * called) but counts every one of them, so tests can assert an exporter never sends one.
+ */
+export const WRITE_COMMANDS: ReadonlySet<string> = new Set(['kill', 'adjust', 'order', 'cease']);
+
+/** The only error string known for a command CHAOS does not have (RK, for `domain/*`). */
+export const UNKNOWN_COMMAND = 'Unknown command';
+
+// The wording of these errors is the mock's own: no source shows A&A's text for them [?].
+const UNKNOWN_SERVICE = 'Unknown service';
+const SERVICE_REQUIRED = 'Missing service';
+const NOT_EMULATED = 'Ordering is not emulated by chaos-mock';
+
+const payload = (value: Record<string, unknown>): CommandAnswer => ({ kind: 'payload', payload: value });
+const error = (message: string): CommandAnswer => ({ kind: 'error', error: message });
+
+/** An empty `service` is the "All lines" choice, so it means no service at all (MUN). */
+function serviceOf(context: CommandContext): string | undefined {
+  const service = context.attributes.get('service')?.trim();
+  return service === '' ? undefined : service;
+}
+
+/**
+ * A service is a line ID, the line's phone number or its circuit ID (D1). The mock knows IDs and
+ * the phone number in each line's title.
+ */
+function findLine(lines: readonly MockLine[], service: string): MockLine | undefined {
+  const digits = service.replace(/\s+/g, '');
+  return lines.find(
+    (line) =>
+      line.info.ID === service ||
+      (/^\d{7,}$/.test(digits) && line.title.replace(/\s+/g, '').includes(digits)),
+  );
+}
+
+/** The `options` "Service" group: one choice per line plus the empty-value "All lines" (MUN, PRZ). */
+function serviceOptions(lines: readonly MockLine[], value: string): Record<string, unknown>[] {
+  return [
+    {
+      title: 'Service',
+      option: [
+        {
+          name: 'service',
+          type: 'choice',
+          title: 'Line',
+          recheck: 'true',
+          value,
+          choice: [
+            { value: '', title: 'All lines' },
+            ...lines.map((line) => ({ value: line.info.ID, title: line.title })),
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+/** Empty lists are absent keys on the wire (chaos-api.md §2.3 rule 5). */
+function listOrAbsent(key: string, list: readonly unknown[]): Record<string, unknown> {
+  return list.length === 0 ? {} : { [key]: list };
+}
+
+function broadbandInfo(context: CommandContext): CommandAnswer {
+  const service = serviceOf(context);
+  if (service === undefined) {
+    if (context.lines.length === 0) return payload({});
+    return payload({
+      options: serviceOptions(context.lines, ''),
+      info: context.lines.map((line) => line.info),
+    });
+  }
+  const line = findLine(context.lines, service);
+  if (!line) return error(UNKNOWN_SERVICE);
+  return payload({ options: serviceOptions(context.lines, line.info.ID), info: [line.info] });
+}
+
+function quotaEntry(info: WireLine): Record<string, string> | undefined {
+  if (info.quota_monthly === undefined) return undefined;
+  const entry: Record<string, string> = { ID: info.ID, quota_monthly: info.quota_monthly };
+  if (info.quota_remaining !== undefined) entry.quota_remaining = info.quota_remaining;
+  if (info.quota_timestamp !== undefined) entry.quota_timestamp = info.quota_timestamp;
+  return entry;
+}
+
+function broadbandQuota(context: CommandContext): CommandAnswer {
+  const service = serviceOf(context);
+  let lines = context.lines;
+  if (service !== undefined) {
+    const line = findLine(context.lines, service);
+    if (!line) return error(UNKNOWN_SERVICE);
+    lines = [line];
+  }
+  // Lines without a monthly quota are left out, as in the reference fixture [?].
+  const entries: Record<string, string>[] = [];
+  for (const line of lines) {
+    const entry = quotaEntry(line.info);
+    if (entry) entries.push(entry);
+  }
+  return payload(listOrAbsent('quota', entries));
+}
+
+function broadbandServices(context: CommandContext): CommandAnswer {
+  return payload(
+    listOrAbsent(
+      'services',
+      context.lines.map((line) => line.info.ID),
+    ),
+  );
+}
+
+function hourBefore(timestamp: string, hours: number): string {
+  const date = new Date(`${timestamp.replace(' ', 'T')}Z`);
+  date.setUTCHours(date.getUTCHours() - hours);
+  return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * HYPOTHETICAL: the real `usage` shape is unknown (chaos-api.md §3.4). This answers the invented
+ * shape of `broadband-usage.HYPOTHETICAL.json` (hourly buckets of bytes) so a client's untyped
+ * pass-through can be tested, and nothing more.
+ */
+function broadbandUsage(context: CommandContext): CommandAnswer {
+  const service = serviceOf(context);
+  if (service === undefined) return error(SERVICE_REQUIRED);
+  const line = findLine(context.lines, service);
+  if (!line) return error(UNKNOWN_SERVICE);
+  const end = line.info.quota_timestamp ?? '2026-07-14 17:00:00';
+  const seed = Number(line.info.ID);
+  const usage = [3, 2, 1].map((hoursBack) => ({
+    ID: line.info.ID,
+    start: hourBefore(end, hoursBack),
+    duration: '3600',
+    tx: String(((seed * 7919 * hoursBack) % 2_500_000) * 1024),
+    rx: String(((seed * 104_729 * hoursBack) % 100_000) * 1024),
+  }));
+  return payload({ usage });
+}
+
+/** `kill` drops the customer's PPP session on a real line; the mock only answers (fixture: empty envelope). */
+function broadbandKill(context: CommandContext): CommandAnswer {
+  const service = serviceOf(context);
+  if (service === undefined) return error(SERVICE_REQUIRED);
+  return findLine(context.lines, service) ? payload({}) : error(UNKNOWN_SERVICE);
+}
+
+/** `adjust` answers the line's new `info` (D1); the mock changes nothing, so it answers the current one. */
+function broadbandAdjust(context: CommandContext): CommandAnswer {
+  const service = serviceOf(context);
+  if (service === undefined) return error(SERVICE_REQUIRED);
+  return broadbandInfo(context);
+}
+
+/** Control logins are the lines' base logins (`test@a.1` → `test@a`) plus the caller's own [I]. */
+function controlLogins(context: CommandContext): string[] {
+  const logins = new Set([context.credentials.controlLogin]);
+  for (const line of context.lines) logins.add(line.info.login.replace(/\.\d+$/, ''));
+  return [...logins];
+}
+
+/** HYPOTHETICAL: `login/services` field names are unknown (chaos-api.md §4); `services` of strings is [I]. */
+function loginServices(context: CommandContext): CommandAnswer {
+  return payload(listOrAbsent('services', controlLogins(context)));
+}
+
+/** HYPOTHETICAL: `login/info` field names are unknown (chaos-api.md §4); `info[]` is [I]. */
+function loginInfo(context: CommandContext): CommandAnswer {
+  const service = serviceOf(context);
+  if (service === undefined) return error(SERVICE_REQUIRED);
+  const login = controlLogins(context).find((candidate) => candidate.toLowerCase() === service.toLowerCase());
+  if (!login) return error(UNKNOWN_SERVICE);
+  const lines = context.lines.filter((line) => line.info.login.replace(/\.\d+$/, '') === login).length;
+  return payload({ info: [{ login, lines: String(lines) }] });
+}
+
+/** The ratecard works without VoIP (RK); its shape is RK's, with an invented `prefix` key. */
+function telephonyRatecard(): CommandAnswer {
+  return payload({ rate_card: ratecard.rate_card });
+}
+
+/**
+ * The fake account has no VoIP, so telephony's per-service commands answer HTTP 500 as RK saw
+ * for `telephony/services`; `info` and `usage` are assumed to behave the same [I].
+ */
+function noVoip(): CommandAnswer {
+  return { kind: 'server-error' };
+}
+
+function notEmulated(): CommandAnswer {
+  return error(NOT_EMULATED);
+}
+
+type CommandHandler = (context: CommandContext) => CommandAnswer;
+
+const COMMANDS: Readonly<Record<string, CommandHandler>> = {
+  'broadband/info': broadbandInfo,
+  'broadband/quota': broadbandQuota,
+  'broadband/services': broadbandServices,
+  'broadband/usage': broadbandUsage,
+  'broadband/kill': broadbandKill,
+  'broadband/adjust': broadbandAdjust,
+  'broadband/availability': notEmulated,
+  'broadband/check': notEmulated,
+  'broadband/order': notEmulated,
+  'broadband/cease': notEmulated,
+  'login/services': loginServices,
+  'login/info': loginInfo,
+  'login/adjust': notEmulated,
+  'telephony/ratecard': telephonyRatecard,
+  'telephony/services': noVoip,
+  'telephony/info': noVoip,
+  'telephony/usage': noVoip,
+};
+
+/**
+ * Answers one command. Anything not in the table (domain, email, sim, vpn, a typo) answers
+ * "Unknown command", as RK saw for `domain/*`.
+ */
+export function answerCommand(subsystem: string, command: string, context: CommandContext): CommandAnswer {
+  const handler = COMMANDS[`${subsystem}/${command}`];
+  return handler ? handler(context) : error(UNKNOWN_COMMAND);
+}

@@ -1,0 +1,88 @@
+/**
+ * The fault scenarios the fake CHAOS can play, and their options.
+ *
+ * @module
+ */
+
+/**
+ * Every scenario the mock knows, in the order the README lists them.
+ *
+ * - `normal`: answers like CHAOS on a good day.
+ * - `auth-fail`: HTTP 200 `{"error":"Control authorisation failed"}` to every request.
+ * - `http-500`: HTTP 500 with an HTML body to every request.
+ * - `http-502-flaky`: HTTP 502 (HTML) to one request in `failEvery` (default every other one, starting with the first), normal otherwise.
+ * - `rate-limit`: HTTP 429 with `Retry-After` (`retryAfterSeconds`, default 30).
+ * - `timeout`: accepts the request and never answers (until the client gives up or the mock closes).
+ * - `slow`: answers normally after `delayMs` (default 2 000 ms).
+ * - `malformed-json`: HTTP 200 with a truncated JSON body.
+ * - `schema-drift`: the first line's `tx_rate` is not a number, the second line has no `ID`, the third has a negative `quota_remaining`; later lines are good.
+ * - `empty`: an account with no broadband lines.
+ * - `lines-change`: each line-bearing answer alternates between the line set and the same set with its last line gone and a new line added.
+ * - `connection-reset`: the TCP connection is reset without an answer.
+ */
+export const SCENARIOS = [
+  'normal',
+  'auth-fail',
+  'http-500',
+  'http-502-flaky',
+  'rate-limit',
+  'timeout',
+  'slow',
+  'malformed-json',
+  'schema-drift',
+  'empty',
+  'lines-change',
+  'connection-reset',
+] as const;
+
+/** A scenario name; see {@link SCENARIOS}. */
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Options that tune a scenario. Each applies only to the scenarios named in its doc. */
+export interface ScenarioOptions {
+  /** `slow`: milliseconds to wait before answering. Default 2 000. */
+  readonly delayMs?: number;
+  /** `rate-limit`: the `Retry-After` value in seconds. Default 30. */
+  readonly retryAfterSeconds?: number;
+  /**
+   * `rate-limit`: send `Retry-After` as delta-seconds (default) or as an HTTP date, the two forms
+   * RFC 9110 allows. Clients must honour both.
+   */
+  readonly retryAfterFormat?: 'seconds' | 'http-date';
+  /** `http-502-flaky`: fail one request in this many. Default 2. */
+  readonly failEvery?: number;
+  /** `timeout`: give up holding the request after this many ms and reset it. Default: never. */
+  readonly hangMs?: number;
+  /**
+   * Every scenario: play it only for these commands (`"broadband/info"`, …); every other
+   * command answers normally. Default: all commands.
+   */
+  readonly commands?: readonly string[];
+}
+
+/** Tells whether a string names a scenario. */
+export function isScenarioName(name: string): name is ScenarioName {
+  return (SCENARIOS as readonly string[]).includes(name);
+}
+
+function checkCount(name: string, value: number | undefined, minimum: number): void {
+  if (value !== undefined && (!Number.isFinite(value) || value < minimum)) {
+    throw new RangeError(`scenario option ${name} must be a number ≥ ${minimum}, got ${value}`);
+  }
+}
+
+/**
+ * Checks a scenario name and options, so a typo fails where it was made.
+ *
+ * @throws {TypeError} for an unknown scenario name.
+ * @throws {RangeError} for an out-of-range option.
+ */
+export function assertScenario(name: string, options: ScenarioOptions = {}): asserts name is ScenarioName {
+  if (!isScenarioName(name)) {
+    throw new TypeError(`unknown chaos-mock scenario "${name}"; known: ${SCENARIOS.join(', ')}`);
+  }
+  checkCount('delayMs', options.delayMs, 0);
+  checkCount('retryAfterSeconds', options.retryAfterSeconds, 0);
+  checkCount('failEvery', options.failEvery, 1);
+  checkCount('hangMs', options.hangMs, 0);
+}
