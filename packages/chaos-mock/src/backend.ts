@@ -47,8 +47,10 @@ export type MockOutcome =
 /** The controls every mock offers, whatever its transport. */
 export interface ChaosMockControls {
   /**
-   * Switches scenario while running. Takes effect from the next request.
+   * Switches scenario while running. Takes effect from the next request and restarts the
+   * scenario's own counters (the `http-502-flaky` rhythm, the `lines-change` alternation).
    * @throws {TypeError} for an unknown scenario name.
+   * @throws {RangeError} for an out-of-range option.
    */
   setScenario(name: ScenarioName, options?: ScenarioOptions): void;
   /** The current scenario and its options. */
@@ -176,12 +178,12 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
 
   /** Transport-level faults come before authentication: a proxy or an overloaded CHAOS answers them. */
   const fault = async (active: ScenarioName, signal: AbortSignal): Promise<MockOutcome | undefined> => {
-    const turn = scenarioRequests++;
     switch (active) {
       case 'http-500':
         return html(HTML_500, 500);
       case 'http-502-flaky':
-        return turn % (scenarioOptions.failEvery ?? 2) === 0 ? html(HTML_502, 502) : undefined;
+        // Counts only the requests this scenario plays for, so `commands` keeps the rhythm exact.
+        return scenarioRequests++ % (scenarioOptions.failEvery ?? 2) === 0 ? html(HTML_502, 502) : undefined;
       case 'rate-limit': {
         const seconds = scenarioOptions.retryAfterSeconds ?? 30;
         const retryAfter =

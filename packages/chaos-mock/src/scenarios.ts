@@ -14,8 +14,8 @@
  * - `rate-limit`: HTTP 429 with `Retry-After` (`retryAfterSeconds`, default 30).
  * - `timeout`: accepts the request and never answers (until the client gives up or the mock closes).
  * - `slow`: answers normally after `delayMs` (default 2 000 ms).
- * - `malformed-json`: HTTP 200 with a truncated JSON body.
- * - `schema-drift`: the first line's `tx_rate` is not a number, the second line has no `ID`, the third has a negative `quota_remaining`; later lines are good.
+ * - `malformed-json`: HTTP 200 with the body cut in half (JSON, or XML for `/xml`; error bodies too).
+ * - `schema-drift`: in `info` and `quota` answers the first entry gets a non-digit number (`tx_rate`, or `quota_monthly` where there is no `tx_rate`), the second loses its `ID`, the third gets a negative `quota_remaining`; later entries are good.
  * - `empty`: an account with no broadband lines.
  * - `lines-change`: each line-bearing answer alternates between the line set and the same set with its last line gone and a new line added.
  * - `connection-reset`: the TCP connection is reset without an answer.

@@ -6,11 +6,11 @@
 
 /** What the mock has seen since it started (or since `resetStats()`). */
 export interface ChaosMockStats {
-  /** Every request to a `/<subsystem>/<command>` path, whatever the scenario answered. */
+  /** Every GET or POST to a `/<subsystem>/<command>` path, whatever the scenario answered. */
   readonly requests: number;
   /** Requests per `"subsystem/command"`, e.g. `{ "broadband/info": 3 }`. */
   readonly byCommand: Readonly<Record<string, number>>;
-  /** Requests for a write command (`kill`, `adjust`, `order`, `cease`), answered or not. */
+  /** Requests for a write command (`kill`, `adjust`, `order` or `cease`, in any subsystem), answered or not. */
   readonly writes: number;
   /** Write requests per `"subsystem/command"`. */
   readonly writesByCommand: Readonly<Record<string, number>>;

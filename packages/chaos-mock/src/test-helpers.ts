@@ -1,0 +1,59 @@
+/**
+ * Helpers for this package's own tests: they talk to the mock over real HTTP, as a client would.
+ * Not part of the published surface (not exported from index.ts, not bundled).
+ *
+ * @module
+ */
+
+import { DEFAULT_CREDENTIALS } from './index.ts';
+
+/** Form attributes that authenticate against a mock with the default credentials. */
+export const GOOD_LOGIN: Readonly<Record<string, string>> = {
+  control_login: DEFAULT_CREDENTIALS.controlLogin,
+  control_password: DEFAULT_CREDENTIALS.controlPassword,
+};
+
+/** POSTs a form to `path` under `base`, the way the SDK talks to CHAOS. */
+export function postForm(
+  base: string,
+  path: string,
+  attributes: Readonly<Record<string, string>> = GOOD_LOGIN,
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(new URL(path, base), {
+    method: 'POST',
+    body: new URLSearchParams({ ...attributes }),
+    ...init,
+  });
+}
+
+/** POSTs a form and parses the JSON answer, failing the test on a non-200 status. */
+export async function postJson(
+  base: string,
+  path: string,
+  attributes: Readonly<Record<string, string>> = GOOD_LOGIN,
+): Promise<Record<string, unknown>> {
+  const response = await postForm(base, path, attributes);
+  if (response.status !== 200) throw new Error(`${path} answered HTTP ${response.status}`);
+  const body: unknown = await response.json();
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Error(`${path}: not an object`);
+  return Object.fromEntries(Object.entries(body));
+}
+
+/** The `info[]` entries of a `broadband/info` answer; throws if any value is not a string. */
+export function infoOf(body: Record<string, unknown>): Record<string, string>[] {
+  const info = body.info;
+  if (info === undefined) return [];
+  if (!Array.isArray(info)) throw new Error('info is not an array');
+  return info.map((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) throw new Error('info entry is not an object');
+    const record: Record<string, string> = {};
+    for (const [key, value] of Object.entries(entry)) {
+      // CHAOS sends every value as a string; anything else is a mock bug worth failing on.
+      if (typeof value !== 'string') throw new Error(`info.${key} is ${typeof value}, not a string`);
+      record[key] = value;
+    }
+    return record;
+  });
+}
