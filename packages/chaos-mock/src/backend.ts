@@ -263,7 +263,7 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
       credentials,
     });
     if (answer.kind === 'server-error') return html(HTML_500, 500);
-    if (answer.kind === 'error') return send(envelope({ error: answer.error }));
+    if (answer.kind === 'error') return send(envelope({ ...answer.payload, error: answer.error }));
     const payload =
       active === 'schema-drift'
         ? Object.fromEntries(

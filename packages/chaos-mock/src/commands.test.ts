@@ -45,6 +45,10 @@ describe('every CHAOS command, over real HTTP, against the reference fixtures', 
     const body = await postJson(mock.url, 'broadband/info/json', { ...GOOD_LOGIN, service: '99999' });
     expect(body.error).toBe('Unknown service');
     expect(body).not.toHaveProperty('info');
+    // D1: an error about an attribute comes with the options, the bad one carrying `error`.
+    expect(body.options).toMatchObject([
+      { title: 'Service', option: [{ name: 'service', value: '99999', error: 'Unknown service' }] },
+    ]);
   });
 
   it('broadband/quota answers one entry per line with a quota, equal to the fixture', async () => {

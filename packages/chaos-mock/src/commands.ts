@@ -12,8 +12,8 @@ import type { MockLine, WireLine } from './lines.ts';
 export type CommandAnswer =
   /** Payload keys merged into the envelope (`info`, `options`, `services`, …). */
   | { readonly kind: 'payload'; readonly payload: Readonly<Record<string, unknown>> }
-  /** HTTP 200 with a top-level `error` string. */
-  | { readonly kind: 'error'; readonly error: string }
+  /** HTTP 200 with a top-level `error` string, and any payload keys that explain it (`options`). */
+  | { readonly kind: 'error'; readonly error: string; readonly payload?: Readonly<Record<string, unknown>> }
   /** HTTP 500 with an HTML body, as `telephony/services` does on an account without VoIP (RK). */
   | { readonly kind: 'server-error' };
 
@@ -41,6 +41,15 @@ const NOT_EMULATED = 'Ordering is not emulated by chaos-mock';
 const payload = (value: Record<string, unknown>): CommandAnswer => ({ kind: 'payload', payload: value });
 const error = (message: string): CommandAnswer => ({ kind: 'error', error: message });
 
+/** A missing or unknown line: the error plus the Service options marking the bad attribute (D1 [S]). */
+function serviceError(context: CommandContext, message: string): CommandAnswer {
+  return {
+    kind: 'error',
+    error: message,
+    payload: { options: serviceOptions(context.lines, serviceOf(context) ?? '', message) },
+  };
+}
+
 /** An empty `service` is the "All lines" choice, so it means no service at all (MUN). */
 function serviceOf(context: CommandContext): string | undefined {
   const service = context.attributes.get('service')?.trim();
@@ -60,8 +69,15 @@ function findLine(lines: readonly MockLine[], service: string): MockLine | undef
   );
 }
 
-/** The `options` "Service" group: one choice per line plus the empty-value "All lines" (MUN, PRZ). */
-function serviceOptions(lines: readonly MockLine[], value: string): Record<string, unknown>[] {
+/**
+ * The `options` "Service" group: one choice per line plus the empty-value "All lines" (MUN, PRZ).
+ * With `problem`, the option carries it in `error`, as D1 says CHAOS shows a bad attribute.
+ */
+function serviceOptions(
+  lines: readonly MockLine[],
+  value: string,
+  problem?: string,
+): Record<string, unknown>[] {
   return [
     {
       title: 'Service',
@@ -72,6 +88,7 @@ function serviceOptions(lines: readonly MockLine[], value: string): Record<strin
           title: 'Line',
           recheck: 'true',
           value,
+          ...(problem === undefined ? {} : { error: problem }),
           choice: [
             { value: '', title: 'All lines' },
             ...lines.map((line) => ({ value: line.info.ID, title: line.title })),
@@ -97,7 +114,7 @@ function broadbandInfo(context: CommandContext): CommandAnswer {
     });
   }
   const line = findLine(context.lines, service);
-  if (!line) return error(UNKNOWN_SERVICE);
+  if (!line) return serviceError(context, UNKNOWN_SERVICE);
   return payload({ options: serviceOptions(context.lines, line.info.ID), info: [line.info] });
 }
 
@@ -114,7 +131,7 @@ function broadbandQuota(context: CommandContext): CommandAnswer {
   let lines = context.lines;
   if (service !== undefined) {
     const line = findLine(context.lines, service);
-    if (!line) return error(UNKNOWN_SERVICE);
+    if (!line) return serviceError(context, UNKNOWN_SERVICE);
     lines = [line];
   }
   // Lines without a monthly quota are left out, as in the reference fixture [?].
@@ -148,9 +165,9 @@ function hourBefore(timestamp: string, hours: number): string {
  */
 function broadbandUsage(context: CommandContext): CommandAnswer {
   const service = serviceOf(context);
-  if (service === undefined) return error(SERVICE_REQUIRED);
+  if (service === undefined) return serviceError(context, SERVICE_REQUIRED);
   const line = findLine(context.lines, service);
-  if (!line) return error(UNKNOWN_SERVICE);
+  if (!line) return serviceError(context, UNKNOWN_SERVICE);
   const end = line.info.quota_timestamp ?? '2026-07-14 17:00:00';
   const seed = Number(line.info.ID);
   const usage = [3, 2, 1].map((hoursBack) => ({
@@ -166,14 +183,14 @@ function broadbandUsage(context: CommandContext): CommandAnswer {
 /** `kill` drops the customer's PPP session on a real line; the mock only answers (fixture: empty envelope). */
 function broadbandKill(context: CommandContext): CommandAnswer {
   const service = serviceOf(context);
-  if (service === undefined) return error(SERVICE_REQUIRED);
-  return findLine(context.lines, service) ? payload({}) : error(UNKNOWN_SERVICE);
+  if (service === undefined) return serviceError(context, SERVICE_REQUIRED);
+  return findLine(context.lines, service) ? payload({}) : serviceError(context, UNKNOWN_SERVICE);
 }
 
 /** `adjust` answers the line's new `info` (D1); the mock changes nothing, so it answers the current one. */
 function broadbandAdjust(context: CommandContext): CommandAnswer {
   const service = serviceOf(context);
-  if (service === undefined) return error(SERVICE_REQUIRED);
+  if (service === undefined) return serviceError(context, SERVICE_REQUIRED);
   return broadbandInfo(context);
 }
 
