@@ -14,6 +14,7 @@ import {
   type MockCredentials,
   SECRET_ATTRIBUTES,
 } from './credentials.ts';
+import { isRecord } from './is-record.ts';
 import { generateLines, type MockLine } from './lines.ts';
 import { hasCredentialInQuery, parseTarget, readAttributes } from './request.ts';
 import { assertScenario, type ScenarioName, type ScenarioOptions } from './scenarios.ts';
@@ -25,7 +26,7 @@ import { toChaosXml } from './xml.ts';
 export interface ChaosMockOptions {
   /**
    * The account's broadband lines: a count for a deterministic generated set (see
-   * `generateLines`), or your own lines. Default 5.
+   * `generateLines`), or your own lines. Default 6, the smallest set with every kind of line.
    */
   readonly lines?: number | readonly MockLine[];
   /** The scenario to start in. Default `"normal"`. */
@@ -76,6 +77,9 @@ export interface MockBackend extends ChaosMockControls {
   handle(request: Request, pathname: string): Promise<MockOutcome>;
 }
 
+/** Six lines: the smallest generated set with every line kind (see `generateLines`). */
+const DEFAULT_LINES = 6;
+
 const LINE_COMMANDS: ReadonlySet<string> = new Set([
   'broadband/info',
   'broadband/quota',
@@ -110,10 +114,6 @@ function html(body: string, status: number): MockOutcome {
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const DRIFTING: ReadonlySet<string> = new Set(['info', 'quota']);
 
 /**
@@ -137,7 +137,10 @@ function drift(list: unknown): unknown {
 function changedLines(base: readonly MockLine[]): MockLine[] {
   const last = base.at(-1);
   if (!last) return generateLines(1);
-  const nextId = String(Math.max(...base.map((line) => Number(line.info.ID) || 0)) + 1);
+  // A loop, not Math.max(...ids): spreading 100 000+ arguments overflows the call stack.
+  let highest = 0;
+  for (const line of base) highest = Math.max(highest, Number(line.info.ID) || 0);
+  const nextId = String(highest + 1);
   const appeared: MockLine = {
     title: `${last.info.login} new line ${nextId}`,
     traits: last.traits,
@@ -149,7 +152,7 @@ function changedLines(base: readonly MockLine[]): MockLine[] {
 /** Creates a backend. Options are validated here, so a bad option fails before any listen. */
 export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
   const baseLines =
-    typeof options.lines === 'object' ? [...options.lines] : generateLines(options.lines ?? 5);
+    typeof options.lines === 'object' ? [...options.lines] : generateLines(options.lines ?? DEFAULT_LINES);
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const counter = createStatsCounter();
   let scenarioName: ScenarioName = 'normal';
@@ -157,9 +160,13 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
   let scenarioRequests = 0;
   let lineAnswers = 0;
   let lastLines: readonly MockLine[] | undefined;
+  // Bumped by every setScenario, so a request that started under an earlier scenario answers as
+  // that scenario did but no longer touches the new scenario's counters or `lines()`.
+  let generation = 0;
 
   const setScenario = (name: ScenarioName, next: ScenarioOptions = {}): void => {
     assertScenario(name, next);
+    generation++;
     scenarioName = name;
     scenarioOptions = { ...next };
     scenarioRequests = 0;
@@ -177,27 +184,31 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
   };
 
   /** Transport-level faults come before authentication: a proxy or an overloaded CHAOS answers them. */
-  const fault = async (active: ScenarioName, signal: AbortSignal): Promise<MockOutcome | undefined> => {
+  const fault = async (
+    active: ScenarioName,
+    settings: ScenarioOptions,
+    signal: AbortSignal,
+  ): Promise<MockOutcome | undefined> => {
     switch (active) {
       case 'http-500':
         return html(HTML_500, 500);
       case 'http-502-flaky':
         // Counts only the requests this scenario plays for, so `commands` keeps the rhythm exact.
-        return scenarioRequests++ % (scenarioOptions.failEvery ?? 2) === 0 ? html(HTML_502, 502) : undefined;
+        return scenarioRequests++ % (settings.failEvery ?? 2) === 0 ? html(HTML_502, 502) : undefined;
       case 'rate-limit': {
-        const seconds = scenarioOptions.retryAfterSeconds ?? 30;
+        const seconds = settings.retryAfterSeconds ?? 30;
         const retryAfter =
-          scenarioOptions.retryAfterFormat === 'http-date'
+          settings.retryAfterFormat === 'http-date'
             ? new Date(Date.now() + seconds * 1000).toUTCString()
             : String(seconds);
         return text('Too Many Requests\n', 429, { 'retry-after': retryAfter });
       }
       case 'timeout':
-        return { type: 'hang', hangMs: scenarioOptions.hangMs };
+        return { type: 'hang', hangMs: settings.hangMs };
       case 'connection-reset':
         return { type: 'reset' };
       case 'slow':
-        await waitOrAbort(scenarioOptions.delayMs ?? 2000, signal);
+        await waitOrAbort(settings.delayMs ?? 2000, signal);
         return undefined;
       default:
         return undefined;
@@ -205,6 +216,8 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
   };
 
   const handle = async (request: Request, pathname: string): Promise<MockOutcome> => {
+    // A leaked credential counts even when the path or method is wrong: it left the client anyway.
+    if (hasCredentialInQuery(request.url)) counter.countCredentialInUrl();
     const target = parseTarget(pathname);
     if (!target) return text('Not Found: CHAOS paths are /<subsystem>/<command>[/json|/xml]\n', 404);
     if (request.method !== 'GET' && request.method !== 'POST') {
@@ -212,12 +225,13 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
     }
     const key = `${target.subsystem}/${target.command}`;
     counter.count(key, { write: WRITE_COMMANDS.has(target.command) });
-    if (hasCredentialInQuery(request.url)) counter.countCredentialInUrl();
     if (target.format === 'soap') return text('chaos-mock does not emulate SOAP; use /json or /xml\n', 501);
 
-    const applies = scenarioOptions.commands === undefined || scenarioOptions.commands.includes(key);
+    const startedIn = generation;
+    const settings = scenarioOptions;
+    const applies = settings.commands === undefined || settings.commands.includes(key);
     const active: ScenarioName = applies ? scenarioName : 'normal';
-    const faulted = await fault(active, request.signal);
+    const faulted = await fault(active, settings, request.signal);
     if (faulted) return faulted;
 
     const read = await readAttributes(request);
@@ -254,8 +268,9 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
 
     let lines: readonly MockLine[] = baseLines;
     if (LINE_COMMANDS.has(key) || active === 'empty') {
-      lines = linesFor(active);
-      if (LINE_COMMANDS.has(key)) lastLines = lines;
+      const current = startedIn === generation;
+      lines = current ? linesFor(active) : firstLines(active);
+      if (current && LINE_COMMANDS.has(key)) lastLines = lines;
     }
     const answer: CommandAnswer = answerCommand(target.subsystem, target.command, {
       lines,
@@ -282,6 +297,20 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
     scenario: () => ({ name: scenarioName, options: { ...scenarioOptions } }),
     stats: () => counter.snapshot(),
     resetStats: () => counter.reset(),
-    lines: () => lastLines ?? firstLines(scenarioName),
+    lines: () => [...(lastLines ?? firstLines(scenarioName))],
+  };
+}
+
+/**
+ * The public controls of a backend, and nothing else, for an adapter to hand out.
+ * @internal
+ */
+export function controlsOf(backend: MockBackend): ChaosMockControls {
+  return {
+    setScenario: backend.setScenario,
+    scenario: backend.scenario,
+    stats: backend.stats,
+    resetStats: backend.resetStats,
+    lines: backend.lines,
   };
 }

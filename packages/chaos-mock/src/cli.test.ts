@@ -70,7 +70,7 @@ describe('the chaos-mock CLI', () => {
       control_login: 'me@a',
       control_password: 'pw',
     });
-    expect(body.services).toHaveLength(5);
+    expect(body.services).toHaveLength(6);
   });
 
   it('refuses an unknown scenario, a bad number and an unknown flag with exit code 2', async () => {

@@ -194,10 +194,15 @@ function broadbandAdjust(context: CommandContext): CommandAnswer {
   return broadbandInfo(context);
 }
 
+/** A line's PPP login is its control login plus `.n` (`test@a.1` → `test@a`). */
+function baseLogin(line: MockLine): string {
+  return line.info.login.replace(/\.\d+$/, '');
+}
+
 /** Control logins are the lines' base logins (`test@a.1` → `test@a`) plus the caller's own [I]. */
 function controlLogins(context: CommandContext): string[] {
   const logins = new Set([context.credentials.controlLogin]);
-  for (const line of context.lines) logins.add(line.info.login.replace(/\.\d+$/, ''));
+  for (const line of context.lines) logins.add(baseLogin(line));
   return [...logins];
 }
 
@@ -212,7 +217,7 @@ function loginInfo(context: CommandContext): CommandAnswer {
   if (service === undefined) return error(SERVICE_REQUIRED);
   const login = controlLogins(context).find((candidate) => candidate.toLowerCase() === service.toLowerCase());
   if (!login) return error(UNKNOWN_SERVICE);
-  const lines = context.lines.filter((line) => line.info.login.replace(/\.\d+$/, '') === login).length;
+  const lines = context.lines.filter((line) => baseLogin(line) === login).length;
   return payload({ info: [{ login, lines: String(lines) }] });
 }
 

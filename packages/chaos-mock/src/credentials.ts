@@ -11,22 +11,25 @@
 export interface MockCredentials {
   /** Control-pages login, e.g. `test@a` (the base login, without a line's `.n` suffix). */
   readonly controlLogin: string;
+  /** The control login's password. */
   readonly controlPassword: string;
   /** Accounts-system reference, e.g. `A1234A`. */
   readonly accountNumber?: string;
+  /** The account number's password; account auth is refused when either is unset. */
   readonly accountPassword?: string;
 }
 
 /** The credentials a mock accepts when none are given. Fake values; safe to print in docs. */
-export const DEFAULT_CREDENTIALS: MockCredentials = {
+export const DEFAULT_CREDENTIALS: MockCredentials = Object.freeze({
   controlLogin: 'test@a',
   controlPassword: 'mock-control-password',
   accountNumber: 'A1234A',
   accountPassword: 'mock-account-password',
-};
+});
 
-/** The two error strings CHAOS is known to answer for bad credentials (HAQ, chaos-api.md §2.5). */
+/** CHAOS's error for a known login with the wrong password (HAQ, chaos-api.md §2.5). */
 export const AUTH_FAILED = 'Control authorisation failed';
+/** CHAOS's error for an unknown or missing login (HAQ, chaos-api.md §2.5). */
 export const BAD_LOGIN = 'Bad control-login';
 
 /** Attribute names (normalised) that carry a credential. */
@@ -60,6 +63,9 @@ export function checkCredentials(
     const { accountNumber: expected, accountPassword } = accepted;
     if (expected === undefined || accountPassword === undefined) return BAD_LOGIN;
     if (accountNumber.toUpperCase() !== expected.toUpperCase()) return BAD_LOGIN;
+    // D1: a control login sent with account auth must belong to the account.
+    const login = attributes.get('control_login');
+    if (login !== undefined && login.toLowerCase() !== accepted.controlLogin.toLowerCase()) return BAD_LOGIN;
     return attributes.get('account_password') === accountPassword ? undefined : AUTH_FAILED;
   }
   const login = attributes.get('control_login');

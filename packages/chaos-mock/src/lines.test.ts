@@ -60,13 +60,18 @@ describe('a 10 000-line account over real HTTP', () => {
     expect(info.filter((line) => 'unknown_extra' in line).length).toBeGreaterThan(1000);
   });
 
-  it('uses fake data only: ZZ99 postcodes, test logins, 01632 960 drama numbers', async () => {
+  it('uses fake data only: ZZ99 postcodes, test logins, Ofcom drama phone numbers', async () => {
     expect(info.every((line) => line.postcode?.startsWith('ZZ99 '))).toBe(true);
     expect(info.every((line) => /^test\d*@a\.\d+$/.test(line.login ?? ''))).toBe(true);
     const body = await postJson(mock.url, 'broadband/info/json');
-    const titles = JSON.stringify(body.options).match(/0\d{4} \d{6}/g) ?? [];
-    expect(titles.length).toBeGreaterThan(1000);
-    expect(titles.every((phone) => phone.startsWith('01632 960'))).toBe(true);
+    const titles = JSON.stringify(body.options).match(/"title":"test\d*@a\.\d+ [^"]+"/g) ?? [];
+    const numbers = titles.map((title) => title.replace(/^"title":"\S+ /, '').replace(/"$/, ''));
+    expect(numbers).toHaveLength(10_000);
+    const drama = /^(FTTP|01632 960\d{3}|020 7946 0\d{3}|01\d{2} 49[68] 0\d{3})$/;
+    expect(numbers.filter((number) => !drama.test(number))).toEqual([]);
+    // Unique for the first 14 000 lines, so a phone-number lookup finds exactly one line.
+    const phones = numbers.filter((number) => number !== 'FTTP');
+    expect(new Set(phones).size).toBe(phones.length);
   });
 
   it('lists a Service choice per line plus the empty "All lines" choice', async () => {

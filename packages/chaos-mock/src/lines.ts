@@ -53,11 +53,21 @@ export const MAX_GENERATED_LINES = 100_000;
 
 const FIRST_LINE_ID = 32001;
 
+/** Freezes the shared reference lines, so one mock (or test) cannot change another's data. */
+function deepFreeze(lines: MockLine[]): readonly MockLine[] {
+  for (const line of lines) {
+    Object.freeze(line.info);
+    Object.freeze(line.traits);
+    Object.freeze(line);
+  }
+  return Object.freeze(lines);
+}
+
 /**
  * The first four lines equal the reference fixture `broadband-info-all-lines.json` value for
  * value, so a mock with `lines: 4` answers exactly what the reference describes.
  */
-const REFERENCE_LINES: readonly MockLine[] = [
+const REFERENCE_LINES: readonly MockLine[] = deepFreeze([
   {
     title: 'test@a.1 FTTP',
     traits: ['unlimited'],
@@ -113,7 +123,7 @@ const REFERENCE_LINES: readonly MockLine[] = [
       tx_rate_adjusted: '7578000',
     },
   },
-];
+]);
 
 type Archetype = 'limited' | 'extra-key' | 'unlimited' | 'rollover' | 'down' | 'no-quota';
 
@@ -156,6 +166,34 @@ const QUOTA_TIMESTAMPS: readonly string[] = [
   '2026-01-20 08:00:00',
 ];
 
+/**
+ * Ofcom's ranges reserved for drama (never a real subscriber), a thousand numbers each; lines take
+ * them in turn, so numbers are unique for the first 14 000 lines and repeat after that.
+ */
+const DRAMA_RANGES: readonly string[] = [
+  '01632 960',
+  '020 7946 0',
+  '0113 496 0',
+  '0114 496 0',
+  '0115 496 0',
+  '0116 496 0',
+  '0117 496 0',
+  '0118 496 0',
+  '0121 496 0',
+  '0131 496 0',
+  '0141 496 0',
+  '0151 496 0',
+  '0161 496 0',
+  '0191 498 0',
+];
+
+function dramaNumber(index: number): string {
+  // Slot 104 belongs to reference line 32004 (01632 960104); slot 1 is free, so line 104 takes it.
+  if (index === 104) return '01632 960001';
+  const range = DRAMA_RANGES[Math.floor(index / 1000) % DRAMA_RANGES.length] ?? '01632 960';
+  return `${range}${String(index % 1000).padStart(3, '0')}`;
+}
+
 /** A cheap, stable integer hash so values vary by line without any randomness. */
 function mix(index: number, salt: number): number {
   let h = (index + 1) * 0x9e3779b1 + salt * 0x85ebca6b;
@@ -181,7 +219,7 @@ function generatedLine(index: number): MockLine {
   const group = Math.floor((index - REFERENCE_LINES.length) / 4);
   const login = `test${group + 3}@a.${((index - REFERENCE_LINES.length) % 4) + 1}`;
   const postcode = `ZZ99 ${(index % 9) + 1}${String.fromCharCode(65 + (mix(index, 1) % 26))}${String.fromCharCode(65 + (mix(index, 2) % 26))}`;
-  const phone = `01632 960${String(index % 1000).padStart(3, '0')}`;
+  const phone = dramaNumber(index);
   const [profileDown, profileUp] =
     archetype === 'unlimited' ? [1_000_000_000, 115_000_000] : pick(PROFILES, index, 3);
   // Real sync rates wander a little below the profile's ceiling.
@@ -249,8 +287,9 @@ function generatedLine(index: number): MockLine {
  * The first four are the reference fixture's lines (unlimited, rollover, down, no quota with a
  * padded postcode); the next two are an ordinary limited line and one with an unknown extra key;
  * after that the six kinds repeat with varied rates and quotas. Line IDs start at 32001, logins
- * are `test…@a.n`, postcodes `ZZ99 …`, phone numbers in Ofcom's 01632 960xxx drama range: no
- * value belongs to a real customer.
+ * are `test…@a.n`, postcodes `ZZ99 …`, phone numbers in Ofcom's drama ranges (01632 960xxx
+ * first): no value belongs to a real customer. The four reference lines are frozen objects shared
+ * by every call; the rest are new on each call.
  *
  * @param count - how many lines, from 0 to {@link MAX_GENERATED_LINES}.
  * @throws {RangeError} when `count` is not a whole number in that range.

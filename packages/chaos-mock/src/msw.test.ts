@@ -1,7 +1,15 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import infoAllLines from './fixtures/broadband-info-all-lines.json' with { type: 'json' };
-import { AUTH_FAILED, CHAOS_BASE_URL, createChaosHandlers } from './index.ts';
+import {
+  AUTH_FAILED,
+  CHAOS_BASE_URL,
+  createChaosHandlers,
+  type RunningChaosMock,
+  SCENARIOS,
+  type ScenarioName,
+  startChaosMock,
+} from './index.ts';
 import { GOOD_LOGIN, postForm, postJson } from './test-helpers.ts';
 
 describe('createChaosHandlers: the same fake CHAOS as msw 3 handlers', () => {
@@ -74,5 +82,48 @@ describe('createChaosHandlers: the same fake CHAOS as msw 3 handlers', () => {
       ),
     );
     expect(chaos.stats()).toMatchObject({ writes: 1, credentialsInUrl: 1 });
+  });
+});
+
+describe('createChaosHandlers and startChaosMock answer alike', () => {
+  const chaos = createChaosHandlers({ lines: 6 });
+  const server = setupServer(...chaos.handlers);
+  let mock: RunningChaosMock;
+
+  beforeAll(async () => {
+    server.listen({ onUnhandledFrame: 'bypass' });
+    mock = await startChaosMock({ lines: 6 });
+  });
+  afterAll(async () => {
+    server.close();
+    await mock.close();
+  });
+
+  /** Status, content type and body of three calls, or the error name when the call fails. */
+  async function transcript(base: string): Promise<string[]> {
+    const lines: string[] = [];
+    for (const path of ['broadband/info/json', 'broadband/quota/xml', 'telephony/ratecard/json']) {
+      try {
+        const response = await postForm(base, path);
+        const retryAfter = response.headers.get('retry-after');
+        lines.push(
+          `${response.status} ${response.headers.get('content-type')} ${retryAfter ?? ''} ${await response.text()}`,
+        );
+      } catch (error) {
+        lines.push(error instanceof Error ? error.name : 'unknown');
+      }
+    }
+    return lines;
+  }
+
+  it.each(SCENARIOS.filter((name) => name !== 'timeout'))('under %s', async (name: ScenarioName) => {
+    const options = { delayMs: 1 };
+    chaos.setScenario(name, options);
+    mock.setScenario(name, options);
+    const viaMsw = await transcript(CHAOS_BASE_URL);
+    const viaServer = await transcript(mock.url);
+    expect(viaMsw).toEqual(viaServer);
+    expect(chaos.stats()).toEqual(mock.stats());
+    expect(chaos.lines()).toEqual(mock.lines());
   });
 });

@@ -5,7 +5,7 @@
  */
 
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import { type ChaosMockControls, type ChaosMockOptions, createMockBackend } from './backend.ts';
+import { type ChaosMockControls, type ChaosMockOptions, controlsOf, createMockBackend } from './backend.ts';
 import { waitOrAbort } from './wait.ts';
 
 /** Options for {@link createChaosHandlers}. */
@@ -58,10 +58,6 @@ export function createChaosHandlers(options: ChaosHandlersOptions = {}): ChaosMo
   return {
     handlers: [handler],
     baseUrl,
-    setScenario: backend.setScenario,
-    scenario: backend.scenario,
-    stats: backend.stats,
-    resetStats: backend.resetStats,
-    lines: backend.lines,
+    ...controlsOf(backend),
   };
 }

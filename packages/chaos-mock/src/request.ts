@@ -26,14 +26,12 @@ export interface RequestTarget {
  * @returns `undefined` when the path is not a CHAOS command path.
  */
 export function parseTarget(pathname: string): RequestTarget | undefined {
-  const parts = pathname.split('/').filter((part) => part !== '');
-  if (parts.length < 2 || parts.length > 3) return undefined;
-  const [subsystem = '', command = '', suffix] = parts.map((part) => part.toLowerCase());
-  if (!/^[a-z][a-z0-9_-]*$/.test(subsystem) || !/^[a-z][a-z0-9_-]*$/.test(command)) return undefined;
-  if (suffix === undefined) return { subsystem, command, format: undefined };
-  if (suffix === 'json' || suffix === 'xml' || suffix === 'soap')
-    return { subsystem, command, format: suffix };
-  return undefined;
+  // Strict on purpose: no source shows CHAOS accepting empty segments, a trailing slash or
+  // capitals in the path, so a client that builds such URLs should find out here.
+  const match = /^\/([a-z][a-z0-9_-]*)\/([a-z][a-z0-9_-]*)(?:\/(json|xml|soap))?$/.exec(pathname);
+  if (!match?.[1] || !match[2]) return undefined;
+  const format = match[3] === 'json' || match[3] === 'xml' || match[3] === 'soap' ? match[3] : undefined;
+  return { subsystem: match[1], command: match[2], format };
 }
 
 /**
@@ -41,7 +39,7 @@ export function parseTarget(pathname: string): RequestTarget | undefined {
  * `Control-Login`, `control_login` and `CONTROL-LOGIN` are one attribute.
  */
 export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/-/g, '_');
+  return name.trim().toLowerCase().replace(/-/g, '_');
 }
 
 /** The attributes of one request, after every source was read. */
@@ -96,7 +94,12 @@ async function bodyPairs(request: Request): Promise<[string, string][] | Attribu
   if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return [];
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type === 'multipart/form-data') {
-    const form = await request.formData();
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      return { problem: 'Request multipart body is malformed' };
+    }
     const pairs: [string, string][] = [];
     for (const [name, value] of form) if (typeof value === 'string') pairs.push([name, value]);
     return pairs;
@@ -146,8 +149,8 @@ export function hasCredentialInQuery(url: string): boolean {
 }
 
 /**
- * Reads every attribute of a request: query string first, then the body, then HTTP Basic auth
- * for any credential the other two did not carry.
+ * Reads every attribute of a request: the query string, the body and HTTP Basic auth, each
+ * attribute from one of them only.
  */
 export async function readAttributes(request: Request): Promise<RequestAttributes | AttributeProblem> {
   const attributes = new Map<string, string>();
@@ -158,8 +161,9 @@ export async function readAttributes(request: Request): Promise<RequestAttribute
   if (!Array.isArray(body)) return body;
   const bodyProblem = collect(attributes, body);
   if (bodyProblem) return bodyProblem;
-  const hasLogin = attributes.has('control_login') || attributes.has('account_number');
-  if (!hasLogin) collect(attributes, basicPairs(request));
+  // Basic credentials are attributes too: sending a login both there and in the body is a duplicate.
+  const basicProblem = collect(attributes, basicPairs(request));
+  if (basicProblem) return basicProblem;
   const type = request.headers.get('content-type') ?? '';
   return { attributes, xmlBody: /xml/i.test(type) };
 }

@@ -209,11 +209,70 @@ describe('fault scenarios, switched while the mock runs, over real HTTP', () => 
     expect(mock.scenario()).toEqual({ name: 'slow', options: { delayMs: 5 } });
   });
 
-  it('counts every request a scenario answered, and never a write', async () => {
+  it('counts every request a scenario answered, whatever it answered, and never a write', async () => {
+    const seen: Record<string, number | string> = {};
     for (const scenario of SCENARIOS) {
-      mock.setScenario(scenario, { delayMs: 1, hangMs: 1 });
-      await outcome(postForm(mock.url, 'broadband/info/json'));
+      mock.setScenario(
+        scenario,
+        scenario === 'timeout' ? { hangMs: 1 } : scenario === 'slow' ? { delayMs: 1 } : {},
+      );
+      seen[scenario] = await outcome(postForm(mock.url, 'broadband/info/json'));
     }
-    expect(mock.stats()).toMatchObject({ requests: SCENARIOS.length, writes: 0, credentialsInUrl: 0 });
+    expect(seen).toEqual({
+      normal: 200,
+      'auth-fail': 200,
+      'http-500': 500,
+      'http-502-flaky': 502,
+      'rate-limit': 429,
+      timeout: 'TypeError',
+      slow: 200,
+      'malformed-json': 200,
+      'schema-drift': 200,
+      empty: 200,
+      'lines-change': 200,
+      'connection-reset': 'TypeError',
+    });
+    expect(mock.stats()).toMatchObject({
+      requests: SCENARIOS.length,
+      byCommand: { 'broadband/info': SCENARIOS.length },
+      writes: 0,
+      credentialsInUrl: 0,
+    });
+  });
+
+  it('refuses commands that are empty or not "subsystem/command", and fractional numbers', () => {
+    expect(() => mock.setScenario('http-500', { commands: [] })).toThrow(/must not be empty/);
+    expect(() => mock.setScenario('http-500', { commands: ['broadband/info/json'] })).toThrow(
+      /"broadband\/info\/json" is not "subsystem\/command"/,
+    );
+    expect(() => mock.setScenario('rate-limit', { retryAfterSeconds: 1.5 })).toThrow(RangeError);
+    expect(() => mock.setScenario('http-502-flaky', { failEvery: 1.5 })).toThrow(RangeError);
+    expect(mock.scenario().name).toBe('normal');
+  });
+
+  it('malformed-json also cuts XML answers and error bodies', async () => {
+    mock.setScenario('malformed-json');
+    const xml = await (await postForm(mock.url, 'broadband/quota/xml')).text();
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(xml).not.toContain('</chaos>');
+    const error = await (await postForm(mock.url, 'domain/info/json')).text();
+    expect(() => JSON.parse(error)).toThrow(SyntaxError);
+  });
+
+  it('a request in flight when the scenario switches answers as it began but leaves the new scenario alone', async () => {
+    mock.setScenario('slow', { delayMs: 150 });
+    const late = postJson(mock.url, 'broadband/info/json');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    mock.setScenario('empty');
+    expect(infoOf(await late)).toHaveLength(6);
+    expect(mock.lines()).toEqual([]);
+    mock.setScenario('slow', { delayMs: 150 });
+    const inFlight = postJson(mock.url, 'broadband/info/json');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    mock.setScenario('lines-change');
+    await inFlight;
+    // The alternation starts from the line set, untouched by the request that began earlier.
+    expect(await ids()).toEqual(['32001', '32002', '32003', '32004', '32005', '32006']);
+    expect(await ids()).toEqual(['32001', '32002', '32003', '32004', '32005', '32007']);
   });
 });

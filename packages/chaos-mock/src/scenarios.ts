@@ -66,16 +66,18 @@ export function isScenarioName(name: string): name is ScenarioName {
 }
 
 function checkCount(name: string, value: number | undefined, minimum: number): void {
-  if (value !== undefined && (!Number.isFinite(value) || value < minimum)) {
-    throw new RangeError(`scenario option ${name} must be a number ≥ ${minimum}, got ${value}`);
+  if (value !== undefined && (!Number.isInteger(value) || value < minimum)) {
+    throw new RangeError(`scenario option ${name} must be a whole number ≥ ${minimum}, got ${value}`);
   }
 }
+
+const COMMAND_KEY = /^[a-z][a-z0-9_-]*\/[a-z][a-z0-9_-]*$/;
 
 /**
  * Checks a scenario name and options, so a typo fails where it was made.
  *
  * @throws {TypeError} for an unknown scenario name.
- * @throws {RangeError} for an out-of-range option.
+ * @throws {RangeError} for an out-of-range option or a `commands` entry that is not `subsystem/command`.
  */
 export function assertScenario(name: string, options: ScenarioOptions = {}): asserts name is ScenarioName {
   if (!isScenarioName(name)) {
@@ -85,4 +87,15 @@ export function assertScenario(name: string, options: ScenarioOptions = {}): ass
   checkCount('retryAfterSeconds', options.retryAfterSeconds, 0);
   checkCount('failEvery', options.failEvery, 1);
   checkCount('hangMs', options.hangMs, 0);
+  const { commands } = options;
+  if (commands !== undefined) {
+    // A typo here would silently switch the fault off and let a test pass without it.
+    if (commands.length === 0) throw new RangeError('scenario option commands must not be empty');
+    const bad = commands.find((command) => !COMMAND_KEY.test(command));
+    if (bad !== undefined) {
+      throw new RangeError(
+        `scenario option commands: "${bad}" is not "subsystem/command" (e.g. "broadband/info")`,
+      );
+    }
+  }
 }

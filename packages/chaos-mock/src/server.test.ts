@@ -235,6 +235,102 @@ describe('startChaosMock: the wire rules of CHAOS v2 over real HTTP', () => {
     expect((await postForm(mock.url, 'broadband/info/json')).status).toBe(200);
   });
 
+  it('is strict about paths: empty segments, a trailing slash or capitals are 404', async () => {
+    for (const path of [
+      '/broadband//info',
+      '//broadband/info/json',
+      '/broadband/info/',
+      '/Broadband/Info/json',
+    ]) {
+      const response = await fetch(`${mock.url.slice(0, -1)}${path}`, {
+        method: 'POST',
+        body: new URLSearchParams(GOOD_LOGIN),
+      });
+      expect(response.status).toBe(404);
+    }
+    expect(mock.stats().requests).toBe(0);
+  });
+
+  it('counts a credential in the URL even when the path is wrong', async () => {
+    await fetch(new URL(`nowhere?control_password=${PASSWORD}`, mock.url));
+    expect(mock.stats()).toMatchObject({ requests: 0, credentialsInUrl: 1 });
+  });
+
+  it('refuses a login sent both in HTTP Basic and in the body', async () => {
+    const response = await fetch(new URL('broadband/info/json', mock.url), {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('test@a:wrong').toString('base64')}` },
+      body: new URLSearchParams(GOOD_LOGIN),
+    });
+    expect(await response.json()).toMatchObject({ error: 'Duplicate attribute control_login' });
+  });
+
+  it('trims attribute names, so a padded password name is still never echoed', async () => {
+    const text = await (
+      await postForm(mock.url, 'broadband/info/json', {
+        ' control_login': 'test@a',
+        'control_password ': PASSWORD,
+      })
+    ).text();
+    expect(text).not.toContain(PASSWORD);
+    expect(JSON.parse(text).request).toEqual({ control_login: 'test@a' });
+  });
+
+  it('reads XML attribute values containing > and CDATA children, and survives a bad entity', async () => {
+    const tricky = await startChaosMock({
+      lines: 1,
+      credentials: { controlLogin: 'test@a', controlPassword: 'a>b&c' },
+    });
+    try {
+      const send = (body: string): Promise<Response> =>
+        fetch(new URL('broadband/services', tricky.url), {
+          method: 'POST',
+          headers: { 'content-type': 'text/xml' },
+          body,
+        });
+      const attribute = await send('<chaos control-login="test@a" control-password="a>b&amp;c"/>');
+      expect(await attribute.text()).toContain('<services>32001</services>');
+      const cdata = await send(
+        '<chaos control-login="test@a"><control-password><![CDATA[a>b&c]]></control-password></chaos>',
+      );
+      expect(await cdata.text()).toContain('<services>32001</services>');
+      const entity = await send('<chaos control-login="test@a" control-password="&#99999999;"/>');
+      expect(entity.status).toBe(200);
+      expect(await entity.text()).toContain('Control authorisation failed');
+    } finally {
+      await tricky.close();
+    }
+  });
+
+  it('answers a malformed multipart body with an error, not a crash', async () => {
+    const response = await fetch(new URL('broadband/info/json', mock.url), {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+      body: 'this is not multipart',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ error: 'Request multipart body is malformed' });
+  });
+
+  it('refuses account auth with a control login that is not the account’s', async () => {
+    const body = await postJson(mock.url, 'broadband/services/json', {
+      account_number: 'A1234A',
+      account_password: 'mock-account-password',
+      control_login: 'someone-else@a',
+    });
+    expect(body).toEqual({ error: BAD_LOGIN });
+  });
+
+  it('refuses a known scenario option of the wrong type on /_mock/scenario', async () => {
+    const response = await fetch(new URL('_mock/scenario', mock.url), {
+      method: 'POST',
+      body: JSON.stringify({ name: 'slow', options: { delayMs: '500' } }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: 'option delayMs must be a number' });
+    expect(mock.scenario().name).toBe('normal');
+  });
+
   it('is steerable from another process through /_mock/scenario and /_mock/stats', async () => {
     const set = await fetch(new URL('_mock/scenario', mock.url), {
       method: 'POST',
@@ -263,7 +359,7 @@ describe('startChaosMock options and lifecycle', () => {
         control_login: 'me@a',
         control_password: 's3cret',
       });
-      expect(mine.services).toHaveLength(5);
+      expect(mine.services).toHaveLength(6);
       const defaults = await postJson(mock.url, 'broadband/services/json');
       expect(defaults).toEqual({ error: BAD_LOGIN });
     } finally {
@@ -291,6 +387,37 @@ describe('startChaosMock options and lifecycle', () => {
     await expect(startChaosMock({ scenario: 'slow', scenarioOptions: { delayMs: -5 } })).rejects.toThrow(
       RangeError,
     );
+  });
+
+  it('close() drops a request held by the timeout scenario instead of waiting for it', async () => {
+    const held = await startChaosMock({ scenario: 'timeout' });
+    const attempt = postForm(held.url, 'broadband/info/json').then(
+      (response) => response.status,
+      (error: unknown) => (error instanceof Error ? error.name : 'unknown'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(held.stats().requests).toBe(1);
+    await held.close();
+    expect(await attempt).toBe('TypeError');
+  });
+
+  it('keeps every mock’s lines its own: changing one mock’s lines() cannot reach another', async () => {
+    const first = await startChaosMock({ lines: 4 });
+    const second = await startChaosMock({ lines: 4 });
+    try {
+      const line = first.lines()[0];
+      expect(Object.isFrozen(line?.info)).toBe(true);
+      expect(() => {
+        if (line) Reflect.set(line.info, 'tx_rate', 'MUTATED');
+        Reflect.set(first.lines(), 'length', 0);
+      }).not.toThrow();
+      expect(first.lines()).toHaveLength(4);
+      expect(infoOf(await postJson(second.url, 'broadband/info/json'))[0]?.tx_rate).toBe('1000000000');
+      expect(Object.isFrozen(DEFAULT_CREDENTIALS)).toBe(true);
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('fails to start on a port already in use, and close() is idempotent', async () => {

@@ -10,10 +10,12 @@ import type { Socket } from 'node:net';
 import {
   type ChaosMockControls,
   type ChaosMockOptions,
+  controlsOf,
   createMockBackend,
   type MockBackend,
 } from './backend.ts';
-import { assertScenario, type ScenarioOptions } from './scenarios.ts';
+import { isRecord } from './is-record.ts';
+import { isScenarioName, SCENARIOS, type ScenarioOptions } from './scenarios.ts';
 import { waitOrAbort } from './wait.ts';
 
 /** Options for {@link startChaosMock}. */
@@ -83,7 +85,7 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /**
- * `GET /_mock/stats` and `POST /_mock/scenario` (`{"name":"auth-fail","options":{…}}`) let a
+ * `GET /_mock/stats` and `GET|POST /_mock/scenario` (`{"name":"auth-fail","options":{…}}`) let a
  * shell script or a test in another process steer the standalone mock.
  */
 async function control(
@@ -95,27 +97,21 @@ async function control(
   if (path === 'stats' && request.method === 'GET') return sendJson(res, 200, backend.stats());
   if (path === 'scenario' && request.method === 'GET') return sendJson(res, 200, backend.scenario());
   if (path === 'scenario' && request.method === 'POST') {
+    const usage = 'body must be JSON: {"name": "<scenario>", "options": {…}}';
     let parsed: unknown;
     try {
       parsed = JSON.parse(await request.text());
     } catch {
-      return sendJson(res, 400, { error: 'body must be JSON: {"name": "<scenario>", "options": {…}}' });
+      return sendJson(res, 400, { error: usage });
     }
-    if (
-      typeof parsed !== 'object' ||
-      parsed === null ||
-      !('name' in parsed) ||
-      typeof parsed.name !== 'string'
-    ) {
-      return sendJson(res, 400, { error: 'body must be JSON: {"name": "<scenario>", "options": {…}}' });
+    if (!isRecord(parsed) || typeof parsed.name !== 'string') return sendJson(res, 400, { error: usage });
+    if (!isScenarioName(parsed.name)) {
+      return sendJson(res, 400, {
+        error: `unknown chaos-mock scenario "${parsed.name}"; known: ${SCENARIOS.join(', ')}`,
+      });
     }
-    const options: ScenarioOptions =
-      'options' in parsed && typeof parsed.options === 'object' && parsed.options !== null
-        ? readScenarioOptions(parsed.options)
-        : {};
     try {
-      assertScenario(parsed.name, options);
-      backend.setScenario(parsed.name, options);
+      backend.setScenario(parsed.name, readScenarioOptions(parsed.options ?? {}));
     } catch (error) {
       return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
     }
@@ -124,18 +120,33 @@ async function control(
   return sendJson(res, 404, { error: 'control paths: GET /_mock/stats, GET|POST /_mock/scenario' });
 }
 
-/** Picks the known scenario options out of untrusted JSON, ignoring anything else. */
-function readScenarioOptions(raw: object): ScenarioOptions {
-  const entries = new Map(Object.entries(raw));
+/**
+ * Reads scenario options from untrusted JSON.
+ * @throws {TypeError} for a known option of the wrong type, so a typo is a 400, not a silent default.
+ */
+function readScenarioOptions(raw: unknown): ScenarioOptions {
+  if (!isRecord(raw)) throw new TypeError('options must be an object');
   const options: { -readonly [K in keyof ScenarioOptions]: ScenarioOptions[K] } = {};
   for (const name of ['delayMs', 'retryAfterSeconds', 'failEvery', 'hangMs'] as const) {
-    const value = entries.get(name);
-    if (typeof value === 'number') options[name] = value;
+    const value = raw[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number') throw new TypeError(`option ${name} must be a number`);
+    options[name] = value;
   }
-  const format = entries.get('retryAfterFormat');
-  if (format === 'seconds' || format === 'http-date') options.retryAfterFormat = format;
-  const commands = entries.get('commands');
-  if (Array.isArray(commands)) options.commands = commands.filter((item) => typeof item === 'string');
+  const format = raw.retryAfterFormat;
+  if (format !== undefined) {
+    if (format !== 'seconds' && format !== 'http-date') {
+      throw new TypeError('option retryAfterFormat must be "seconds" or "http-date"');
+    }
+    options.retryAfterFormat = format;
+  }
+  const commands = raw.commands;
+  if (commands !== undefined) {
+    if (!Array.isArray(commands) || !commands.every((item) => typeof item === 'string')) {
+      throw new TypeError('option commands must be a list of "subsystem/command" strings');
+    }
+    options.commands = commands;
+  }
   return options;
 }
 
@@ -186,7 +197,8 @@ export async function startChaosMock(options: StartChaosMockOptions = {}): Promi
       if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: error.message });
       throw error;
     }
-    const url = new URL(req.url ?? '/', origin);
+    // Concatenated, not resolved: `new URL('//x/y', origin)` would read `x` as a host name.
+    const url = new URL(`${origin}${req.url ?? '/'}`);
     const method = req.method ?? 'GET';
     const request = new Request(url, {
       method,
@@ -222,11 +234,7 @@ export async function startChaosMock(options: StartChaosMockOptions = {}): Promi
   let closing: Promise<void> | undefined;
   return {
     url: `${origin}/`,
-    setScenario: backend.setScenario,
-    scenario: backend.scenario,
-    stats: backend.stats,
-    resetStats: backend.resetStats,
-    lines: backend.lines,
+    ...controlsOf(backend),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         for (const controller of inFlight) controller.abort();

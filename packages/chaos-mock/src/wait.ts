@@ -1,4 +1,6 @@
 /**
+ * Cancellable waiting, for the `slow` and `timeout` scenarios.
+ *
  * @module
  */
 

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { isRecord } from './is-record.ts';
+
 /** CHAOS v2's XML namespace (ROSS's live test asserts it). */
 export const CHAOS_NAMESPACE = 'https://chaos2.aa.net.uk/';
 
@@ -17,10 +19,11 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X'))
-      return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-    return ENTITIES[name.toLowerCase()] ?? whole;
+    if (!name.startsWith('#')) return ENTITIES[name.toLowerCase()] ?? whole;
+    const hex = name[1] === 'x' || name[1] === 'X';
+    const codePoint = Number.parseInt(name.slice(hex ? 2 : 1), hex ? 16 : 10);
+    // An out-of-range reference is left as written rather than crashing the mock.
+    return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : whole;
   });
 }
 
@@ -37,7 +40,8 @@ const ATTRIBUTE = /([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
  * @returns the attributes in document order, or `undefined` when there is no `<chaos>` element.
  */
 export function readXmlAttributes(body: string): [string, string][] | undefined {
-  const open = /<(?:[\w-]+:)?chaos\b([^>]*?)(\/?)>/.exec(body);
+  // Attribute values may contain '>', so the tag ends at the first '>' outside quotes.
+  const open = /<(?:[\w-]+:)?chaos\b((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/.exec(body);
   if (!open) return undefined;
   const pairs: [string, string][] = [];
   for (const match of (open[1] ?? '').matchAll(ATTRIBUTE)) {
@@ -47,18 +51,16 @@ export function readXmlAttributes(body: string): [string, string][] | undefined 
   }
   if (open[2] === '/') return pairs;
   const inner = body.slice(open.index + open[0].length);
-  for (const match of inner.matchAll(/<([A-Za-z_][\w-]*)\s*>([^<]*)<\/\1\s*>/g)) {
-    pairs.push([match[1] ?? '', decodeEntities(match[2] ?? '')]);
+  for (const match of inner.matchAll(
+    /<([A-Za-z_][\w-]*)\s*>(?:<!\[CDATA\[([\s\S]*?)\]\]>|([^<]*))<\/\1\s*>/g,
+  )) {
+    pairs.push([match[1] ?? '', match[2] ?? decodeEntities(match[3] ?? '')]);
   }
   return pairs;
 }
 
 function xmlName(key: string): string {
   return key.replace(/_/g, '-');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function element(name: string, value: Record<string, unknown>, indent: string): string {
