@@ -1,0 +1,256 @@
+/**
+ * The broadband subsystem's answers, parsed into typed models.
+ *
+ * @module
+ */
+
+import * as z from 'zod';
+import type { ChaosSchemaIssue } from './errors.ts';
+import { isRecord } from './is-record.ts';
+import { digits, londonTime, optionalList, schemaError, stringFields, toIssues } from './wire.ts';
+
+/** A line's monthly quota. Present only when CHAOS sends `quota_monthly`. */
+export interface Quota {
+  /** `quota_monthly` in bytes. **0 means unlimited** (chaos-api.md §3.2). */
+  readonly monthlyBytes: number;
+  /**
+   * `quota_remaining` in bytes, when sent. It may exceed `monthlyBytes` (quota bonus rollover and
+   * top-ups), so "used" can be negative.
+   */
+  readonly remainingBytes?: number;
+  /** `quota_timestamp` (Europe/London wall time) as an instant: when the figures were computed. */
+  readonly updatedAt?: Date;
+}
+
+/** One broadband line from `broadband/info`. */
+export interface BroadbandLine {
+  /** A&A's line ID (`ID`), the stable key. Never key by list position or phone number. */
+  readonly id: string;
+  /** The line's PPP login, e.g. `ab123@a.1`. */
+  readonly login: string;
+  /** Installation postcode, trimmed. Personal data: keep it out of logs and metrics by default. */
+  readonly postcode?: string;
+  /** `tx_rate`: download sync rate in bit/s (tx is what A&A transmits). */
+  readonly syncDownBps?: number;
+  /** `rx_rate`: upload sync rate in bit/s. */
+  readonly syncUpBps?: number;
+  /** `tx_rate_adjusted`: download rate after A&A's adjustment, in bit/s. */
+  readonly adjustedDownBps?: number;
+  /** Absent when the line has no quota keys at all (old units tariffs). Never a fake 0. */
+  readonly quota?: Quota;
+  /** Every string field exactly as CHAOS sent it, unknown keys included. */
+  readonly raw: Readonly<Record<string, string>>;
+}
+
+/** A line CHAOS offers in the `options` "Service" choice list. */
+export interface ServiceChoice {
+  /** The line ID (`choice.value`). */
+  readonly id: string;
+  /** The human name (`choice.title`), e.g. `ab123@a.1 01632 960002`. */
+  readonly title: string;
+}
+
+/** A line left out of a result because it broke the wire contract (`onInvalidLine: 'skip'`). */
+export interface SkippedLine {
+  /** Position in the answer's list. */
+  readonly index: number;
+  /** The line ID, when the entry had one. */
+  readonly id: string | undefined;
+  /** What was wrong, field by field. */
+  readonly issues: readonly ChaosSchemaIssue[];
+}
+
+/** What `broadband.info()` resolves to. */
+export interface BroadbandInfo {
+  readonly lines: readonly BroadbandLine[];
+  /** The "Service" choices, without the empty-value "All lines" entry. */
+  readonly serviceChoices: readonly ServiceChoice[];
+  /** Lines dropped for bad data; always empty unless `onInvalidLine: 'skip'`. */
+  readonly skipped: readonly SkippedLine[];
+}
+
+/** One entry of `broadband/quota`. */
+export interface LineQuota {
+  readonly id: string;
+  /** Absent when the entry carries no `quota_monthly`. */
+  readonly quota?: Quota;
+  readonly raw: Readonly<Record<string, string>>;
+}
+
+/** What `broadband.quota()` resolves to. */
+export interface BroadbandQuota {
+  readonly lines: readonly LineQuota[];
+  readonly skipped: readonly SkippedLine[];
+}
+
+/** What to do with a line whose fields break the wire contract. */
+export type InvalidLinePolicy = 'throw' | 'skip';
+
+const lineId = z.string().regex(/^\S+$/, 'expected a line ID');
+
+const quotaFields = {
+  quota_monthly: digits.optional(),
+  quota_remaining: digits.optional(),
+  quota_timestamp: londonTime.optional(),
+};
+
+const InfoLine = z.looseObject({
+  ID: lineId,
+  login: z.string(),
+  postcode: z.string().optional(),
+  tx_rate: digits.optional(),
+  rx_rate: digits.optional(),
+  tx_rate_adjusted: digits.optional(),
+  ...quotaFields,
+});
+
+const QuotaLine = z.looseObject({ ID: lineId, ...quotaFields });
+
+const Choice = z.looseObject({ value: z.string(), title: z.string().optional() });
+const OptionGroups = optionalList(
+  z.looseObject({
+    title: z.string().optional(),
+    option: optionalList(z.looseObject({ name: z.string().optional(), choice: optionalList(Choice) })),
+  }),
+);
+
+type QuotaWire = {
+  quota_monthly?: number | undefined;
+  quota_remaining?: number | undefined;
+  quota_timestamp?: Date | undefined;
+};
+
+function toQuota(wire: QuotaWire): Quota | undefined {
+  if (wire.quota_monthly === undefined) return undefined;
+  return {
+    monthlyBytes: wire.quota_monthly,
+    ...(wire.quota_remaining === undefined ? {} : { remainingBytes: wire.quota_remaining }),
+    ...(wire.quota_timestamp === undefined ? {} : { updatedAt: wire.quota_timestamp }),
+  };
+}
+
+/**
+ * Parses each entry of a line list on its own, so one bad line is named precisely and, with
+ * `skip`, costs only itself.
+ */
+function parseLines<S extends z.ZodType, T>(
+  list: unknown,
+  key: string,
+  schema: S,
+  toModel: (wire: z.output<S>, raw: Record<string, string>) => T,
+  policy: InvalidLinePolicy,
+  command: string,
+): { lines: T[]; skipped: SkippedLine[] } {
+  if (list === undefined) return { lines: [], skipped: [] };
+  if (!Array.isArray(list))
+    throw schemaError('broadband', command, [{ path: [key], message: 'expected a list' }]);
+  const lines: T[] = [];
+  const skipped: SkippedLine[] = [];
+  list.forEach((entry: unknown, index) => {
+    const result = schema.safeParse(entry);
+    if (result.success) {
+      lines.push(toModel(result.data, isRecord(entry) ? stringFields(entry) : {}));
+      return;
+    }
+    const id = isRecord(entry) && typeof entry.ID === 'string' ? entry.ID : undefined;
+    skipped.push({ index, id, issues: toIssues(result.error, [key, index]) });
+  });
+  const [first] = skipped;
+  if (policy === 'throw' && first) {
+    const issue = first.issues[0];
+    const field = issue?.path.slice(2).join('.') || 'entry';
+    const line = first.id === undefined ? `${key}[${first.index}] (no ID)` : `line ${first.id}`;
+    const others = skipped.length > 1 ? ` (and ${skipped.length - 1} more lines)` : '';
+    throw schemaError(
+      'broadband',
+      command,
+      skipped.flatMap((bad) => bad.issues),
+      `${line}: ${field}: ${issue?.message ?? 'invalid'}${others}`,
+    );
+  }
+  return { lines, skipped };
+}
+
+function listOf(answer: Record<string, unknown>, key: string): unknown {
+  return answer[key];
+}
+
+/** @internal Parses a `broadband/info` answer. */
+export function parseBroadbandInfo(
+  answer: Record<string, unknown>,
+  policy: InvalidLinePolicy,
+): BroadbandInfo {
+  const { lines, skipped } = parseLines(
+    listOf(answer, 'info'),
+    'info',
+    InfoLine,
+    (wire, raw): BroadbandLine => {
+      const quota = toQuota(wire);
+      const postcode = wire.postcode?.trim();
+      return {
+        id: wire.ID,
+        login: wire.login,
+        ...(postcode === undefined ? {} : { postcode }),
+        ...(wire.tx_rate === undefined ? {} : { syncDownBps: wire.tx_rate }),
+        ...(wire.rx_rate === undefined ? {} : { syncUpBps: wire.rx_rate }),
+        ...(wire.tx_rate_adjusted === undefined ? {} : { adjustedDownBps: wire.tx_rate_adjusted }),
+        ...(quota === undefined ? {} : { quota }),
+        raw,
+      };
+    },
+    policy,
+    'info',
+  );
+  // The choice list only helps name lines, so a malformed one is dropped rather than fatal.
+  const groups = OptionGroups.safeParse(answer.options);
+  const serviceChoices: ServiceChoice[] = [];
+  for (const group of groups.success ? groups.data : []) {
+    if (group.title?.toLowerCase() !== 'service') continue;
+    for (const option of group.option) {
+      if (option.name?.toLowerCase() !== 'service') continue;
+      for (const choice of option.choice) {
+        // MUN: one choice has an empty value ("All lines"); it is not a line.
+        if (choice.value !== '')
+          serviceChoices.push({ id: choice.value, title: choice.title ?? choice.value });
+      }
+    }
+  }
+  return { lines, serviceChoices, skipped };
+}
+
+/** @internal Parses a `broadband/quota` answer. */
+export function parseBroadbandQuota(
+  answer: Record<string, unknown>,
+  policy: InvalidLinePolicy,
+): BroadbandQuota {
+  return parseLines(
+    listOf(answer, 'quota'),
+    'quota',
+    QuotaLine,
+    (wire, raw): LineQuota => {
+      const quota = toQuota(wire);
+      return { id: wire.ID, ...(quota === undefined ? {} : { quota }), raw };
+    },
+    policy,
+    'quota',
+  );
+}
+
+/**
+ * What `broadband.usage()` resolves to. The real shape of `usage` is unknown (chaos-api.md §3.4,
+ * [?]): `records` holds the entries of the first list in the answer, as string records, and `raw`
+ * the whole answer, until a real response is captured.
+ */
+export interface OpenRecords {
+  /** Entries of the answer's first list of objects (e.g. `usage[]`), string fields only. */
+  readonly records: readonly Readonly<Record<string, string>>[];
+  /** The whole answer, envelope included. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+/** @internal Reads an answer whose shape is unknown as open records. */
+export function parseOpenRecords(answer: Record<string, unknown>, key: string): OpenRecords {
+  const list = answer[key];
+  const records = Array.isArray(list) ? list.filter(isRecord).map(stringFields) : [];
+  return { records, raw: answer };
+}

@@ -1,0 +1,235 @@
+/**
+ * `createChaosClient`: the typed CHAOS v2 client, one method per documented read command.
+ *
+ * @module
+ */
+
+import packageJson from '../package.json' with { type: 'json' };
+import {
+  type BroadbandInfo,
+  type BroadbandQuota,
+  type InvalidLinePolicy,
+  type OpenRecords,
+  parseBroadbandInfo,
+  parseBroadbandQuota,
+  parseOpenRecords,
+} from './broadband.ts';
+import { parseRatecard, type Ratecard } from './telephony.ts';
+import { type ChaosAuth, type ChaosHooks, createTransport, type RetryPolicy } from './transport.ts';
+import { parseServiceList } from './wire.ts';
+
+/** The real CHAOS v2 endpoint. */
+export const DEFAULT_BASE_URL = 'https://chaos2.aa.net.uk/';
+
+/** Options for {@link createChaosClient}. */
+export interface ChaosClientOptions {
+  /** Control login or account credentials. They travel only in POST bodies, never in a URL. */
+  readonly auth: ChaosAuth;
+  /** Default {@link DEFAULT_BASE_URL}. A path is kept (`http://127.0.0.1:8080/chaos/`). */
+  readonly baseUrl?: string | URL;
+  /** Per-attempt timeout in ms. Default 30 000. */
+  readonly timeout?: number;
+  /** Retries for read commands: a count or a policy. Default 2 retries. Write commands never retry. */
+  readonly retry?: number | RetryPolicy;
+  /** The `fetch` to use (tests, proxies, instrumentation). Default the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch;
+  /** The `User-Agent` header. Default `@aaisp/chaos-client/<version>`. */
+  readonly userAgent?: string;
+  /** Aborts every call of this client (e.g. on shutdown); the abort reason is rethrown as is. */
+  readonly signal?: AbortSignal;
+  /** Observers of each HTTP attempt (subsystem, command, duration, outcome); never see credentials. */
+  readonly hooks?: ChaosHooks;
+}
+
+/** Options every method takes. */
+export interface CallOptions {
+  /** Aborts this call only. */
+  readonly signal?: AbortSignal;
+}
+
+/** Options of the methods that return lines. */
+export interface LineCallOptions extends CallOptions {
+  /** One line, by line ID (or phone number, which CHAOS may resolve to an old circuit). */
+  readonly service?: string;
+  /**
+   * `throw` (default): a line that breaks the wire contract fails the call with a `schema` error
+   * naming the line and field. `skip`: it is left out and reported in `skipped`, so one bad line
+   * does not hide the good ones.
+   */
+  readonly onInvalidLine?: InvalidLinePolicy;
+}
+
+/** Options of the methods that need a service. */
+export interface ServiceCallOptions extends CallOptions {
+  readonly service: string;
+}
+
+/** Options of {@link ChaosClient.request}. */
+export interface RequestOptions extends CallOptions {
+  /** Allow a write command (`kill`, `adjust`, `order`, `cease`). Default false. */
+  readonly allowWrite?: boolean;
+}
+
+/** The validated envelope of a raw {@link ChaosClient.request}. */
+export interface ChaosEnvelope {
+  /** The whole answer: `subsystem`, `command`, `request` (the echo) and the payload keys. */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** A CHAOS v2 client. Every method throws only {@link ChaosError} for a failed call. */
+export interface ChaosClient {
+  readonly broadband: {
+    /**
+     * `broadband/info`: without `service`, every line the login can see, in one call.
+     * @example
+     * ```ts
+     * const { lines } = await client.broadband.info();
+     * for (const line of lines) console.log(line.id, line.syncDownBps, line.quota?.remainingBytes);
+     * ```
+     */
+    info(options?: LineCallOptions): Promise<BroadbandInfo>;
+    /** `broadband/quota`: quota figures per line (the same four fields `info` carries). */
+    quota(options?: LineCallOptions): Promise<BroadbandQuota>;
+    /** `broadband/services`: the line IDs visible to the login. */
+    services(options?: CallOptions): Promise<string[]>;
+    /** `broadband/usage` for one line. Shape unknown [?]: open records, see {@link OpenRecords}. */
+    usage(options: ServiceCallOptions): Promise<OpenRecords>;
+  };
+  readonly login: {
+    /** `login/services`: the control logins available (field names [?]: strings assumed). */
+    services(options?: CallOptions): Promise<string[]>;
+    /** `login/info` for one control login. Shape unknown [?]: open records of `info[]`. */
+    info(options: ServiceCallOptions): Promise<OpenRecords>;
+  };
+  readonly telephony: {
+    /** `telephony/ratecard`: prefixes to rate names, and each rate's charges. Works without VoIP. */
+    ratecard(options?: CallOptions): Promise<Ratecard>;
+    /** `telephony/services`. CHAOS answers HTTP 500 (`kind: 'http'`) on an account without VoIP. */
+    services(options?: CallOptions): Promise<string[]>;
+    /** `telephony/info` for one number. Shape unknown [?]: open records of `info[]`. */
+    info(options: ServiceCallOptions): Promise<OpenRecords>;
+  };
+  /**
+   * Any command, for what the typed methods do not cover. Answers the validated envelope (HTTP 200,
+   * a JSON object, no `error`). Write commands are refused unless `allowWrite` is set.
+   *
+   * @throws {TypeError} for a write command without `allowWrite`, or credentials in `params`.
+   */
+  request(
+    subsystem: string,
+    command: string,
+    params?: Readonly<Record<string, string>>,
+    options?: RequestOptions,
+  ): Promise<ChaosEnvelope>;
+}
+
+/** Commands that change a line or the account; `kill` drops the customer's connection. */
+const WRITE_COMMANDS: ReadonlySet<string> = new Set(['kill', 'adjust', 'order', 'cease']);
+const CREDENTIAL_PARAMS = /^(control|account)[-_](login|password|number)$/i;
+const NAME = /^[a-z][a-z0-9_-]*$/;
+
+function checkNumber(name: string, value: number | undefined, minimum: number): void {
+  if (value !== undefined && (!Number.isFinite(value) || value < minimum)) {
+    throw new RangeError(`chaos-client: ${name} must be a number ≥ ${minimum}, got ${value}`);
+  }
+}
+
+/**
+ * Creates a CHAOS v2 client.
+ *
+ * @throws {TypeError | RangeError} for bad options (missing credentials, a negative timeout, …).
+ * @example
+ * ```ts
+ * import { createChaosClient, isChaosError } from '@aaisp/chaos-client';
+ *
+ * const client = createChaosClient({ auth: { controlLogin: 'ab123@a', controlPassword: process.env.CHAOS_PASSWORD ?? '' } });
+ * const { lines } = await client.broadband.info();
+ * ```
+ */
+export function createChaosClient(options: ChaosClientOptions): ChaosClient {
+  const { auth } = options;
+  const login = 'accountNumber' in auth ? auth.accountNumber : auth.controlLogin;
+  const password = 'accountNumber' in auth ? auth.accountPassword : auth.controlPassword;
+  if (!login || !password)
+    throw new TypeError('chaos-client: auth needs a login (or account number) and a password');
+  const retry = typeof options.retry === 'number' ? { limit: options.retry } : (options.retry ?? {});
+  checkNumber('timeout', options.timeout, 1);
+  checkNumber('retry limit', retry.limit, 0);
+  const baseUrl = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
+  if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname = `${baseUrl.pathname}/`;
+  if (baseUrl.username || baseUrl.password || baseUrl.search) {
+    throw new TypeError('chaos-client: baseUrl must not carry credentials or a query string');
+  }
+
+  const send = createTransport({
+    auth,
+    baseUrl: baseUrl.href,
+    timeoutMs: options.timeout ?? 30_000,
+    retry: {
+      limit: retry.limit ?? 2,
+      backoffLimitMs: retry.backoffLimitMs ?? 30_000,
+      maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
+    },
+    fetch: options.fetch,
+    userAgent: options.userAgent ?? `@aaisp/chaos-client/${packageJson.version}`,
+    signal: options.signal,
+    hooks: options.hooks ?? {},
+  });
+
+  const read = <T>(
+    subsystem: string,
+    command: string,
+    params: Record<string, string>,
+    call: CallOptions | undefined,
+    parse: (answer: Record<string, unknown>) => T,
+  ): Promise<T> => send({ subsystem, command, params, write: false, signal: call?.signal, parse });
+  const service = (call: LineCallOptions | undefined): Record<string, string> =>
+    call?.service === undefined ? {} : { service: call.service };
+
+  return {
+    broadband: {
+      info: (call) =>
+        read('broadband', 'info', service(call), call, (answer) =>
+          parseBroadbandInfo(answer, call?.onInvalidLine ?? 'throw'),
+        ),
+      quota: (call) =>
+        read('broadband', 'quota', service(call), call, (answer) =>
+          parseBroadbandQuota(answer, call?.onInvalidLine ?? 'throw'),
+        ),
+      services: (call) =>
+        read('broadband', 'services', {}, call, (answer) => parseServiceList(answer, 'broadband')),
+      usage: (call) =>
+        read('broadband', 'usage', service(call), call, (answer) => parseOpenRecords(answer, 'usage')),
+    },
+    login: {
+      services: (call) => read('login', 'services', {}, call, (answer) => parseServiceList(answer, 'login')),
+      info: (call) =>
+        read('login', 'info', service(call), call, (answer) => parseOpenRecords(answer, 'info')),
+    },
+    telephony: {
+      ratecard: (call) => read('telephony', 'ratecard', {}, call, parseRatecard),
+      services: (call) =>
+        read('telephony', 'services', {}, call, (answer) => parseServiceList(answer, 'telephony')),
+      info: (call) =>
+        read('telephony', 'info', service(call), call, (answer) => parseOpenRecords(answer, 'info')),
+    },
+    request: async (subsystem, command, params = {}, call = {}) => {
+      if (!NAME.test(subsystem) || !NAME.test(command)) {
+        throw new TypeError(`chaos-client: "${subsystem}/${command}" is not a CHAOS command name`);
+      }
+      const write = WRITE_COMMANDS.has(command);
+      if (write && call.allowWrite !== true) {
+        throw new TypeError(
+          `chaos-client: ${subsystem}/${command} changes the account or the line; pass { allowWrite: true } to send it`,
+        );
+      }
+      const credential = Object.keys(params).find((name) => CREDENTIAL_PARAMS.test(name.trim()));
+      if (credential !== undefined) {
+        throw new TypeError(
+          `chaos-client: pass credentials in options.auth, not as the "${credential}" parameter`,
+        );
+      }
+      return send({ subsystem, command, params, write, signal: call.signal, parse: (body) => ({ body }) });
+    },
+  };
+}

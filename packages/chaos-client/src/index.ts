@@ -1,0 +1,40 @@
+/**
+ * `@aaisp/chaos-client`: a typed, validated client for Andrews & Arnold's CHAOS v2 API.
+ *
+ * @module
+ */
+
+export type {
+  BroadbandInfo,
+  BroadbandLine,
+  BroadbandQuota,
+  InvalidLinePolicy,
+  LineQuota,
+  OpenRecords,
+  Quota,
+  ServiceChoice,
+  SkippedLine,
+} from './broadband.ts';
+export type {
+  CallOptions,
+  ChaosClient,
+  ChaosClientOptions,
+  ChaosEnvelope,
+  LineCallOptions,
+  RequestOptions,
+  ServiceCallOptions,
+} from './client.ts';
+export { createChaosClient, DEFAULT_BASE_URL } from './client.ts';
+export type { ChaosErrorDetails, ChaosErrorKind, ChaosSchemaIssue } from './errors.ts';
+export { ChaosError, isChaosError } from './errors.ts';
+export { parseLondonWallTime } from './london-time.ts';
+export type { Ratecard, RatecardCode, RatecardRate } from './telephony.ts';
+export type {
+  AccountAuth,
+  ChaosAuth,
+  ChaosHooks,
+  ChaosRequestEvent,
+  ChaosResponseEvent,
+  ControlLoginAuth,
+  RetryPolicy,
+} from './transport.ts';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseLondonWallTime } from './index.ts';
+
+const iso = (text: string): string | undefined => parseLondonWallTime(text)?.toISOString();
+
+describe('parseLondonWallTime: CHAOS quota timestamps are Europe/London wall time', () => {
+  it('reads winter times as GMT and summer times as BST', () => {
+    expect(iso('2026-01-20 08:00:00')).toBe('2026-01-20T08:00:00.000Z');
+    expect(iso('2026-07-14 17:00:00')).toBe('2026-07-14T16:00:00.000Z');
+  });
+
+  it('is right on both sides of the spring change (29 March 2026, 01:00 GMT → 02:00 BST)', () => {
+    expect(iso('2026-03-29 00:00:00')).toBe('2026-03-29T00:00:00.000Z');
+    expect(iso('2026-03-29 00:59:59')).toBe('2026-03-29T00:59:59.000Z');
+    expect(iso('2026-03-29 02:00:00')).toBe('2026-03-29T01:00:00.000Z');
+    expect(iso('2026-03-29 03:00:00')).toBe('2026-03-29T02:00:00.000Z');
+  });
+
+  it('reads a time in the skipped spring hour as GMT rather than failing', () => {
+    expect(iso('2026-03-29 01:30:00')).toBe('2026-03-29T01:30:00.000Z');
+  });
+
+  it('is right on both sides of the autumn change (25 October 2026, 02:00 BST → 01:00 GMT)', () => {
+    expect(iso('2026-10-25 00:00:00')).toBe('2026-10-24T23:00:00.000Z');
+    expect(iso('2026-10-25 02:00:00')).toBe('2026-10-25T02:00:00.000Z');
+    expect(iso('2026-10-26 12:00:00')).toBe('2026-10-26T12:00:00.000Z');
+  });
+
+  it('reads the repeated autumn hour as its first, BST, occurrence', () => {
+    expect(iso('2026-10-25 01:00:00')).toBe('2026-10-25T00:00:00.000Z');
+    expect(iso('2026-10-25 01:59:59')).toBe('2026-10-25T00:59:59.000Z');
+  });
+
+  it('refuses anything that is not a real wall time', () => {
+    for (const text of [
+      '',
+      '2026-07-14',
+      '2026-07-14T17:00:00',
+      '2026-02-30 10:00:00',
+      '2026-07-14 24:00:00',
+      ' 2026-07-14 17:00:00',
+    ]) {
+      expect(parseLondonWallTime(text)).toBeUndefined();
+    }
+  });
+});

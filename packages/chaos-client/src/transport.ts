@@ -1,0 +1,319 @@
+/**
+ * One CHAOS call on the wire: a POST form to `<subsystem>/<command>/json` with the credentials in
+ * the body only, a per-attempt timeout, retries for read commands, observation hooks, and every
+ * failure mapped to a {@link ChaosError}.
+ *
+ * @module
+ */
+
+import ky, { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
+import { ChaosError, type ChaosErrorKind } from './errors.ts';
+import { isRecord } from './is-record.ts';
+
+/** Control-login credentials: reach the lines of that login (and of logins under a manager). */
+export interface ControlLoginAuth {
+  /** The base control login, e.g. `ab123@a` (not a line's `ab123@a.1`). */
+  readonly controlLogin: string;
+  readonly controlPassword: string;
+}
+
+/** Account credentials: reach every service on the account. */
+export interface AccountAuth {
+  /** The accounts-system reference, e.g. `A1234A`. */
+  readonly accountNumber: string;
+  readonly accountPassword: string;
+  /** CHAOS normally expects a control login of the account alongside (D1). */
+  readonly controlLogin?: string;
+}
+
+/** Either pair authenticates (chaos-api.md §2.4). */
+export type ChaosAuth = ControlLoginAuth | AccountAuth;
+
+/** How a failed read command is retried. Write commands are never retried. */
+export interface RetryPolicy {
+  /** Retries after the first attempt. Default 2; 0 turns retries off. */
+  readonly limit?: number;
+  /** Upper bound of the exponential back-off between attempts, in ms. Default 30 000. */
+  readonly backoffLimitMs?: number;
+  /**
+   * The longest `Retry-After` the client will wait, in ms. A 429 asking for longer fails at once
+   * with `kind: 'rate-limit'` and its `retryAfter`, so the caller can schedule. Default 60 000.
+   */
+  readonly maxRetryAfterMs?: number;
+}
+
+/** What a hook sees of one HTTP attempt. Never a credential, a URL query or a body. */
+export interface ChaosRequestEvent {
+  readonly subsystem: string;
+  readonly command: string;
+  /** 1 for the first attempt, 2 for the first retry, … */
+  readonly attempt: number;
+}
+
+/** What a hook sees when one HTTP attempt ends. */
+export interface ChaosResponseEvent extends ChaosRequestEvent {
+  /** Wall time of the attempt, in ms. */
+  readonly durationMs: number;
+  /** `"ok"`, or the kind of error the attempt ended with. */
+  readonly outcome: 'ok' | ChaosErrorKind;
+  /** The HTTP status, when an answer arrived. */
+  readonly status?: number;
+}
+
+/**
+ * Observers of each HTTP attempt, e.g. to count requests and time them. A hook that throws is
+ * ignored: observing must not change a call's result.
+ */
+export interface ChaosHooks {
+  readonly onRequest?: (event: ChaosRequestEvent) => void;
+  readonly onResponse?: (event: ChaosResponseEvent) => void;
+}
+
+/** @internal Everything the transport needs, with defaults applied. */
+export interface TransportSettings {
+  readonly auth: ChaosAuth;
+  readonly baseUrl: string;
+  readonly timeoutMs: number;
+  readonly retry: Required<RetryPolicy>;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly userAgent: string;
+  readonly signal: AbortSignal | undefined;
+  readonly hooks: ChaosHooks;
+}
+
+/** @internal One call: which command, its attributes (never credentials), and whether it writes. */
+export interface TransportCall<T> {
+  readonly subsystem: string;
+  readonly command: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly write: boolean;
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * Turns the checked answer into the result. It runs inside the attempt, so a `schema` error it
+   * throws is what the hooks report for that attempt, and it is never retried.
+   */
+  readonly parse: (answer: Record<string, unknown>) => T;
+}
+
+/** @internal Performs one CHAOS call. */
+export type Transport = <T>(call: TransportCall<T>) => Promise<T>;
+
+/** The exact strings CHAOS answers for bad credentials (HAQ; chaos-api.md §2.5). */
+const AUTH_ERRORS: ReadonlySet<string> = new Set(['Control authorisation failed', 'Bad control-login']);
+const UNKNOWN_COMMAND = 'Unknown command';
+
+/** Statuses worth another attempt. 500 is not: CHAOS's known 500 (no VoIP) is permanent. */
+const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 1000;
+
+function credentials(auth: ChaosAuth): Record<string, string> {
+  if ('accountNumber' in auth) {
+    return {
+      account_number: auth.accountNumber,
+      account_password: auth.accountPassword,
+      ...(auth.controlLogin === undefined ? {} : { control_login: auth.controlLogin }),
+    };
+  }
+  return { control_login: auth.controlLogin, control_password: auth.controlPassword };
+}
+
+/** Reads `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** An error safe to keep as `cause`: the name and message only, never the request it came from. */
+function strippedCause(error: Error): Error {
+  const stripped = new Error(
+    error.message,
+    error.cause instanceof Error ? { cause: error.cause } : undefined,
+  );
+  stripped.name = error.name;
+  return stripped;
+}
+
+/** Maps whatever one attempt threw to a ChaosError (or rethrows a caller's abort). */
+function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: number): ChaosError {
+  const where = { subsystem: call.subsystem, command: call.command };
+  const label = `CHAOS ${call.subsystem}/${call.command}`;
+  if (error instanceof ChaosError) return error;
+  if (isTimeoutError(error)) {
+    return new ChaosError('timeout', `${label}: no answer within ${timeoutMs} ms`, {
+      ...where,
+      cause: strippedCause(error),
+    });
+  }
+  if (isHTTPError(error)) {
+    const status = error.response.status;
+    if (status === 429) {
+      const retryAfter = parseRetryAfter(error.response.headers.get('retry-after'));
+      const wait = retryAfter === undefined ? '' : `; retry after ${retryAfter} s`;
+      return new ChaosError('rate-limit', `${label}: rate limited (HTTP 429)${wait}`, {
+        ...where,
+        status,
+        ...(retryAfter === undefined ? {} : { retryAfter }),
+        cause: strippedCause(error),
+      });
+    }
+    return new ChaosError('http', `${label}: HTTP ${status} ${error.response.statusText}`.trimEnd(), {
+      ...where,
+      status,
+      cause: strippedCause(error),
+    });
+  }
+  if (isNetworkError(error) || error instanceof TypeError) {
+    const cause = error.cause instanceof Error ? error.cause : error;
+    const code = 'code' in cause && typeof cause.code === 'string' ? ` (${cause.code})` : '';
+    return new ChaosError('network', `${label}: no answer from CHAOS${code}`, {
+      ...where,
+      cause: strippedCause(cause),
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ChaosError('network', `${label}: request failed: ${message}`, where);
+}
+
+/** Maps a top-level CHAOS `error` string to its kind. */
+function errorAnswer(chaosMessage: string, call: TransportCall<unknown>): ChaosError {
+  const kind: ChaosErrorKind = AUTH_ERRORS.has(chaosMessage)
+    ? 'auth'
+    : chaosMessage === UNKNOWN_COMMAND
+      ? 'unknown-command'
+      : 'api';
+  return new ChaosError(kind, `CHAOS ${call.subsystem}/${call.command}: ${chaosMessage}`, {
+    subsystem: call.subsystem,
+    command: call.command,
+    chaosMessage,
+  });
+}
+
+function isRetryable(error: ChaosError): boolean {
+  if (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'rate-limit') return true;
+  return error.kind === 'http' && error.status !== undefined && RETRY_STATUSES.has(error.status);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function safely(hook: (() => void) | undefined): void {
+  try {
+    hook?.();
+  } catch {
+    // A broken observer must not break the call it observes.
+  }
+}
+
+/** @internal Creates the function that performs one CHAOS call with the given settings. */
+export function createTransport(settings: TransportSettings): Transport {
+  const http = ky.create({
+    baseUrl: settings.baseUrl,
+    timeout: settings.timeoutMs,
+    retry: 0,
+    headers: { 'user-agent': settings.userAgent, accept: 'application/json' },
+    ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
+  });
+  const auth = credentials(settings.auth);
+
+  const attempt = async <T>(call: TransportCall<T>, signal: AbortSignal | undefined): Promise<T> => {
+    // Credentials only ever travel in the form body: never in the path or a query string.
+    const body = new URLSearchParams({ ...call.params, ...auth });
+    const text = await http
+      .post(`${encodeURIComponent(call.subsystem)}/${encodeURIComponent(call.command)}/json`, {
+        body,
+        ...(signal === undefined ? {} : { signal }),
+      })
+      .text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // No cause: JSON.parse's message quotes the body, and the body is not ours to repeat.
+      throw new ChaosError('schema', `CHAOS ${call.subsystem}/${call.command}: the answer is not JSON`, {
+        subsystem: call.subsystem,
+        command: call.command,
+        issues: [{ path: [], message: `not JSON (${text.length} bytes)` }],
+      });
+    }
+    if (!isRecord(parsed)) {
+      throw new ChaosError(
+        'schema',
+        `CHAOS ${call.subsystem}/${call.command}: the answer is not a JSON object`,
+        {
+          subsystem: call.subsystem,
+          command: call.command,
+          issues: [{ path: [], message: 'expected an object' }],
+        },
+      );
+    }
+    // CHAOS reports failures as HTTP 200 with a top-level `error` string (chaos-api.md §2.5).
+    if (typeof parsed.error === 'string') throw errorAnswer(parsed.error, call);
+    return call.parse(parsed);
+  };
+
+  return async <T>(call: TransportCall<T>): Promise<T> => {
+    const signal =
+      settings.signal && call.signal
+        ? AbortSignal.any([settings.signal, call.signal])
+        : (call.signal ?? settings.signal);
+    const limit = call.write ? 0 : settings.retry.limit;
+    for (let number = 1; ; number++) {
+      const event = { subsystem: call.subsystem, command: call.command, attempt: number };
+      safely(() => settings.hooks.onRequest?.(event));
+      const started = performance.now();
+      try {
+        const result = await attempt(call, signal);
+        safely(() =>
+          settings.hooks.onResponse?.({
+            ...event,
+            durationMs: performance.now() - started,
+            outcome: 'ok',
+            status: 200,
+          }),
+        );
+        return result;
+      } catch (thrown) {
+        if (signal?.aborted) throw signal.reason;
+        const error = classify(thrown, call, settings.timeoutMs);
+        const status =
+          error.status ?? (error.kind === 'network' || error.kind === 'timeout' ? undefined : 200);
+        safely(() =>
+          settings.hooks.onResponse?.({
+            ...event,
+            durationMs: performance.now() - started,
+            outcome: error.kind,
+            ...(status === undefined ? {} : { status }),
+          }),
+        );
+        if (number > limit || !isRetryable(error)) throw error;
+        let delay: number;
+        if (error.retryAfter !== undefined) {
+          delay = error.retryAfter * 1000;
+          // CHAOS asked for a longer wait than we may spend: give the caller the answer now.
+          if (delay > settings.retry.maxRetryAfterMs) throw error;
+        } else {
+          // Full jitter, so many exporters restarted together do not retry in step.
+          delay =
+            Math.random() * Math.min(settings.retry.backoffLimitMs, BACKOFF_BASE_MS * 2 ** (number - 1));
+        }
+        await sleep(delay, signal);
+      }
+    }
+  };
+}
