@@ -88,23 +88,26 @@ export type InvalidLinePolicy = 'throw' | 'skip';
 
 const lineId = z.string().regex(/^\S+$/, 'expected a line ID');
 
-const quotaFields = {
-  quota_monthly: digits.optional(),
-  quota_remaining: digits.optional(),
-  quota_timestamp: londonTime.optional(),
-};
-
-const InfoLine = z.looseObject({
-  ID: lineId,
-  login: z.string(),
-  postcode: z.string().optional(),
-  tx_rate: digits.optional(),
-  rx_rate: digits.optional(),
-  tx_rate_adjusted: digits.optional(),
-  ...quotaFields,
-});
-
-const QuotaLine = z.looseObject({ ID: lineId, ...quotaFields });
+/** The line schemas, built once per parse so their timestamp cache lives only as long as it. */
+function lineSchemas() {
+  const quotaFields = {
+    quota_monthly: digits.optional(),
+    quota_remaining: digits.optional(),
+    quota_timestamp: londonTime(new Map()).optional(),
+  };
+  // z.object (not looseObject): unknown keys live on `raw`, and the strict shape lets zod compile a fast parser.
+  const info = z.object({
+    ID: lineId,
+    login: z.string(),
+    postcode: z.string().optional(),
+    tx_rate: digits.optional(),
+    rx_rate: digits.optional(),
+    tx_rate_adjusted: digits.optional(),
+    ...quotaFields,
+  });
+  const quota = z.object({ ID: lineId, ...quotaFields });
+  return { info, quota };
+}
 
 const Choice = z.looseObject({ value: z.string(), title: z.string().optional() });
 const OptionGroups = optionalList(
@@ -137,7 +140,7 @@ function parseLines<S extends z.ZodType, T>(
   list: unknown,
   key: string,
   schema: S,
-  toModel: (wire: z.output<S>, raw: Record<string, string>) => T,
+  toModel: (wire: z.output<S>, raw: Readonly<Record<string, string>>) => T,
   policy: InvalidLinePolicy,
   command: string,
 ): { lines: T[]; skipped: SkippedLine[] } {
@@ -183,7 +186,7 @@ export function parseBroadbandInfo(
   const { lines, skipped } = parseLines(
     listOf(answer, 'info'),
     'info',
-    InfoLine,
+    lineSchemas().info,
     (wire, raw): BroadbandLine => {
       const quota = toQuota(wire);
       const postcode = wire.postcode?.trim();
@@ -226,7 +229,7 @@ export function parseBroadbandQuota(
   return parseLines(
     listOf(answer, 'quota'),
     'quota',
-    QuotaLine,
+    lineSchemas().quota,
     (wire, raw): LineQuota => {
       const quota = toQuota(wire);
       return { id: wire.ID, ...(quota === undefined ? {} : { quota }), raw };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLondonWallTime } from './index.ts';
+import { londonOffset, londonOffsetFromTimeZoneDatabase } from './london-time.ts';
 
 const iso = (text: string): string | undefined => parseLondonWallTime(text)?.toISOString();
 
@@ -42,5 +43,30 @@ describe('parseLondonWallTime: CHAOS quota timestamps are Europe/London wall tim
     ]) {
       expect(parseLondonWallTime(text)).toBeUndefined();
     }
+  });
+});
+
+describe('londonOffset: the computed UK rule agrees with the time-zone database', () => {
+  it('hour by hour from 2020 to 2032, and around every change from 1996 to 2040', () => {
+    const disagreements: string[] = [];
+    const check = (ms: number): void => {
+      if (londonOffset(ms) !== londonOffsetFromTimeZoneDatabase(ms))
+        disagreements.push(new Date(ms).toISOString());
+    };
+    for (let ms = Date.UTC(2020, 0, 1); ms < Date.UTC(2033, 0, 1); ms += 3_600_000) check(ms);
+    for (let year = 1996; year <= 2040; year++) {
+      for (const month of [2, 9]) {
+        for (let day = 24; day <= 31; day++) {
+          for (const minute of [59, 60, 61]) check(Date.UTC(year, month, day, 0, minute) - 1000);
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('asks the time-zone database before 1996, when the UK rule was different', () => {
+    // 1995: BST ended on 22 October, not on the last Sunday (29 October).
+    expect(londonOffset(Date.UTC(1995, 9, 25, 12))).toBe(0);
+    expect(londonOffset(Date.UTC(1995, 6, 1, 12))).toBe(3_600_000);
   });
 });
