@@ -240,12 +240,12 @@ export function parseBroadbandQuota(
 }
 
 /**
- * What `broadband.usage()` resolves to. The real shape of `usage` is unknown (chaos-api.md §3.4,
- * [?]): `records` holds the entries of the first list in the answer, as string records, and `raw`
- * the whole answer, until a real response is captured.
+ * An answer whose shape is unknown (chaos-api.md §3.4, §4, §5: [?]): `usage()` reads the `usage`
+ * list, `login.info()` and `telephony.info()` the `info` list, as string records; `raw` keeps the
+ * whole answer, until a real response is captured.
  */
 export interface OpenRecords {
-  /** Entries of the answer's first list of objects (e.g. `usage[]`), string fields only. */
+  /** Entries of the command's list (`usage[]` or `info[]`), string fields only; `[]` when absent. */
   readonly records: readonly Readonly<Record<string, string>>[];
   /** The whole answer, envelope included. */
   readonly raw: Readonly<Record<string, unknown>>;

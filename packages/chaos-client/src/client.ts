@@ -76,7 +76,10 @@ export interface ChaosEnvelope {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
-/** A CHAOS v2 client. Every method throws only {@link ChaosError} for a failed call. */
+/**
+ * A CHAOS v2 client. A failed CHAOS call rejects with a {@link ChaosError}; a call aborted by a
+ * signal rejects with the abort reason; `request()` also rejects with a `TypeError` for misuse.
+ */
 export interface ChaosClient {
   readonly broadband: {
     /**
@@ -113,7 +116,8 @@ export interface ChaosClient {
    * Any command, for what the typed methods do not cover. Answers the validated envelope (HTTP 200,
    * a JSON object, no `error`). Write commands are refused unless `allowWrite` is set.
    *
-   * @throws {TypeError} for a write command without `allowWrite`, or credentials in `params`.
+   * Rejects with a `TypeError` (without calling CHAOS) for a write command without `allowWrite`,
+   * a name that is not a command, or credentials in `params`.
    */
   request(
     subsystem: string,
@@ -155,6 +159,8 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
   const retry = typeof options.retry === 'number' ? { limit: options.retry } : (options.retry ?? {});
   checkNumber('timeout', options.timeout, 1);
   checkNumber('retry limit', retry.limit, 0);
+  checkNumber('retry backoffLimitMs', retry.backoffLimitMs, 0);
+  checkNumber('retry maxRetryAfterMs', retry.maxRetryAfterMs, 0);
   const baseUrl = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
   if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname = `${baseUrl.pathname}/`;
   if (baseUrl.username || baseUrl.password || baseUrl.search) {

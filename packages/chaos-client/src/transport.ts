@@ -50,13 +50,19 @@ export interface ChaosRequestEvent {
   readonly attempt: number;
 }
 
-/** What a hook sees when one HTTP attempt ends. */
+/**
+ * What a hook sees when one HTTP attempt ends. An attempt cut short by the caller's abort has no
+ * response event.
+ */
 export interface ChaosResponseEvent extends ChaosRequestEvent {
-  /** Wall time of the attempt, in ms. */
+  /** Wall time of the attempt, in ms, parsing included. */
   readonly durationMs: number;
-  /** `"ok"`, or the kind of error the attempt ended with. */
+  /** `"ok"`, or the kind of error the attempt ended with (`schema` when parsing failed). */
   readonly outcome: 'ok' | ChaosErrorKind;
-  /** The HTTP status, when an answer arrived. */
+  /**
+   * The HTTP status when an answer arrived: the error's status for `http` and `rate-limit`, and
+   * 200 for the rest (CHAOS answers `auth`, `api` and `unknown-command` errors with HTTP 200).
+   */
   readonly status?: number;
 }
 
@@ -127,14 +133,26 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** An error safe to keep as `cause`: the name and message only, never the request it came from. */
-function strippedCause(error: Error): Error {
-  const stripped = new Error(
-    error.message,
-    error.cause instanceof Error ? { cause: error.cause } : undefined,
-  );
+/**
+ * An error safe to keep as `cause`: name, message and `code` only, down the cause chain, never
+ * the request or options (whose body holds the credentials) a ky error carries.
+ */
+function strippedCause(error: Error, depth = 0): Error {
+  const inner = depth < 3 && error.cause instanceof Error ? strippedCause(error.cause, depth + 1) : undefined;
+  const stripped = new Error(error.message, inner === undefined ? undefined : { cause: inner });
   stripped.name = error.name;
+  if ('code' in error && typeof error.code === 'string') Object.assign(stripped, { code: error.code });
   return stripped;
+}
+
+/**
+ * Drops any password from CHAOS's `request` echo. D1 says CHAOS never echoes one, but PRZ's
+ * struct has the field [?], and the answer is handed to callers (`raw`, `request().body`).
+ */
+function redactEcho(answer: Record<string, unknown>): void {
+  const echo = answer.request;
+  if (!isRecord(echo)) return;
+  for (const key of Object.keys(echo)) if (/password/i.test(key)) delete echo[key];
 }
 
 /** Maps whatever one attempt threw to a ChaosError (or rethrows a caller's abort). */
@@ -212,9 +230,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function safely(hook: (() => void) | undefined): void {
+function safely(hook: () => unknown): void {
   try {
-    hook?.();
+    // A hook typed as returning void may still be async; its rejection is swallowed too.
+    const result = hook();
+    if (result instanceof Promise) result.catch(() => undefined);
   } catch {
     // A broken observer must not break the call it observes.
   }
@@ -263,6 +283,7 @@ export function createTransport(settings: TransportSettings): Transport {
       );
     }
     // CHAOS reports failures as HTTP 200 with a top-level `error` string (chaos-api.md §2.5).
+    redactEcho(parsed);
     if (typeof parsed.error === 'string') throw errorAnswer(parsed.error, call);
     return call.parse(parsed);
   };
