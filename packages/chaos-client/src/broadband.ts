@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import type { ChaosSchemaIssue } from './errors.ts';
 import { isRecord } from './is-record.ts';
-import { digits, londonTime, optionalList, schemaError, stringFields, toIssues } from './wire.ts';
+import { digits, londonTime, schemaError, stringFields, toIssues } from './wire.ts';
 
 /** A line's monthly quota. Present only when CHAOS sends `quota_monthly`. */
 export interface Quota {
@@ -36,9 +36,12 @@ export interface BroadbandLine {
   readonly syncUpBps?: number;
   /** `tx_rate_adjusted`: download rate after A&A's adjustment, in bit/s. */
   readonly adjustedDownBps?: number;
-  /** Absent when the line has no quota keys at all (old units tariffs). Never a fake 0. */
+  /**
+   * Absent when the line has no `quota_monthly` (old units tariffs send no quota keys at all);
+   * any other quota key then stays on `raw`. Never a fake 0.
+   */
   readonly quota?: Quota;
-  /** Every string field exactly as CHAOS sent it, unknown keys included. */
+  /** Every string field exactly as CHAOS sent it, unknown keys included (a non-string value, which the wire rules rule out, is left out). */
   readonly raw: Readonly<Record<string, string>>;
 }
 
@@ -109,13 +112,8 @@ function lineSchemas() {
   return { info, quota };
 }
 
-const Choice = z.looseObject({ value: z.string(), title: z.string().optional() });
-const OptionGroups = optionalList(
-  z.looseObject({
-    title: z.string().optional(),
-    option: optionalList(z.looseObject({ name: z.string().optional(), choice: optionalList(Choice) })),
-  }),
-);
+/** A `choice` entry; a missing `value` reads as "" (the "All lines" entry has an empty one). */
+const Choice = z.looseObject({ value: z.string().optional(), title: z.string().optional() });
 
 type QuotaWire = {
   quota_monthly?: number | undefined;
@@ -189,7 +187,8 @@ export function parseBroadbandInfo(
     lineSchemas().info,
     (wire, raw): BroadbandLine => {
       const quota = toQuota(wire);
-      const postcode = wire.postcode?.trim();
+      // Stray whitespace is common (NMQ strips it); a blank postcode is no postcode.
+      const postcode = wire.postcode?.trim() || undefined;
       return {
         id: wire.ID,
         login: wire.login,
@@ -204,21 +203,30 @@ export function parseBroadbandInfo(
     policy,
     'info',
   );
-  // The choice list only helps name lines, so a malformed one is dropped rather than fatal.
-  const groups = OptionGroups.safeParse(answer.options);
-  const serviceChoices: ServiceChoice[] = [];
-  for (const group of groups.success ? groups.data : []) {
-    if (group.title?.toLowerCase() !== 'service') continue;
-    for (const option of group.option) {
-      if (option.name?.toLowerCase() !== 'service') continue;
-      for (const choice of option.choice) {
+  return { lines, serviceChoices: serviceChoices(answer.options), skipped };
+}
+
+/**
+ * The "Service" choices of an `options` block. The list only helps name lines, so it is read
+ * entry by entry and anything malformed is passed over rather than fatal or contagious.
+ */
+function serviceChoices(options: unknown): ServiceChoice[] {
+  const choices: ServiceChoice[] = [];
+  for (const group of Array.isArray(options) ? options : []) {
+    if (!isRecord(group) || typeof group.title !== 'string' || group.title.toLowerCase() !== 'service')
+      continue;
+    for (const option of Array.isArray(group.option) ? group.option : []) {
+      if (!isRecord(option) || typeof option.name !== 'string' || option.name.toLowerCase() !== 'service')
+        continue;
+      for (const entry of Array.isArray(option.choice) ? option.choice : []) {
+        const choice = Choice.safeParse(entry);
         // MUN: one choice has an empty value ("All lines"); it is not a line.
-        if (choice.value !== '')
-          serviceChoices.push({ id: choice.value, title: choice.title ?? choice.value });
+        if (!choice.success || !choice.data.value) continue;
+        choices.push({ id: choice.data.value, title: choice.data.title ?? choice.data.value });
       }
     }
   }
-  return { lines, serviceChoices, skipped };
+  return choices;
 }
 
 /** @internal Parses a `broadband/quota` answer. */
@@ -245,15 +253,23 @@ export function parseBroadbandQuota(
  * whole answer, until a real response is captured.
  */
 export interface OpenRecords {
-  /** Entries of the command's list (`usage[]` or `info[]`), string fields only; `[]` when absent. */
+  /**
+   * Entries of the command's list (`usage[]` or `info[]`, else the answer's first list of
+   * objects), string fields only; `[]` when there is none.
+   */
   readonly records: readonly Readonly<Record<string, string>>[];
   /** The whole answer, envelope included. */
   readonly raw: Readonly<Record<string, unknown>>;
 }
 
-/** @internal Reads an answer whose shape is unknown as open records. */
+/**
+ * @internal Reads an answer whose shape is unknown as open records: the list under `key`, or,
+ * when there is none, the first list of objects in the answer [?].
+ */
 export function parseOpenRecords(answer: Record<string, unknown>, key: string): OpenRecords {
-  const list = answer[key];
+  const list =
+    answer[key] ??
+    Object.values(answer).find((value) => Array.isArray(value) && value.length > 0 && value.every(isRecord));
   const records = Array.isArray(list) ? list.filter(isRecord).map(stringFields) : [];
   return { records, raw: answer };
 }

@@ -5,6 +5,7 @@ import { type ChaosErrorKind, type ChaosResponseEvent, createChaosClient, isChao
 
 // A password no fixture or mock answer contains, so any sighting is a leak.
 const PASSWORD = 'S3cr3t-p4ssw0rd-do-not-leak';
+const WRONG_PASSWORD = 'Wr0ng-s3cret-also-private';
 
 describe('the client through the full HTTP stack, against the real mock server', () => {
   let mock: RunningChaosMock;
@@ -56,7 +57,7 @@ describe('the client through the full HTTP stack, against the real mock server',
 
   /** Every way a call can fail, and how to make the mock produce it. */
   const failures: readonly [ChaosErrorKind, () => Promise<unknown>][] = [
-    ['auth', () => client('wrong-password').broadband.services()],
+    ['auth', () => client(WRONG_PASSWORD).broadband.services()],
     ['unknown-command', () => client().request('email', 'info')],
     ['api', () => client().broadband.usage({ service: '404' })],
     ['http', () => client().telephony.services()],
@@ -90,13 +91,14 @@ describe('the client through the full HTTP stack, against the real mock server',
         inspect(started, { depth: Number.POSITIVE_INFINITY }),
       ].join('\n');
       expect(everything).not.toContain(PASSWORD);
+      expect(everything).not.toContain(WRONG_PASSWORD);
       expect(events.length).toBeGreaterThan(0);
       expect(events.every((event) => event.outcome === kind)).toBe(true);
       expect(mock.stats().credentialsInUrl).toBe(0);
     },
   );
 
-  it('succeeds on the retry when a read times out once and CHAOS then answers', async () => {
+  it('succeeds on the retry when CHAOS answers 502 once and then answers', async () => {
     mock.setScenario('http-502-flaky');
     const services = await client().broadband.services();
     expect(services).toHaveLength(10_000);

@@ -406,7 +406,7 @@ describe('request(): the escape hatch', () => {
   });
 
   it('refuses write commands unless allowWrite is set, without calling CHAOS', async () => {
-    for (const command of ['kill', 'adjust', 'order', 'cease']) {
+    for (const command of ['kill', 'adjust', 'order', 'cease', 'reboot']) {
       await expect(client().request('broadband', command, { service: '32001' })).rejects.toThrow(TypeError);
     }
     expect(chaos.stats()).toMatchObject({ requests: 0, writes: 0 });
@@ -455,6 +455,105 @@ describe('what CHAOS might echo', () => {
       hooks: { onResponse: async () => Promise.reject(new Error('observer bug')) },
     }).broadband.info();
     expect(info.lines).toHaveLength(6);
+  });
+});
+
+describe('answers from a CHAOS that strays from the known shapes [?]', () => {
+  const answer = (body: Record<string, unknown>, status = 200, headers: Record<string, string> = {}) => {
+    server.use(
+      http.post(`${CHAOS_BASE_URL}:subsystem/:command/json`, () =>
+        HttpResponse.json(body, { status, headers }),
+      ),
+    );
+  };
+  afterEach(() => {
+    server.resetHandlers();
+  });
+
+  it('an `error` that is not a string is still a failure, never an empty success', async () => {
+    answer({ error: ['Control authorisation failed'] });
+    expect(await failure(client().broadband.info())).toMatchObject({ kind: 'api' });
+  });
+
+  it('a CHAOS error body on a non-200 status keeps its meaning and the status', async () => {
+    answer({ error: 'Control authorisation failed' }, 401);
+    expect(await failure(client().broadband.info())).toMatchObject({ kind: 'auth', status: 401 });
+  });
+
+  it('scrubs the password from any error text CHAOS sends back', async () => {
+    answer({ error: `Control authorisation failed for ${AUTH.controlPassword}` });
+    const error = await failure(client().broadband.info());
+    expect(error.message).not.toContain(AUTH.controlPassword);
+    expect(error.chaosMessage).toBe('Control authorisation failed for ***');
+  });
+
+  it('a malformed choice or group drops only itself from serviceChoices', async () => {
+    answer({
+      options: [
+        { title: 'Other', option: 'not a list' },
+        {
+          title: 'Service',
+          option: [
+            { name: 'service', choice: [{ title: 'All lines' }, { value: 7 }, { value: '1', title: 'L1' }] },
+          ],
+        },
+      ],
+      info: [{ ID: '1', login: 'a@a.1', postcode: '   ' }],
+    });
+    const info = await client().broadband.info();
+    expect(info.serviceChoices).toEqual([{ id: '1', title: 'L1' }]);
+    expect(info.lines[0]).toEqual({
+      id: '1',
+      login: 'a@a.1',
+      raw: { ID: '1', login: 'a@a.1', postcode: '   ' },
+    });
+  });
+
+  it('info that is not a list is a schema error', async () => {
+    answer({ info: { ID: '1' } });
+    expect(await failure(client().broadband.info())).toMatchObject({
+      kind: 'schema',
+      issues: [{ path: ['info'], message: 'expected a list' }],
+    });
+  });
+
+  it('services given as objects are read by their ID or login', async () => {
+    answer({ services: [{ login: 'a@a' }, 'b@a', { ID: '3' }] });
+    expect(await client().login.services()).toEqual(['a@a', 'b@a', '3']);
+  });
+
+  it('usage under another key is still found as open records', async () => {
+    answer({ subsystem: 'broadband', command: 'usage', request: {}, hours: [{ tx: '1' }, { tx: '2' }] });
+    expect((await client().broadband.usage({ service: '1' })).records).toEqual([{ tx: '1' }, { tx: '2' }]);
+  });
+
+  it('waits out a 503’s Retry-After before retrying', async () => {
+    let calls = 0;
+    const times: number[] = [];
+    server.use(
+      http.post(`${CHAOS_BASE_URL}broadband/services/json`, () => {
+        calls++;
+        times.push(Date.now());
+        return calls === 1
+          ? new HttpResponse('busy', { status: 503, headers: { 'retry-after': '1' } })
+          : HttpResponse.json({ services: ['1'] });
+      }),
+    );
+    expect(await client().broadband.services()).toEqual(['1']);
+    expect(calls).toBe(2);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  it('an abort during the back-off stops the wait at once', async () => {
+    chaos.setScenario('rate-limit', { retryAfterSeconds: 30 });
+    server.resetHandlers();
+    const controller = new AbortController();
+    const call = client({ retry: { limit: 2, maxRetryAfterMs: 60_000 } }).broadband.info({
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error('stop waiting')), 100);
+    await expect(call).rejects.toThrow('stop waiting');
+    expect(chaos.stats().requests).toBe(1);
   });
 });
 

@@ -26,37 +26,37 @@ export interface ChaosClientOptions {
   /** Control login or account credentials. They travel only in POST bodies, never in a URL. */
   readonly auth: ChaosAuth;
   /** Default {@link DEFAULT_BASE_URL}. A path is kept (`http://127.0.0.1:8080/chaos/`). */
-  readonly baseUrl?: string | URL;
+  readonly baseUrl?: string | URL | undefined;
   /** Per-attempt timeout in ms. Default 30 000. */
-  readonly timeout?: number;
+  readonly timeout?: number | undefined;
   /** Retries for read commands: a count or a policy. Default 2 retries. Write commands never retry. */
-  readonly retry?: number | RetryPolicy;
+  readonly retry?: number | RetryPolicy | undefined;
   /** The `fetch` to use (tests, proxies, instrumentation). Default the global `fetch`. */
-  readonly fetch?: typeof globalThis.fetch;
+  readonly fetch?: typeof globalThis.fetch | undefined;
   /** The `User-Agent` header. Default `@aaisp/chaos-client/<version>`. */
-  readonly userAgent?: string;
+  readonly userAgent?: string | undefined;
   /** Aborts every call of this client (e.g. on shutdown); the abort reason is rethrown as is. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Observers of each HTTP attempt (subsystem, command, duration, outcome); never see credentials. */
-  readonly hooks?: ChaosHooks;
+  readonly hooks?: ChaosHooks | undefined;
 }
 
 /** Options every method takes. */
 export interface CallOptions {
   /** Aborts this call only. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of the methods that return lines. */
 export interface LineCallOptions extends CallOptions {
   /** One line, by line ID (or phone number, which CHAOS may resolve to an old circuit). */
-  readonly service?: string;
+  readonly service?: string | undefined;
   /**
    * `throw` (default): a line that breaks the wire contract fails the call with a `schema` error
    * naming the line and field. `skip`: it is left out and reported in `skipped`, so one bad line
    * does not hide the good ones.
    */
-  readonly onInvalidLine?: InvalidLinePolicy;
+  readonly onInvalidLine?: InvalidLinePolicy | undefined;
 }
 
 /** Options of the methods that need a service. */
@@ -66,8 +66,11 @@ export interface ServiceCallOptions extends CallOptions {
 
 /** Options of {@link ChaosClient.request}. */
 export interface RequestOptions extends CallOptions {
-  /** Allow a write command (`kill`, `adjust`, `order`, `cease`). Default false. */
-  readonly allowWrite?: boolean;
+  /**
+   * Allow a write command (`kill`, `adjust`, `order`, `cease`) or any command not known to be a
+   * read. Default false. Such commands are sent once, never retried.
+   */
+  readonly allowWrite?: boolean | undefined;
 }
 
 /** The validated envelope of a raw {@link ChaosClient.request}. */
@@ -127,8 +130,23 @@ export interface ChaosClient {
   ): Promise<ChaosEnvelope>;
 }
 
-/** Commands that change a line or the account; `kill` drops the customer's connection. */
-const WRITE_COMMANDS: ReadonlySet<string> = new Set(['kill', 'adjust', 'order', 'cease']);
+/**
+ * Commands known to only read (chaos-api.md §1). Anything else, `kill`, `adjust`, `order`,
+ * `cease` or a command we do not know, is treated as a write: refused without `allowWrite`, never
+ * retried.
+ */
+const READ_COMMANDS: ReadonlySet<string> = new Set([
+  'info',
+  'quota',
+  'services',
+  'usage',
+  'ratecard',
+  'availability',
+  'check',
+]);
+/** The longest timer Node allows; ky refuses a longer timeout on every attempt. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 const CREDENTIAL_PARAMS = /^(control|account)[-_](login|password|number)$/i;
 const NAME = /^[a-z][a-z0-9_-]*$/;
 
@@ -158,6 +176,9 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
     throw new TypeError('chaos-client: auth needs a login (or account number) and a password');
   const retry = typeof options.retry === 'number' ? { limit: options.retry } : (options.retry ?? {});
   checkNumber('timeout', options.timeout, 1);
+  if (options.timeout !== undefined && options.timeout > MAX_TIMEOUT_MS) {
+    throw new RangeError(`chaos-client: timeout must be at most ${MAX_TIMEOUT_MS} ms`);
+  }
   checkNumber('retry limit', retry.limit, 0);
   checkNumber('retry backoffLimitMs', retry.backoffLimitMs, 0);
   checkNumber('retry maxRetryAfterMs', retry.maxRetryAfterMs, 0);
@@ -165,6 +186,10 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
   if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname = `${baseUrl.pathname}/`;
   if (baseUrl.username || baseUrl.password || baseUrl.search) {
     throw new TypeError('chaos-client: baseUrl must not carry credentials or a query string');
+  }
+  // The password travels in every request body: plain HTTP only to this machine (a local mock).
+  if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && LOOPBACK.test(baseUrl.hostname))) {
+    throw new TypeError('chaos-client: baseUrl must be https:// (plain http:// only for localhost)');
   }
 
   const send = createTransport({
@@ -223,10 +248,10 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
       if (!NAME.test(subsystem) || !NAME.test(command)) {
         throw new TypeError(`chaos-client: "${subsystem}/${command}" is not a CHAOS command name`);
       }
-      const write = WRITE_COMMANDS.has(command);
+      const write = !READ_COMMANDS.has(command);
       if (write && call.allowWrite !== true) {
         throw new TypeError(
-          `chaos-client: ${subsystem}/${command} changes the account or the line; pass { allowWrite: true } to send it`,
+          `chaos-client: ${subsystem}/${command} is not a known read command (it may change the account or the line); pass { allowWrite: true } to send it`,
         );
       }
       const credential = Object.keys(params).find((name) => CREDENTIAL_PARAMS.test(name.trim()));

@@ -23,7 +23,7 @@ export interface AccountAuth {
   readonly accountNumber: string;
   readonly accountPassword: string;
   /** CHAOS normally expects a control login of the account alongside (D1). */
-  readonly controlLogin?: string;
+  readonly controlLogin?: string | undefined;
 }
 
 /** Either pair authenticates (chaos-api.md §2.4). */
@@ -32,14 +32,14 @@ export type ChaosAuth = ControlLoginAuth | AccountAuth;
 /** How a failed read command is retried. Write commands are never retried. */
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 2; 0 turns retries off. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** Upper bound of the exponential back-off between attempts, in ms. Default 30 000. */
-  readonly backoffLimitMs?: number;
+  readonly backoffLimitMs?: number | undefined;
   /**
    * The longest `Retry-After` the client will wait, in ms. A 429 asking for longer fails at once
    * with `kind: 'rate-limit'` and its `retryAfter`, so the caller can schedule. Default 60 000.
    */
-  readonly maxRetryAfterMs?: number;
+  readonly maxRetryAfterMs?: number | undefined;
 }
 
 /** What a hook sees of one HTTP attempt. Never a credential, a URL query or a body. */
@@ -71,8 +71,8 @@ export interface ChaosResponseEvent extends ChaosRequestEvent {
  * ignored: observing must not change a call's result.
  */
 export interface ChaosHooks {
-  readonly onRequest?: (event: ChaosRequestEvent) => void;
-  readonly onResponse?: (event: ChaosResponseEvent) => void;
+  readonly onRequest?: ((event: ChaosRequestEvent) => void) | undefined;
+  readonly onResponse?: ((event: ChaosResponseEvent) => void) | undefined;
 }
 
 /** @internal Everything the transport needs, with defaults applied. */
@@ -80,7 +80,11 @@ export interface TransportSettings {
   readonly auth: ChaosAuth;
   readonly baseUrl: string;
   readonly timeoutMs: number;
-  readonly retry: Required<RetryPolicy>;
+  readonly retry: {
+    readonly limit: number;
+    readonly backoffLimitMs: number;
+    readonly maxRetryAfterMs: number;
+  };
   readonly fetch: typeof globalThis.fetch | undefined;
   readonly userAgent: string;
   readonly signal: AbortSignal | undefined;
@@ -123,14 +127,19 @@ function credentials(auth: ChaosAuth): Record<string, string> {
   return { control_login: auth.controlLogin, control_password: auth.controlPassword };
 }
 
-/** Reads `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+/** RFC 9110's preferred HTTP date, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`. */
+const IMF_FIXDATE = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+
+/**
+ * Reads `Retry-After` as seconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). Anything
+ * else (`5.5`, `-1`, prose) is ignored rather than read as "now".
+ */
 export function parseRetryAfter(value: string | null, now: number = Date.now()): number | undefined {
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - now) / 1000));
+  if (!IMF_FIXDATE.test(trimmed)) return undefined;
+  return Math.max(0, Math.ceil((Date.parse(trimmed) - now) / 1000));
 }
 
 /**
@@ -156,7 +165,7 @@ function redactEcho(answer: Record<string, unknown>): void {
 }
 
 /** Maps whatever one attempt threw to a ChaosError (or rethrows a caller's abort). */
-function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: number): ChaosError {
+function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: number, scrub: Scrub): ChaosError {
   const where = { subsystem: call.subsystem, command: call.command };
   const label = `CHAOS ${call.subsystem}/${call.command}`;
   if (error instanceof ChaosError) return error;
@@ -168,8 +177,12 @@ function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: numbe
   }
   if (isHTTPError(error)) {
     const status = error.response.status;
+    // [?] CHAOS may answer a non-200 with its usual `error` body (chaos-api.md §10.7): keep its meaning.
+    const data: unknown = error.data;
+    if (isRecord(data) && 'error' in data && status !== 429)
+      return errorAnswer(data.error, call, scrub, status);
+    const retryAfter = parseRetryAfter(error.response.headers.get('retry-after'));
     if (status === 429) {
-      const retryAfter = parseRetryAfter(error.response.headers.get('retry-after'));
       const wait = retryAfter === undefined ? '' : `; retry after ${retryAfter} s`;
       return new ChaosError('rate-limit', `${label}: rate limited (HTTP 429)${wait}`, {
         ...where,
@@ -181,6 +194,8 @@ function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: numbe
     return new ChaosError('http', `${label}: HTTP ${status} ${error.response.statusText}`.trimEnd(), {
       ...where,
       status,
+      // A 503 may say when to come back too.
+      ...(retryAfter === undefined ? {} : { retryAfter }),
       cause: strippedCause(error),
     });
   }
@@ -192,21 +207,38 @@ function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: numbe
       cause: strippedCause(cause),
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ChaosError('network', `${label}: request failed: ${message}`, where);
+  const message = scrub(error instanceof Error ? error.message : String(error));
+  return new ChaosError('network', `${label}: request failed: ${message}`, {
+    ...where,
+    ...(error instanceof Error ? { cause: strippedCause(error) } : {}),
+  });
 }
 
-/** Maps a top-level CHAOS `error` string to its kind. */
-function errorAnswer(chaosMessage: string, call: TransportCall<unknown>): ChaosError {
+/** Replaces every credential secret in a text CHAOS (or fetch) sent back. */
+type Scrub = (text: string) => string;
+
+/**
+ * Maps a top-level CHAOS `error` to its kind. Any `error` key means failure: one that is not a
+ * string [?] is an `api` error, never an empty success.
+ */
+function errorAnswer(
+  value: unknown,
+  call: TransportCall<unknown>,
+  scrub: Scrub,
+  status?: number,
+): ChaosError {
+  const chaosMessage = scrub(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
   const kind: ChaosErrorKind = AUTH_ERRORS.has(chaosMessage)
     ? 'auth'
     : chaosMessage === UNKNOWN_COMMAND
       ? 'unknown-command'
       : 'api';
-  return new ChaosError(kind, `CHAOS ${call.subsystem}/${call.command}: ${chaosMessage}`, {
+  const http = status === undefined ? '' : ` (HTTP ${status})`;
+  return new ChaosError(kind, `CHAOS ${call.subsystem}/${call.command}: ${chaosMessage}${http}`, {
     subsystem: call.subsystem,
     command: call.command,
     chaosMessage,
+    ...(status === undefined ? {} : { status }),
   });
 }
 
@@ -250,6 +282,10 @@ export function createTransport(settings: TransportSettings): Transport {
     ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
   });
   const auth = credentials(settings.auth);
+  const secrets = [auth.control_password, auth.account_password].filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length > 0,
+  );
+  const scrub: Scrub = (text) => secrets.reduce((clean, secret) => clean.replaceAll(secret, '***'), text);
 
   const attempt = async <T>(call: TransportCall<T>, signal: AbortSignal | undefined): Promise<T> => {
     // Credentials only ever travel in the form body: never in the path or a query string.
@@ -284,7 +320,7 @@ export function createTransport(settings: TransportSettings): Transport {
     }
     // CHAOS reports failures as HTTP 200 with a top-level `error` string (chaos-api.md §2.5).
     redactEcho(parsed);
-    if (typeof parsed.error === 'string') throw errorAnswer(parsed.error, call);
+    if ('error' in parsed) throw errorAnswer(parsed.error, call, scrub);
     return call.parse(parsed);
   };
 
@@ -311,7 +347,7 @@ export function createTransport(settings: TransportSettings): Transport {
         return result;
       } catch (thrown) {
         if (signal?.aborted) throw signal.reason;
-        const error = classify(thrown, call, settings.timeoutMs);
+        const error = classify(thrown, call, settings.timeoutMs, scrub);
         const status =
           error.status ?? (error.kind === 'network' || error.kind === 'timeout' ? undefined : 200);
         safely(() =>

@@ -118,9 +118,23 @@ export function parseAnswer<T>(schema: z.ZodType<T>, answer: unknown, subsystem:
  * `services` answers: a list of ID strings for broadband (RK [S]); for login and telephony the
  * field names are unknown [?] and the same shape is assumed. Absent when empty.
  */
-const ServiceList = z.looseObject({ services: optionalList(z.string()) });
+const ServiceList = z.looseObject({
+  services: optionalList(z.union([z.string(), z.looseObject({})])),
+});
 
-/** Parses a `services` answer to its list of strings. */
+/** The identifier in a service entry that is an object [?]: `ID`, `login`, or its first string value. */
+function serviceName(entry: string | Record<string, unknown>): string | undefined {
+  if (typeof entry === 'string') return entry;
+  for (const key of ['ID', 'id', 'login', 'service']) if (typeof entry[key] === 'string') return entry[key];
+  return Object.values(entry).find((value): value is string => typeof value === 'string');
+}
+
+/**
+ * Parses a `services` answer to its identifiers. Entries are strings for broadband (RK); login and
+ * telephony are unknown [?], so an entry that is an object is read by its ID, login or first
+ * string field.
+ */
 export function parseServiceList(answer: unknown, subsystem: string): string[] {
-  return parseAnswer(ServiceList, answer, subsystem, 'services').services;
+  const { services } = parseAnswer(ServiceList, answer, subsystem, 'services');
+  return services.map(serviceName).filter((name): name is string => name !== undefined);
 }
