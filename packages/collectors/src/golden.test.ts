@@ -1,0 +1,75 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { createChaosClient } from '@aaisp/chaos-client';
+import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  broadbandLines,
+  broadbandServices,
+  type CollectorMetrics,
+  createPromAdapter,
+  emptySyncChangeState,
+  exposition,
+  loginServices,
+  type Sample,
+  telephonyRatecard,
+  trackSyncChanges,
+} from './index.ts';
+
+// `UPDATE_GOLDEN=1 pnpm exec vitest run src/golden.test.ts` rewrites the files after a deliberate change.
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+async function render(collector: CollectorMetrics, samples: Sample[]): Promise<string> {
+  const registry = new Registry();
+  createPromAdapter(registry).apply(collector, samples);
+  return (await exposition(registry, 'text')).body;
+}
+
+async function compare(name: string, text: string): Promise<void> {
+  const file = new URL(`./golden/${name}.prom`, import.meta.url);
+  if (UPDATE) await writeFile(file, text);
+  expect(text).toBe(await readFile(file, 'utf8'));
+}
+
+describe('golden exposition files, one per collector, from the mock account', () => {
+  let mock: RunningChaosMock;
+  let client: ReturnType<typeof createChaosClient>;
+
+  beforeAll(async () => {
+    mock = await startChaosMock({ lines: 12 });
+    client = createChaosClient({
+      baseUrl: mock.url,
+      auth: {
+        controlLogin: DEFAULT_CREDENTIALS.controlLogin,
+        controlPassword: DEFAULT_CREDENTIALS.controlPassword,
+      },
+    });
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('broadband_lines', async () => {
+    const info = await client.broadband.info();
+    const syncChanges = trackSyncChanges(emptySyncChangeState(), info);
+    await compare(
+      'broadband_lines',
+      await render(broadbandLines, broadbandLines.collect(info, { syncChanges })),
+    );
+  });
+
+  it('broadband_services', async () => {
+    const ids = await client.broadband.services();
+    await compare('broadband_services', await render(broadbandServices, broadbandServices.collect(ids, {})));
+  });
+
+  it('login_services', async () => {
+    const logins = await client.login.services();
+    await compare('login_services', await render(loginServices, loginServices.collect(logins, {})));
+  });
+
+  it('telephony_ratecard', async () => {
+    const card = await client.telephony.ratecard();
+    await compare('telephony_ratecard', await render(telephonyRatecard, telephonyRatecard.collect(card, {})));
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * `@aaisp/collectors`: pure mappers from CHAOS v2 answers (as parsed by `@aaisp/chaos-client`) to
+ * Prometheus samples, and a prom-client 15 adapter.
+ *
+ * @module
+ */
+
+export {
+  type BroadbandLinesContext,
+  broadbandLines,
+  lineCount,
+  lineInfo,
+  quotaLimited,
+  quotaRemaining,
+  quotaTotal,
+  quotaUpdated,
+  quotaUsed,
+  quotaUsedRatio,
+  syncChanges,
+  syncDownload,
+  syncDownloadAdjusted,
+  syncUpload,
+} from './broadband-lines.ts';
+export { broadbandServiceCount, broadbandServices } from './broadband-services.ts';
+export type { CollectContext, Collector } from './collector.ts';
+export { loginServiceCount, loginServices } from './login-services.ts';
+export type { MetricDefinition, MetricType, Sample } from './metric.ts';
+export { defineMetric } from './metric.ts';
+export type { CollectorMetrics, Exposition, ExpositionFormat, PromAdapter } from './prom.ts';
+export { createPromAdapter, exposition } from './prom.ts';
+export { collectors } from './registry.ts';
+export type { LineSyncMemory, SyncChangeState } from './sync-changes.ts';
+export { emptySyncChangeState, trackSyncChanges } from './sync-changes.ts';
+export {
+  ratecardPrefixes,
+  rateMinCharge,
+  ratePencePerMinute,
+  telephonyRatecard,
+} from './telephony-ratecard.ts';
