@@ -26,9 +26,11 @@ export type { CollectContext, Collector } from './collector.ts';
 export { loginServiceCount, loginServices } from './login-services.ts';
 export type { MetricDefinition, MetricType, Sample } from './metric.ts';
 export { defineMetric } from './metric.ts';
-export type { CollectorMetrics, Exposition, ExpositionFormat, PromAdapter } from './prom.ts';
-export { createPromAdapter, exposition } from './prom.ts';
+export type { CollectorMetrics, PromAdapter } from './prom.ts';
+export { createPromAdapter } from './prom.ts';
 export { collectors } from './registry.ts';
+export type { ExpositionFormat, Snapshot } from './render.ts';
+export { CONTENT_TYPES, renderExposition } from './render.ts';
 export type { LineSyncMemory, SyncChangeState } from './sync-changes.ts';
 export { emptySyncChangeState, trackSyncChanges } from './sync-changes.ts';
 export {

@@ -1,11 +1,11 @@
 /**
  * The prom-client 15 adapter: applies a collector's snapshot of samples to a `Registry` the caller
- * owns, and renders a registry as Prometheus text or OpenMetrics.
+ * owns.
  *
  * @module
  */
 
-import { Counter, Gauge, type OpenMetricsContentType, Registry } from 'prom-client';
+import { Counter, Gauge, type Registry, type RegistryContentType } from 'prom-client';
 import type { MetricDefinition, Sample } from './metric.ts';
 
 /** The part of a collector the adapter needs: its name and metric definitions. */
@@ -42,10 +42,13 @@ type PromMetric = Gauge<string> | Counter<string>;
  * const registry = new Registry();
  * const adapter = createPromAdapter(registry);
  * adapter.apply(broadbandLines, broadbandLines.collect(await client.broadband.info(), {}));
- * const { contentType, body } = await exposition(registry, 'text');
+ * // Serve `await registry.metrics()` with `registry.contentType`. For OpenMetrics, create the
+ * // registry as `new Registry<OpenMetricsContentType>()` and call
+ * // `registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE)` (prom-client 15's types omit the
+ * // constructor argument), or render the same samples with `renderExposition`.
  * ```
  */
-export function createPromAdapter(registry: Registry): PromAdapter {
+export function createPromAdapter(registry: Registry<RegistryContentType>): PromAdapter {
   const metrics = new Map<string, PromMetric>();
 
   const metricFor = (definition: MetricDefinition): PromMetric => {
@@ -101,33 +104,4 @@ export function createPromAdapter(registry: Registry): PromAdapter {
     },
     clear,
   };
-}
-
-/** The two exposition formats Prometheus scrapes. */
-export type ExpositionFormat = 'text' | 'openmetrics';
-
-/** A rendered exposition and the `Content-Type` to serve it with. */
-export interface Exposition {
-  readonly contentType: string;
-  readonly body: string;
-}
-
-/**
- * Renders every metric of `registry` as Prometheus text (0.0.4) or OpenMetrics (1.0.0), without
- * changing the registry's own content type.
- */
-export async function exposition(registry: Registry, format: ExpositionFormat): Promise<Exposition> {
-  const view = format === 'openmetrics' ? openMetricsRegistry() : new Registry();
-  for (const { name } of registry.getMetricsAsArray()) {
-    const metric = registry.getSingleMetric(name);
-    if (metric) view.registerMetric(metric);
-  }
-  return { contentType: view.contentType, body: await view.metrics() };
-}
-
-/** prom-client 15's types omit the constructor's content type, so it is set afterwards. */
-function openMetricsRegistry(): Registry<OpenMetricsContentType> {
-  const registry = new Registry<OpenMetricsContentType>();
-  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  return registry;
 }
