@@ -1,0 +1,46 @@
+import type { Ratecard } from '@aaisp/chaos-client';
+import { describe, expect, it } from 'vitest';
+import { broadbandServices, collectors, loginServices, telephonyRatecard } from './index.ts';
+
+describe('inventory and ratecard collectors', () => {
+  it('count broadband services and control logins', () => {
+    expect(broadbandServices.collect(['1', '2', '3'], {})).toEqual([
+      { metric: 'aaisp_broadband_services', labels: {}, value: 3 },
+    ]);
+    expect(loginServices.collect([], { account: 'shop' })).toEqual([
+      { metric: 'aaisp_login_services', labels: { account: 'shop' }, value: 0 },
+    ]);
+  });
+
+  it('map each rate’s charges by period, leaving out charges CHAOS left out', () => {
+    const card: Ratecard = {
+      codes: [{ rate: 'UK', prefix: '+441', raw: {} }],
+      rates: [
+        { rate: 'UK', peakPencePerMinute: 1, offpeakPencePerMinute: 0.5, minChargePence: 0, raw: {} },
+        { rate: 'Odd', raw: {} },
+      ],
+    };
+    expect(telephonyRatecard.collect(card, {})).toEqual([
+      { metric: 'aaisp_telephony_rate_pence_per_minute', labels: { rate: 'UK', period: 'peak' }, value: 1 },
+      {
+        metric: 'aaisp_telephony_rate_pence_per_minute',
+        labels: { rate: 'UK', period: 'offpeak' },
+        value: 0.5,
+      },
+      { metric: 'aaisp_telephony_rate_min_charge_pence', labels: { rate: 'UK' }, value: 0 },
+      { metric: 'aaisp_telephony_ratecard_prefixes', labels: {}, value: 1 },
+    ]);
+  });
+
+  it('the registry lists every collector once, each with the CHAOS commands it needs', () => {
+    expect(collectors.map((collector) => collector.name)).toEqual([
+      'broadband_lines',
+      'broadband_services',
+      'login_services',
+      'telephony_ratecard',
+    ]);
+    expect(collectors.broadbandLines.commands).toEqual(['broadband/info']);
+    const names = collectors.flatMap((collector) => collector.metrics.map((metric) => metric.name));
+    expect(new Set(names).size).toBe(names.length);
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  broadbandLines,
+  CONTENT_TYPES,
+  lineCount,
+  lineInfo,
+  quotaTotal,
+  renderExposition,
+  syncChanges,
+  telephonyRatecard,
+} from './index.ts';
+
+const collector = { name: 'tiny', metrics: [lineInfo, syncChanges, lineCount] };
+
+describe('renderExposition', () => {
+  it('writes Prometheus text: HELP, TYPE, series, a blank line between families', () => {
+    const text = renderExposition(
+      [
+        {
+          collector,
+          samples: [
+            { metric: lineCount.name, labels: {}, value: 2 },
+            { metric: syncChanges.name, labels: { line_id: '1' }, value: 3 },
+          ],
+        },
+      ],
+      'text',
+    );
+    expect(text).toBe(
+      [
+        `# HELP ${lineInfo.name} ${lineInfo.help}`,
+        `# TYPE ${lineInfo.name} gauge`,
+        '',
+        `# HELP ${syncChanges.name} ${syncChanges.help}`,
+        `# TYPE ${syncChanges.name} counter`,
+        `${syncChanges.name}{line_id="1"} 3`,
+        '',
+        `# HELP ${lineCount.name} ${lineCount.help}`,
+        `# TYPE ${lineCount.name} gauge`,
+        `${lineCount.name} 2`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes OpenMetrics: counter families without _total, UNIT lines, and # EOF', () => {
+    const text = renderExposition(
+      [
+        {
+          collector: { name: 'om', metrics: [syncChanges, quotaTotal] },
+          samples: [
+            { metric: syncChanges.name, labels: { line_id: '1' }, value: 1 },
+            { metric: quotaTotal.name, labels: { line_id: '1' }, value: 1e11 },
+          ],
+        },
+      ],
+      'openmetrics',
+    );
+    expect(text).toBe(
+      [
+        '# TYPE aaisp_broadband_sync_changes counter',
+        `# HELP aaisp_broadband_sync_changes ${syncChanges.help}`,
+        'aaisp_broadband_sync_changes_total{line_id="1"} 1',
+        '# TYPE aaisp_broadband_quota_total_bytes gauge',
+        '# UNIT aaisp_broadband_quota_total_bytes bytes',
+        `# HELP aaisp_broadband_quota_total_bytes ${quotaTotal.help}`,
+        'aaisp_broadband_quota_total_bytes{line_id="1"} 100000000000',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes backslashes, quotes and newlines in label values', () => {
+    const text = renderExposition(
+      [
+        {
+          collector,
+          samples: [
+            {
+              metric: lineInfo.name,
+              labels: { line_id: '1', login: 'a@a.1', name: 'say "hi"\\\nbye' },
+              value: 1,
+            },
+          ],
+        },
+      ],
+      'text',
+    );
+    expect(text).toContain('name="say \\"hi\\"\\\\\\nbye"');
+    expect(text.split('\n').filter((line) => line.startsWith(lineInfo.name))).toHaveLength(1);
+  });
+
+  it('writes special values the way Prometheus reads them', () => {
+    const text = renderExposition(
+      [{ collector, samples: [{ metric: lineCount.name, labels: {}, value: Number.NaN }] }],
+      'text',
+    );
+    expect(text).toContain(`${lineCount.name} NaN`);
+  });
+
+  it('renders several collectors in order, each family once', () => {
+    const text = renderExposition(
+      [
+        { collector: broadbandLines, samples: [] },
+        { collector: telephonyRatecard, samples: [] },
+      ],
+      'text',
+    );
+    const types = text.split('\n').filter((line) => line.startsWith('# TYPE'));
+    expect(types).toHaveLength(broadbandLines.metrics.length + telephonyRatecard.metrics.length);
+  });
+
+  it('names the content type of each format', () => {
+    expect(CONTENT_TYPES.text).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(CONTENT_TYPES.openmetrics).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+  });
+});
