@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CollectorMetrics, MetricDefinition } from './index.ts';
+import type { MetricDefinition } from './index.ts';
 import { collectors } from './index.ts';
 
 /** A metric the exporter app defines about itself; not produced by any collector. */
@@ -244,16 +244,8 @@ function labelNotes(metrics: readonly { readonly labels: readonly string[] }[]):
   return ['', ...notes.map(([label, note]) => `- ${code(label)}: ${note}.`)];
 }
 
-/** The CHAOS commands of a registry entry; the registry's element type does not declare them. */
-function commandsOf(collector: CollectorMetrics): readonly string[] {
-  if ('commands' in collector && Array.isArray(collector.commands)) {
-    return collector.commands.map(String);
-  }
-  throw new TypeError(`collector ${collector.name} does not list its CHAOS commands`);
-}
-
-function collectorSection(collector: CollectorMetrics): string[] {
-  const commands = commandsOf(collector);
+function collectorSection(collector: (typeof collectors)[number]): string[] {
+  const { commands } = collector;
   return [
     `### ${code(collector.name)}`,
     '',

@@ -11,7 +11,7 @@ import type { CollectorMetrics } from './prom.ts';
 import { telephonyRatecard } from './telephony-ratecard.ts';
 
 /** All collectors, in tier order (fast, medium, slow). */
-export const collectors: readonly CollectorMetrics[] & {
+export const collectors: readonly (CollectorMetrics & { readonly commands: readonly string[] })[] & {
   readonly broadbandLines: typeof broadbandLines;
   readonly broadbandServices: typeof broadbandServices;
   readonly loginServices: typeof loginServices;

@@ -90,6 +90,8 @@ function family(
  * Renders snapshots as one exposition. Families appear in the order the collectors define them,
  * series in sample order; a defined metric without samples still gets its `HELP` and `TYPE`.
  * The text format matches what prom-client 15 writes for the same samples, byte for byte.
+ * Samples are trusted as the collectors made them: one of a metric the collector does not define
+ * is left out, and nothing else is checked (use `createPromAdapter().apply` to validate).
  *
  * @example
  * ```ts

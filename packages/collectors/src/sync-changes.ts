@@ -33,7 +33,8 @@ export function emptySyncChangeState(): SyncChangeState {
  * @example
  * ```ts
  * let syncState = emptySyncChangeState();
- * syncState = trackSyncChanges(syncState, await client.broadband.info());
+ * const info = await client.broadband.info();
+ * syncState = trackSyncChanges(syncState, info);
  * const samples = broadbandLines.collect(info, { syncChanges: syncState });
  * ```
  */
