@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { type ConfigSources, loadConfig } from './config.ts';
+
+const SECRET = 'pa55-Very-Secret';
+const P = 'AAISP_EXPORTER_';
+
+/** Sources with an in-memory file system: a missing file fails like fs does. */
+function sources(
+  env: Record<string, string>,
+  files: Record<string, string> = {},
+  demo = false,
+): ConfigSources {
+  return {
+    env,
+    demo,
+    readFile: (path) => {
+      const text = files[path];
+      if (text === undefined)
+        throw Object.assign(new Error(`ENOENT: no such file, open '${path}'`), { code: 'ENOENT' });
+      return text;
+    },
+  };
+}
+
+const LOGIN = { [`${P}AUTH__CONTROL_LOGIN`]: 'ab123@a', [`${P}AUTH__CONTROL_PASSWORD`]: SECRET };
+
+describe('loadConfig: good configurations', () => {
+  it('applies the original design’s defaults', () => {
+    const result = loadConfig(sources(LOGIN));
+    expect(result).toEqual({
+      ok: true,
+      config: {
+        accounts: [{ name: 'default', auth: { controlLogin: 'ab123@a', controlPassword: SECRET } }],
+        server: { host: '0.0.0.0', port: 9099 },
+        logging: { level: 'info', json: false },
+        intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
+        api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 3, concurrencyLimit: 5 },
+        collectors: { broadband: true, telephony: false, login: false, includePostcode: false },
+      },
+    });
+  });
+
+  it('reads every variable', () => {
+    const result = loadConfig(
+      sources({
+        ...LOGIN,
+        [`${P}SERVER__HOST`]: '127.0.0.1',
+        [`${P}SERVER__PORT`]: '9100',
+        [`${P}LOGGING__LEVEL`]: 'DEBUG',
+        [`${P}LOGGING__JSON`]: 'true',
+        [`${P}INTERVALS__FAST`]: '30',
+        [`${P}INTERVALS__MEDIUM`]: '120',
+        [`${P}INTERVALS__SLOW`]: '600',
+        [`${P}API__BASE_URL`]: 'http://127.0.0.1:8080/',
+        [`${P}API__TIMEOUT`]: '10',
+        [`${P}API__MAX_RETRIES`]: '0',
+        [`${P}API__CONCURRENCY_LIMIT`]: '2',
+        [`${P}COLLECTORS__ENABLE_TELEPHONY`]: 'yes',
+        [`${P}COLLECTORS__ENABLE_LOGIN`]: '1',
+        [`${P}COLLECTORS__INCLUDE_POSTCODE`]: 'on',
+      }),
+    );
+    expect(result.ok && result.config).toMatchObject({
+      server: { host: '127.0.0.1', port: 9100 },
+      logging: { level: 'debug', json: true },
+      intervals: { fastSeconds: 30, mediumSeconds: 120, slowSeconds: 600 },
+      api: { baseUrl: 'http://127.0.0.1:8080/', timeoutSeconds: 10, maxRetries: 0, concurrencyLimit: 2 },
+      collectors: { broadband: true, telephony: true, login: true, includePostcode: true },
+    });
+  });
+
+  it('reads passwords from *_PASSWORD_FILE, without the trailing newline', () => {
+    const result = loadConfig(
+      sources(
+        { [`${P}AUTH__CONTROL_LOGIN`]: 'ab123@a', [`${P}AUTH__CONTROL_PASSWORD_FILE`]: '/run/secrets/chaos' },
+        { '/run/secrets/chaos': `${SECRET}\n` },
+      ),
+    );
+    expect(result.ok && result.config.accounts).toEqual([
+      { name: 'default', auth: { controlLogin: 'ab123@a', controlPassword: SECRET } },
+    ]);
+  });
+
+  it('takes account-number credentials, with the control login alongside', () => {
+    const result = loadConfig(
+      sources({
+        [`${P}AUTH__ACCOUNT_NUMBER`]: 'A1234A',
+        [`${P}AUTH__ACCOUNT_PASSWORD`]: SECRET,
+        [`${P}AUTH__CONTROL_LOGIN`]: 'ab123@a',
+      }),
+    );
+    expect(result.ok && result.config.accounts[0]?.auth).toEqual({
+      accountNumber: 'A1234A',
+      accountPassword: SECRET,
+      controlLogin: 'ab123@a',
+    });
+  });
+
+  it('lists several named accounts from the YAML file, beside the default one', () => {
+    const yaml = [
+      'accounts:',
+      '  - name: shop',
+      '    control_login: shop@a',
+      '    control_password_file: /run/secrets/shop',
+      '  - name: mum',
+      '    account_number: A9999A',
+      `    account_password: ${SECRET}`,
+    ].join('\n');
+    const result = loadConfig(
+      sources(
+        { ...LOGIN, [`${P}CONFIG_FILE`]: '/etc/aaisp.yaml' },
+        { '/etc/aaisp.yaml': yaml, '/run/secrets/shop': 'x\n' },
+      ),
+    );
+    expect(result.ok && result.config.accounts.map((account) => account.name)).toEqual([
+      'default',
+      'shop',
+      'mum',
+    ]);
+  });
+
+  it('needs no credentials in demo mode', () => {
+    const result = loadConfig(sources({}, {}, true));
+    expect(result.ok && result.config.accounts).toEqual([]);
+  });
+});
+
+/** Each bad input, and the one variable its problem must name. */
+const BAD: readonly [string, Record<string, string>, string, RegExp][] = [
+  ['no credentials at all', {}, 'AUTH__CONTROL_LOGIN', /credentials are required/],
+  ['a missing password', { [`${P}AUTH__CONTROL_LOGIN`]: 'ab123@a' }, 'AUTH__CONTROL_PASSWORD', /required/],
+  ['a password without login', { [`${P}AUTH__CONTROL_PASSWORD`]: SECRET }, 'AUTH__CONTROL_LOGIN', /required/],
+  [
+    'a login that is not a control login',
+    { ...LOGIN, [`${P}AUTH__CONTROL_LOGIN`]: 'ab123' },
+    'AUTH__CONTROL_LOGIN',
+    /ab123@a/,
+  ],
+  ['half an account pair', { [`${P}AUTH__ACCOUNT_NUMBER`]: 'A1234A' }, 'AUTH__ACCOUNT_PASSWORD', /required/],
+  [
+    'both auth modes half set',
+    { [`${P}AUTH__CONTROL_PASSWORD`]: SECRET, [`${P}AUTH__ACCOUNT_PASSWORD`]: SECRET },
+    'AUTH__ACCOUNT_NUMBER',
+    /required/,
+  ],
+  [
+    'both a password and its file',
+    { ...LOGIN, [`${P}AUTH__CONTROL_PASSWORD_FILE`]: '/s' },
+    'AUTH__CONTROL_PASSWORD',
+    /not both/,
+  ],
+  [
+    'an unreadable password file',
+    { [`${P}AUTH__CONTROL_LOGIN`]: 'a@a', [`${P}AUTH__CONTROL_PASSWORD_FILE`]: '/nope' },
+    'AUTH__CONTROL_PASSWORD_FILE',
+    /cannot read \/nope \(ENOENT\)/,
+  ],
+  [
+    'an empty password file',
+    { [`${P}AUTH__CONTROL_LOGIN`]: 'a@a', [`${P}AUTH__CONTROL_PASSWORD_FILE`]: '/empty' },
+    'AUTH__CONTROL_PASSWORD_FILE',
+    /empty/,
+  ],
+  [
+    'a non-numeric interval',
+    { ...LOGIN, [`${P}INTERVALS__FAST`]: 'soon' },
+    'INTERVALS__FAST',
+    /whole number/,
+  ],
+  [
+    'a fast interval below 10 s',
+    { ...LOGIN, [`${P}INTERVALS__FAST`]: '5' },
+    'INTERVALS__FAST',
+    /between 10 and 3600/,
+  ],
+  [
+    'a medium interval above an hour',
+    { ...LOGIN, [`${P}INTERVALS__MEDIUM`]: '7200' },
+    'INTERVALS__MEDIUM',
+    /between 60 and 3600/,
+  ],
+  [
+    'a slow interval below 300 s',
+    { ...LOGIN, [`${P}INTERVALS__SLOW`]: '60' },
+    'INTERVALS__SLOW',
+    /between 300 and 7200/,
+  ],
+  [
+    'tiers out of order',
+    { ...LOGIN, [`${P}INTERVALS__FAST`]: '600', [`${P}INTERVALS__MEDIUM`]: '300' },
+    'INTERVALS__MEDIUM',
+    /fast ≤ medium ≤ slow/,
+  ],
+  ['a port out of range', { ...LOGIN, [`${P}SERVER__PORT`]: '70000' }, 'SERVER__PORT', /between 1 and 65535/],
+  ['a negative port', { ...LOGIN, [`${P}SERVER__PORT`]: '-1' }, 'SERVER__PORT', /whole number/],
+  ['an unknown log level', { ...LOGIN, [`${P}LOGGING__LEVEL`]: 'loud' }, 'LOGGING__LEVEL', /one of fatal/],
+  [
+    'a boolean that is not one',
+    { ...LOGIN, [`${P}LOGGING__JSON`]: 'maybe' },
+    'LOGGING__JSON',
+    /true or false/,
+  ],
+  [
+    'a base URL that is not a URL',
+    { ...LOGIN, [`${P}API__BASE_URL`]: 'chaos' },
+    'API__BASE_URL',
+    /must be a URL/,
+  ],
+  [
+    'a plain-http base URL to another host',
+    { ...LOGIN, [`${P}API__BASE_URL`]: 'http://chaos2.aa.net.uk' },
+    'API__BASE_URL',
+    /https/,
+  ],
+  [
+    'a zero concurrency limit',
+    { ...LOGIN, [`${P}API__CONCURRENCY_LIMIT`]: '0' },
+    'API__CONCURRENCY_LIMIT',
+    /between 1 and 100/,
+  ],
+  ['too many retries', { ...LOGIN, [`${P}API__MAX_RETRIES`]: '50' }, 'API__MAX_RETRIES', /between 0 and 10/],
+  [
+    'an unreadable config file',
+    { ...LOGIN, [`${P}CONFIG_FILE`]: '/missing.yaml' },
+    'CONFIG_FILE',
+    /cannot read \/missing.yaml/,
+  ],
+  ['invalid YAML', { ...LOGIN, [`${P}CONFIG_FILE`]: '/bad.yaml' }, 'CONFIG_FILE', /not valid YAML near line/],
+  [
+    'a YAML account without credentials',
+    { [`${P}CONFIG_FILE`]: '/nocreds.yaml' },
+    'CONFIG_FILE /nocreds.yaml: accounts.0.name',
+    /no credentials/,
+  ],
+  [
+    'a YAML account with a bad name',
+    { [`${P}CONFIG_FILE`]: '/badname.yaml' },
+    'CONFIG_FILE /badname.yaml: accounts.0.name',
+    /letters, digits/,
+  ],
+  [
+    'an account name used twice',
+    { ...LOGIN, [`${P}CONFIG_FILE`]: '/twice.yaml' },
+    'CONFIG_FILE',
+    /default is used twice/,
+  ],
+];
+
+const FILES: Record<string, string> = {
+  '/empty': '\n',
+  '/bad.yaml': `accounts:\n  - name: x\n    control_password: "${SECRET}\n  bad: [`,
+  '/nocreds.yaml': 'accounts:\n  - name: lonely\n',
+  '/badname.yaml': `accounts:\n  - name: "has space"\n    control_login: a@a\n    control_password: ${SECRET}\n`,
+  '/twice.yaml': `accounts:\n  - name: default\n    control_login: b@a\n    control_password: ${SECRET}\n`,
+};
+
+describe('loadConfig: bad configurations', () => {
+  it.each(BAD)('%s: names the variable, says why, never echoes a secret', (_title, env, variable, why) => {
+    const result = loadConfig(sources(env, FILES));
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    const problem = problems.find((entry) => entry.variable === `${P}${variable}`);
+    expect(problem, JSON.stringify(problems)).toBeDefined();
+    expect(problem?.message).toMatch(why);
+    expect(JSON.stringify(problems)).not.toContain(SECRET);
+  });
+
+  it('reports every problem at once', () => {
+    const result = loadConfig(
+      sources({
+        ...LOGIN,
+        [`${P}SERVER__PORT`]: '0',
+        [`${P}INTERVALS__FAST`]: 'x',
+        [`${P}LOGGING__LEVEL`]: 'loud',
+      }),
+    );
+    expect(result.ok ? [] : result.problems.map((problem) => problem.variable)).toEqual([
+      `${P}SERVER__PORT`,
+      `${P}LOGGING__LEVEL`,
+      `${P}INTERVALS__FAST`,
+    ]);
+  });
+});
