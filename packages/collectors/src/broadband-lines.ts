@@ -147,6 +147,9 @@ function lineSamples(line: BroadbandLine, name: string, context: BroadbandLinesC
 /**
  * `broadband_lines`: maps `broadband.info()` (one call, every line) to the line metrics.
  *
+ * Lines the SDK skipped as invalid (`info.skipped`, with `onInvalidLine: 'skip'`) are not counted
+ * and have no series; the caller reports them.
+ *
  * Absent fields give absent series: a line without rates has no rate series, a line without
  * quota keys has `quota_limited 0` and nothing else about quota, an unlimited line (monthly 0)
  * has `quota_limited 0` and no total/used/ratio.

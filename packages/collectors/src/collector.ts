@@ -33,9 +33,20 @@ export interface Collector<Input, Context extends CollectContext = CollectContex
   collect(input: Input, context: Context): Sample[];
 }
 
-/** Adds the `account` label to samples when the context names an account. */
+/**
+ * Adds the `account` label to samples when the context names an account. Samples that shared a
+ * labels object still share one afterwards, which keeps rendering cheap.
+ */
 export function withAccount(samples: Sample[], context: CollectContext): Sample[] {
   const { account } = context;
   if (account === undefined) return samples;
-  return samples.map((entry) => ({ ...entry, labels: { ...entry.labels, account } }));
+  const relabelled = new Map<object, Readonly<Record<string, string>>>();
+  return samples.map((entry) => {
+    let labels = relabelled.get(entry.labels);
+    if (labels === undefined) {
+      labels = { ...entry.labels, account };
+      relabelled.set(entry.labels, labels);
+    }
+    return { ...entry, labels };
+  });
 }

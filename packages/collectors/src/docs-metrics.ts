@@ -83,10 +83,8 @@ export const EXPORTER_SELF_METRICS: readonly SelfMetric[] = [
 
 /** One row of the migration table: a metric of the original (seed) design and what replaces it. */
 export interface MigrationRow {
-  /** The seed design's concept, e.g. "SNR". */
-  readonly concept: string;
-  /** A seed-style metric name, reconstructed from the concept (the seed's exact names are lost). */
-  readonly seedName: string;
+  /** The seed exporter's metric name, or a concept in parentheses where it had no metric for it. */
+  readonly seed: string;
   /** Our metric, or `undefined` when CHAOS v2 does not provide the data. */
   readonly ours: string | undefined;
   /** Why, or what to know when migrating. */
@@ -94,116 +92,98 @@ export interface MigrationRow {
 }
 
 const NO_INFO_FIELD = 'CHAOS v2 `broadband/info` has no such field; chaos-api.md §3.2 lists every field';
+const LABELS =
+  'Label `service` is now `line_id`; `login` moved to `aaisp_broadband_line_info` (join on `line_id`).';
 
-/** From the seed design's metrics to ours: design §5, "what the seed design listed". */
+/**
+ * From the seed exporter's metrics (rknightion/aaisp-exporter README, whose `AAISP_EXPORTER_…`
+ * variables we keep) to ours, plus the concepts design §5 lists that CHAOS v2 cannot provide.
+ */
 export const MIGRATION: readonly MigrationRow[] = [
   {
-    concept: 'download sync rate',
-    seedName: 'aaisp_line_sync_rate_down_bps',
-    ours: 'aaisp_broadband_sync_download_bits_per_second',
-    note: 'From `tx_rate` (what A&A transmits is the customer’s download). Same unit, bits per second.',
-  },
-  {
-    concept: 'upload sync rate',
-    seedName: 'aaisp_line_sync_rate_up_bps',
-    ours: 'aaisp_broadband_sync_upload_bits_per_second',
-    note: 'From `rx_rate`.',
-  },
-  {
-    concept: 'monthly quota',
-    seedName: 'aaisp_quota_monthly_bytes',
+    seed: 'aaisp_broadband_quota_total_bytes',
     ours: 'aaisp_broadband_quota_total_bytes',
-    note: 'Limited lines only; an unlimited line has `aaisp_broadband_quota_limited 0` instead of a 0 total.',
+    note: `Same name; limited lines only (unlimited lines have \`aaisp_broadband_quota_limited 0\`). ${LABELS}`,
   },
   {
-    concept: 'quota remaining',
-    seedName: 'aaisp_quota_remaining_bytes',
-    ours: 'aaisp_broadband_quota_remaining_bytes',
-    note: 'May exceed the monthly total (rollover bonus, top-ups).',
-  },
-  {
-    concept: 'quota used',
-    seedName: 'aaisp_quota_used_bytes',
+    seed: 'aaisp_broadband_quota_used_bytes',
     ours: 'aaisp_broadband_quota_used_bytes',
-    note: 'Total minus remaining; negative when rollover exceeds use. Also as a fraction: `aaisp_broadband_quota_used_ratio`.',
+    note: `Same name; negative when rollover exceeds use. ${LABELS}`,
   },
   {
-    concept: 'throughput',
-    seedName: 'aaisp_line_traffic_bytes_total',
-    ours: undefined,
-    note: `${NO_INFO_FIELD}. \`broadband/usage\` exists, but no source shows its answer (chaos-api.md §3.4, §10). The nearest is \`aaisp_broadband_quota_used_bytes\`, updated when CHAOS recomputes the quota.`,
+    seed: 'aaisp_broadband_quota_remaining_bytes',
+    ours: 'aaisp_broadband_quota_remaining_bytes',
+    note: `Same name; may exceed the monthly total. ${LABELS}`,
   },
   {
-    concept: 'service up/down',
-    seedName: 'aaisp_line_up',
-    ours: undefined,
-    note: 'Line up/down: v2 exposes no session state (v1 had `login-time`/`logout-time`). A down line may report a sync rate of 0, its last rate or none; nobody knows which (chaos-api.md §3.2, §10).',
+    seed: 'aaisp_broadband_quota_percentage',
+    ours: 'aaisp_broadband_quota_used_ratio',
+    note: 'A ratio (0.42) instead of a percentage (42): multiply by 100 in queries.',
   },
   {
-    concept: 'line state',
-    seedName: 'aaisp_line_state',
-    ours: undefined,
-    note: `${NO_INFO_FIELD}: no state, status or session field.`,
+    seed: 'aaisp_broadband_line_sync_download_bps',
+    ours: 'aaisp_broadband_sync_download_bits_per_second',
+    note: `From \`tx_rate\` (A&A transmits: the customer’s download). Same unit. ${LABELS}`,
   },
   {
-    concept: 'SNR',
-    seedName: 'aaisp_line_snr_margin_db',
-    ours: undefined,
-    note: `${NO_INFO_FIELD}.`,
+    seed: 'aaisp_broadband_line_sync_upload_bps',
+    ours: 'aaisp_broadband_sync_upload_bits_per_second',
+    note: `From \`rx_rate\`. Same unit. ${LABELS}`,
   },
   {
-    concept: 'attenuation',
-    seedName: 'aaisp_line_attenuation_db',
+    seed: 'aaisp_broadband_throughput_download_bps',
     ours: undefined,
-    note: `${NO_INFO_FIELD}.`,
+    note: `${NO_INFO_FIELD}. \`broadband/usage\` exists but no source shows its answer (§3.4).`,
+  },
+  { seed: 'aaisp_broadband_throughput_upload_bps', ours: undefined, note: `${NO_INFO_FIELD}.` },
+  {
+    seed: 'aaisp_broadband_service_up',
+    ours: undefined,
+    note: 'v2 exposes no session state (v1 had login-time/logout-time); a down line may report 0, its last rate or nothing (chaos-api.md §3.2, §10).',
   },
   {
-    concept: 'FEC errors',
-    seedName: 'aaisp_line_fec_errors_total',
-    ours: undefined,
-    note: `${NO_INFO_FIELD}: no error counters.`,
+    seed: 'aaisp_broadband_service_info',
+    ours: 'aaisp_broadband_line_info',
+    note: 'Labels `line_id`, `login`, `name` (and `postcode` when enabled); `line_type` and `package` are not in CHAOS v2 `info`.',
+  },
+  { seed: 'aaisp_exporter_up', ours: 'aaisp_exporter_up', note: 'Same name and meaning.' },
+  {
+    seed: 'aaisp_exporter_build_info',
+    ours: 'aaisp_exporter_build_info',
+    note: 'Labels `version`, `node_version`.',
   },
   {
-    concept: 'CRC errors',
-    seedName: 'aaisp_line_crc_errors_total',
-    ours: undefined,
-    note: `${NO_INFO_FIELD}: no error counters.`,
+    seed: 'aaisp_collector_duration_seconds',
+    ours: 'aaisp_collector_duration_seconds',
+    note: 'Labels `collector`, `tier`.',
   },
   {
-    concept: 'latency',
-    seedName: 'aaisp_line_latency_seconds',
-    ours: undefined,
-    note: 'No CHAOS v2 command returns it (chaos-api.md §1 lists the commands). A&A’s CQM data (latency, loss, traffic) is a CSV on control.aa.net.uk, not part of CHAOS (chaos-api.md §8).',
+    seed: 'aaisp_collector_errors_total',
+    ours: 'aaisp_collector_errors_total',
+    note: 'Label `error_type` is the SDK error kind (`auth`, `timeout`, …).',
   },
   {
-    concept: 'jitter',
-    seedName: 'aaisp_line_jitter_seconds',
+    seed: 'aaisp_collector_last_successful_collection_timestamp',
+    ours: 'aaisp_collector_last_success_timestamp_seconds',
+    note: 'Renamed to carry its unit.',
+  },
+  { seed: '(line state)', ours: undefined, note: `${NO_INFO_FIELD}: no state, status or session field.` },
+  { seed: '(SNR margin, attenuation)', ours: undefined, note: `${NO_INFO_FIELD}.` },
+  { seed: '(FEC/CRC error counters)', ours: undefined, note: `${NO_INFO_FIELD}: no error counters.` },
+  {
+    seed: '(latency, jitter, packet loss)',
     ours: undefined,
-    note: 'No CHAOS v2 command returns it (chaos-api.md §1 lists the commands).',
+    note: 'No CHAOS v2 command returns them (chaos-api.md §1); A&A’s CQM graphs are a CSV on control.aa.net.uk, not CHAOS (§8).',
   },
   {
-    concept: 'packet loss',
-    seedName: 'aaisp_line_packet_loss_ratio',
+    seed: '(telephony call counts and costs)',
     ours: undefined,
-    note: 'No CHAOS v2 command returns it (chaos-api.md §1); the CQM CSV’s loss figures are not part of CHAOS (§8).',
+    note: 'v2 telephony has `ratecard`, `services` and `info` and no call records (chaos-api.md §5, §6). Rates are available: `aaisp_telephony_rate_pence_per_minute`.',
   },
   {
-    concept: 'telephony call count',
-    seedName: 'aaisp_telephony_calls_total',
+    seed: '(domain data)',
     ours: undefined,
-    note: 'v2 telephony has `ratecard`, `services` and `info`, and no call records (chaos-api.md §5); v1’s VoIP usage records did not carry over (§6).',
-  },
-  {
-    concept: 'telephony call cost',
-    seedName: 'aaisp_telephony_call_cost_pence_total',
-    ours: undefined,
-    note: 'No call records in v2 (chaos-api.md §5). What calls would cost is available: `aaisp_telephony_rate_pence_per_minute`, `aaisp_telephony_rate_min_charge_pence`.',
-  },
-  {
-    concept: 'domain data',
-    seedName: 'aaisp_domains',
-    ours: undefined,
-    note: 'The `domain` subsystem is “TBA” in A&A’s documentation and answers “Unknown command” (chaos-api.md §6).',
+    note: 'The `domain` subsystem is “TBA” in A&A’s manual and answers “Unknown command” (chaos-api.md §6).',
   },
 ];
 
@@ -260,9 +240,9 @@ function collectorSection(collector: (typeof collectors)[number]): string[] {
 function migrationTable(): string[] {
   const rows = MIGRATION.map(
     (row) =>
-      `| ${cell(row.concept)}: ${code(row.seedName)} | ${row.ours === undefined ? 'not available from CHAOS v2' : code(row.ours)} | ${cell(row.note)} |`,
+      `| ${row.seed.startsWith('(') ? cell(row.seed) : code(row.seed)} | ${row.ours === undefined ? 'not available from CHAOS v2' : code(row.ours)} | ${cell(row.note)} |`,
   );
-  return ['| original design (concept: metric) | this package | reason or note |', '|---|---|---|', ...rows];
+  return ['| original design | this package | reason or note |', '|---|---|---|', ...rows];
 }
 
 /**
@@ -277,7 +257,7 @@ export function renderMetricsDoc(): string {
     '',
     'Every metric the AAISP CHAOS toolkit exposes. The names, types, units and labels are a public contract: changing one is a major version of `@aaisp/collectors`.',
     '',
-    'A metric appears only when CHAOS sent the data behind it: absent input gives an absent series, never a fake zero.',
+    'A series appears only when CHAOS sent the data behind it: absent input gives an absent series, never a fake zero. The one deliberate 0 is `aaisp_broadband_quota_limited` for unlimited lines and lines without a quota.',
     '',
     '## The `account` label',
     '',
@@ -294,7 +274,7 @@ export function renderMetricsDoc(): string {
     '',
     '## Migration from the original design',
     '',
-    'The original (seed) design’s metrics, mapped to ours. Its exact metric names are not preserved: the names in the first column are reconstructed from the original design’s concept list (sync rates, quota, throughput, service up/down, line state, SNR, attenuation, FEC/CRC errors, latency/jitter/loss, telephony call counts and costs, domain data), so match them to your dashboards by concept. Where CHAOS v2 has no data for a concept, this package does not invent a metric.',
+    'The original design’s metrics (the seed exporter whose `AAISP_EXPORTER_…` variables we keep), mapped to ours, followed by the concepts the original design listed that CHAOS v2 cannot provide. Where CHAOS v2 has no data, this package does not invent a metric.',
     '',
     ...migrationTable(),
     '',

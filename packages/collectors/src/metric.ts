@@ -11,6 +11,7 @@ export type MetricType = 'gauge' | 'counter';
 export interface MetricDefinition {
   /** Full name, e.g. `aaisp_broadband_sync_download_bits_per_second`. */
   readonly name: string;
+  /** `gauge` or `counter` (`counter` names end in `_total`). */
   readonly type: MetricType;
   /** One line for `# HELP`. */
   readonly help: string;
@@ -25,6 +26,7 @@ export interface Sample {
   /** The {@link MetricDefinition.name} this sample belongs to. */
   readonly metric: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The value, in the metric's base unit. */
   readonly value: number;
 }
 

@@ -18,7 +18,9 @@ export interface CollectorMetrics {
 export interface PromAdapter {
   /**
    * Replaces everything `collector` last applied with `samples`: series absent from `samples`
-   * (a vanished line) disappear. Synchronous, so no scrape sees half a snapshot.
+   * (a vanished line) disappear. Synchronous, so no scrape sees half a snapshot. With several
+   * accounts, apply each collector once with every account's samples together: applying one
+   * account's snapshot replaces the others'.
    *
    * @throws {TypeError} for a sample of a metric the collector does not define, or a label it
    * does not declare; nothing is changed then.
@@ -93,6 +95,14 @@ export function createPromAdapter(registry: Registry<RegistryContentType>): Prom
   return {
     apply(collector, samples) {
       const definitions = check(collector, samples);
+      // A name clash must fail before anything is created or reset.
+      for (const definition of collector.metrics) {
+        if (!metrics.has(definition.name) && registry.getSingleMetric(definition.name)) {
+          throw new TypeError(
+            `metric ${definition.name} is already registered in this registry by someone else`,
+          );
+        }
+      }
       clear(collector);
       for (const entry of samples) {
         const definition = definitions.get(entry.metric);

@@ -111,6 +111,31 @@ describe('renderExposition', () => {
     expect(types).toHaveLength(broadbandLines.metrics.length + telephonyRatecard.metrics.length);
   });
 
+  it('merges one snapshot per account into one family each, with the account label', () => {
+    const lines = (account: string, id: string) =>
+      broadbandLines.collect(
+        {
+          lines: [{ id, login: `${account}@a.1`, syncDownBps: 1, raw: {} }],
+          serviceChoices: [],
+          skipped: [],
+        },
+        { account },
+      );
+    const text = renderExposition(
+      [
+        { collector: broadbandLines, samples: lines('home', '1') },
+        { collector: broadbandLines, samples: lines('shop', '2') },
+      ],
+      'text',
+    );
+    expect(text.match(/^# TYPE aaisp_broadband_sync_download_bits_per_second /gm)).toHaveLength(1);
+    expect(text).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="1",account="home"} 1');
+    expect(text).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="2",account="shop"} 1');
+    expect(text).toContain(
+      'aaisp_broadband_lines{account="home"} 1\naaisp_broadband_lines{account="shop"} 1',
+    );
+  });
+
   it('names the content type of each format', () => {
     expect(CONTENT_TYPES.text).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(CONTENT_TYPES.openmetrics).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');

@@ -89,6 +89,7 @@ function family(
 /**
  * Renders snapshots as one exposition. Families appear in the order the collectors define them,
  * series in sample order; a defined metric without samples still gets its `HELP` and `TYPE`.
+ * Snapshots of the same collector (one per account) are merged into one family each.
  * The text format matches what prom-client 15 writes for the same samples, byte for byte.
  * Samples are trusted as the collectors made them: one of a metric the collector does not define
  * is left out, and nothing else is checked (use `createPromAdapter().apply` to validate).
@@ -100,16 +101,26 @@ function family(
  * ```
  */
 export function renderExposition(snapshots: readonly Snapshot[], format: ExpositionFormat): string {
+  // Families are merged across snapshots, so one snapshot per account still gives one HELP/TYPE.
+  const families = new Map<string, { definition: MetricDefinition; samples: Sample[] }>();
+  for (const { collector, samples } of snapshots) {
+    const own = new Map<string, Sample[]>();
+    for (const definition of collector.metrics) {
+      let entry = families.get(definition.name);
+      if (!entry) {
+        entry = { definition, samples: [] };
+        families.set(definition.name, entry);
+      }
+      own.set(definition.name, entry.samples);
+    }
+    for (const entry of samples) own.get(entry.metric)?.push(entry);
+  }
   const out: string[] = [];
   const labelText = new Map<object, string>();
-  for (const { collector, samples } of snapshots) {
-    const byMetric = new Map<string, Sample[]>(collector.metrics.map((definition) => [definition.name, []]));
-    for (const entry of samples) byMetric.get(entry.metric)?.push(entry);
-    for (const definition of collector.metrics) {
-      // Prometheus text separates families with a blank line, as prom-client does.
-      if (format === 'text' && out.length > 0) out.push('\n');
-      family(out, definition, byMetric.get(definition.name) ?? [], format, labelText);
-    }
+  for (const { definition, samples } of families.values()) {
+    // Prometheus text separates families with a blank line, as prom-client does.
+    if (format === 'text' && out.length > 0) out.push('\n');
+    family(out, definition, samples, format, labelText);
   }
   if (format === 'openmetrics') out.push('# EOF\n');
   return out.join('');

@@ -9,13 +9,15 @@ import type { BroadbandInfo } from '@aaisp/chaos-client';
 
 /** What is remembered of one line. */
 export interface LineSyncMemory {
+  /** The last known download sync rate, bit/s. */
   readonly downBps: number | undefined;
+  /** The last known upload sync rate, bit/s. */
   readonly upBps: number | undefined;
   /** How many times `tx_rate` or `rx_rate` was seen to change. */
   readonly changes: number;
 }
 
-/** The memory of every line seen in the last `broadband/info`, by line ID. */
+/** The memory of every line seen in the last `broadband/info`, by line ID. Keep one per account. */
 export interface SyncChangeState {
   readonly lines: ReadonlyMap<string, LineSyncMemory>;
 }

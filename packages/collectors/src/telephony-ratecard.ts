@@ -13,7 +13,7 @@ export const ratePencePerMinute: MetricDefinition = defineMetric({
   name: 'aaisp_telephony_rate_pence_per_minute',
   type: 'gauge',
   help: 'Call charge in pence per minute, by rate name and period (peak, offpeak, weekend).',
-  unit: '',
+  unit: 'pence_per_minute',
   labels: ['rate', 'period'],
 });
 /** Minimum charge by rate. */
@@ -21,7 +21,7 @@ export const rateMinCharge: MetricDefinition = defineMetric({
   name: 'aaisp_telephony_rate_min_charge_pence',
   type: 'gauge',
   help: 'Minimum call charge in pence, by rate name.',
-  unit: '',
+  unit: 'pence',
   labels: ['rate'],
 });
 /** Number of prefixes. */
