@@ -1,0 +1,76 @@
+import { broadbandLines, broadbandServices, lineCount, syncDownload } from '@aaisp/collectors';
+import { describe, expect, it } from 'vitest';
+import { createSnapshotStore } from './snapshot.ts';
+
+const MINUTE = 60_000;
+
+describe('the snapshot store', () => {
+  it('serves the last good samples and replaces them whole: a vanished line vanishes at once', () => {
+    const store = createSnapshotStore();
+    const entry = { account: 'default', collector: broadbandLines, collectedAtMs: 0, maxAgeMs: 3 * MINUTE };
+    store.set({
+      ...entry,
+      samples: [
+        { metric: syncDownload.name, labels: { line_id: '1' }, value: 10 },
+        { metric: syncDownload.name, labels: { line_id: '2' }, value: 20 },
+      ],
+    });
+    expect(store.render('text', 1000)).toContain('{line_id="1"} 10');
+    store.set({
+      ...entry,
+      collectedAtMs: MINUTE,
+      samples: [{ metric: syncDownload.name, labels: { line_id: '2' }, value: 21 }],
+    });
+    const text = store.render('text', MINUTE);
+    expect(text).not.toContain('line_id="1"');
+    expect(text).toContain('{line_id="2"} 21');
+  });
+
+  it('drops data older than its max age instead of serving it', () => {
+    const store = createSnapshotStore();
+    store.set({
+      account: 'default',
+      collector: broadbandLines,
+      collectedAtMs: 0,
+      maxAgeMs: 3 * MINUTE,
+      samples: [{ metric: lineCount.name, labels: {}, value: 4 }],
+    });
+    expect(store.render('text', 3 * MINUTE)).toContain('aaisp_broadband_lines 4');
+    expect(store.render('text', 3 * MINUTE + 1)).not.toContain('aaisp_broadband_lines 4');
+    expect(store.entries(3 * MINUTE + 1)).toEqual([]);
+  });
+
+  it('renders once per change, not once per scrape', () => {
+    const store = createSnapshotStore();
+    store.set({
+      account: 'default',
+      collector: broadbandServices,
+      collectedAtMs: 0,
+      maxAgeMs: MINUTE,
+      samples: [{ metric: 'aaisp_broadband_services', labels: {}, value: 1 }],
+    });
+    const first = store.render('openmetrics', 1);
+    expect(store.render('openmetrics', 2)).toBe(first);
+    expect(first.endsWith('# EOF\n')).toBe(true);
+    store.delete('default', 'broadband_services');
+    expect(store.render('openmetrics', 3)).toBe('# EOF\n');
+  });
+
+  it('keeps each account’s entries apart and merges them into one family', () => {
+    const store = createSnapshotStore();
+    for (const account of ['home', 'shop']) {
+      store.set({
+        account,
+        collector: broadbandServices,
+        collectedAtMs: 0,
+        maxAgeMs: MINUTE,
+        samples: [{ metric: 'aaisp_broadband_services', labels: { account }, value: account.length }],
+      });
+    }
+    const text = store.render('text', 1);
+    expect(text.match(/^# TYPE aaisp_broadband_services /gm)).toHaveLength(1);
+    expect(text).toContain(
+      'aaisp_broadband_services{account="home"} 4\naaisp_broadband_services{account="shop"} 4',
+    );
+  });
+});
