@@ -1,0 +1,211 @@
+import { ChaosError } from '@aaisp/chaos-client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from './logger.ts';
+import { createScheduler, type RunEvent, type SchedulerOptions } from './scheduler.ts';
+import type { TierPlan } from './tiers.ts';
+
+const FAST: TierPlan = {
+  name: 'fast',
+  intervalSeconds: 60,
+  maxAgeSeconds: 180,
+  collectors: ['broadband_lines'],
+};
+const MEDIUM: TierPlan = {
+  name: 'medium',
+  intervalSeconds: 300,
+  maxAgeSeconds: 900,
+  collectors: ['broadband_services'],
+};
+
+/** A scheduler with a log capture and a record of every collect call (at fake time). */
+function setup(overrides: Partial<SchedulerOptions> & Pick<SchedulerOptions, 'collect'>) {
+  const logs: { level: number; msg: string }[] = [];
+  const logger = createLogger(
+    { level: 'info', json: true },
+    { destination: { write: (line: string) => void logs.push(JSON.parse(line)) } },
+  );
+  const events: RunEvent[] = [];
+  const scheduler = createScheduler({
+    accounts: ['default'],
+    tiers: [FAST],
+    concurrencyLimit: 5,
+    logger,
+    onRun: (event) => events.push(event),
+    ...overrides,
+  });
+  return { scheduler, logs, events };
+}
+
+const seconds = (ms: number): number => ms / 1000;
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: 0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the tier scheduler', () => {
+  it('staggers the first runs of the tiers, then runs each on its interval', async () => {
+    const calls: [string, number][] = [];
+    const { scheduler } = setup({
+      tiers: [FAST, MEDIUM],
+      collect: async (_account, collector) => {
+        calls.push([collector, seconds(Date.now())]);
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(301_000);
+    expect(calls).toEqual([
+      ['broadband_lines', 0],
+      ['broadband_services', 2],
+      ['broadband_lines', 60],
+      ['broadband_lines', 120],
+      ['broadband_lines', 180],
+      ['broadband_lines', 240],
+      ['broadband_lines', 300],
+    ]);
+    await scheduler.stop();
+  });
+
+  it('never overlaps runs of a tier, even when a run outlasts the interval', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const starts: number[] = [];
+    const { scheduler } = setup({
+      collect: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        starts.push(seconds(Date.now()));
+        await new Promise((resolve) => setTimeout(resolve, 90_000));
+        inFlight--;
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(most).toBe(1);
+    expect(starts.map(Math.round)).toEqual([0, 90, 180, 270]);
+    // This collect ignores the abort signal, so stop() waits for it to finish.
+    const stopping = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(90_000);
+    await stopping;
+  });
+
+  it('backs a failing tier off up to 8 intervals, and recovers on the first good run', async () => {
+    const starts: number[] = [];
+    let failing = true;
+    const { scheduler } = setup({
+      collect: async () => {
+        starts.push(seconds(Date.now()));
+        if (failing) throw new ChaosError('network', 'CHAOS broadband/info: no answer from CHAOS');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_500_000);
+    expect(starts).toEqual([0, 120, 360, 840, 1320]);
+    expect(scheduler.status()[0]).toMatchObject({
+      consecutiveFailures: 5,
+      lastSuccessMs: undefined,
+      lastError: { kind: 'network', message: 'CHAOS broadband/info: no answer from CHAOS' },
+    });
+    failing = false;
+    await vi.advanceTimersByTimeAsync(480_000);
+    // The backed-off run at 1 800 s succeeds; from then on the tier is back on its 60 s interval.
+    expect(starts.slice(5)).toEqual([1800, 1860, 1920, 1980]);
+    expect(scheduler.status()[0]).toMatchObject({ consecutiveFailures: 0, lastSuccessMs: 1_980_000 });
+    await scheduler.stop();
+  });
+
+  it('opens a breaker on an auth failure: no calls for 15 minutes, logged once, doubling', async () => {
+    const starts: number[] = [];
+    const { scheduler, logs } = setup({
+      collect: async () => {
+        starts.push(seconds(Date.now()));
+        throw new ChaosError('auth', 'CHAOS broadband/info: Control authorisation failed');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    // Refused at 0; the pause (15 min) outlasts the backed-off runs, so the next call is at 15 min;
+    // refused again, the pause doubles to 30 min.
+    expect(starts).toEqual([0, 960, 2880]);
+    const errors = logs.filter((line) => line.level === 50);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]?.msg).toMatch(/CHAOS refused the credentials/);
+    await scheduler.stop();
+  });
+
+  it('leaves alone, for hours, a command CHAOS does not offer, but keeps running the others', async () => {
+    const calls: string[] = [];
+    const { scheduler, logs } = setup({
+      tiers: [{ ...MEDIUM, intervalSeconds: 300, collectors: ['broadband_services', 'telephony_ratecard'] }],
+      collect: async (_account, collector) => {
+        calls.push(collector);
+        if (collector === 'telephony_ratecard')
+          throw new ChaosError('http', 'CHAOS telephony/ratecard: HTTP 500', { status: 500 });
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3 * 60 * 60_000);
+    expect(calls.filter((name) => name === 'telephony_ratecard')).toHaveLength(1);
+    expect(calls.filter((name) => name === 'broadband_services').length).toBeGreaterThan(10);
+    expect(logs.filter((line) => /does not offer this command/.test(line.msg))).toHaveLength(1);
+    await scheduler.stop();
+  });
+
+  it('keeps at most concurrencyLimit calls in flight across accounts', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const { scheduler } = setup({
+      accounts: ['a', 'b', 'c', 'd'],
+      concurrencyLimit: 2,
+      collect: async () => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        inFlight--;
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(most).toBe(2);
+    await scheduler.stop();
+  });
+
+  it('reports each run with its outcome and duration', async () => {
+    const { scheduler, events } = setup({
+      collect: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(events).toEqual([
+      { tier: 'fast', account: 'default', collector: 'broadband_lines', durationMs: 250, outcome: 'ok' },
+    ]);
+    expect(scheduler.status()[0]).toMatchObject({ lastSuccessMs: 250, nextRunMs: 60_000, running: false });
+    await scheduler.stop();
+  });
+
+  it('stop() aborts the request in flight, clears the timers and makes no more calls', async () => {
+    let calls = 0;
+    let aborted = false;
+    const { scheduler } = setup({
+      collect: (_account, _collector, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          calls++;
+          signal.addEventListener('abort', () => {
+            aborted = true;
+            reject(signal.reason);
+          });
+        }),
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(10);
+    await scheduler.stop();
+    expect(aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(calls).toBe(1);
+    expect(scheduler.status()[0]?.nextRunMs).toBeUndefined();
+  });
+});
