@@ -1,0 +1,114 @@
+import { broadbandLines, lineCount, lineInfo, syncDownload } from '@aaisp/collectors';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TierStatus } from './scheduler.ts';
+import { createSelfMetrics } from './self-metrics.ts';
+import { createExporterServer } from './server.ts';
+import { createSnapshotStore } from './snapshot.ts';
+
+describe('the exporter’s endpoints', () => {
+  const store = createSnapshotStore();
+  const selfRegistry = new Registry();
+  createSelfMetrics(selfRegistry, { version: '0.0.0-test', nodeVersion: process.version }, false);
+  let tiers: TierStatus[] = [
+    {
+      name: 'fast',
+      intervalSeconds: 60,
+      running: false,
+      lastSuccessMs: undefined,
+      lastError: undefined,
+      nextRunMs: 5_000,
+      consecutiveFailures: 0,
+    },
+  ];
+  const server = createExporterServer({
+    store,
+    selfRegistry,
+    tiers: () => tiers,
+    version: '0.0.0-test',
+    demo: true,
+    now: () => 1_000,
+  });
+  let base = '';
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no TCP address');
+    base = `http://127.0.0.1:${address.port}`;
+    store.set({
+      account: 'default',
+      collector: broadbandLines,
+      collectedAtMs: 0,
+      maxAgeMs: 180_000,
+      samples: [
+        {
+          metric: lineInfo.name,
+          labels: { line_id: '32001', login: 'test@a.1', name: '<script>alert(1)</script>' },
+          value: 1,
+        },
+        { metric: syncDownload.name, labels: { line_id: '32001' }, value: 79_987_000 },
+        { metric: lineCount.name, labels: {}, value: 1 },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('/metrics serves the snapshot and the self-metrics in the Prometheus text format', async () => {
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    expect(text).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="32001"} 79987000');
+    expect(text).toContain('aaisp_exporter_up 1');
+    expect(text).not.toContain('# EOF');
+  });
+
+  it('/metrics serves OpenMetrics when the Accept header asks, with one # EOF at the end', async () => {
+    const response = await fetch(`${base}/metrics`, {
+      headers: { accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5' },
+    });
+    expect(response.headers.get('content-type')).toBe(
+      'application/openmetrics-text; version=1.0.0; charset=utf-8',
+    );
+    const text = await response.text();
+    expect(text.match(/# EOF/g)).toHaveLength(1);
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(text).toContain('# TYPE aaisp_collector_errors counter');
+    expect(text).toContain('aaisp_broadband_lines 1');
+  });
+
+  it('/health reports each tier; /ready is 503 until the first fast-tier success', async () => {
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toMatchObject({
+      status: 'up',
+      demo: true,
+      tiers: { fast: { lastSuccess: null, nextRun: '1970-01-01T00:00:05.000Z' } },
+    });
+    expect((await fetch(`${base}/ready`)).status).toBe(503);
+    tiers = tiers.map((tier) => ({ ...tier, lastSuccessMs: 900 }));
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+  });
+
+  it('/ is a status page that escapes every value', async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await response.text();
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('80.0 Mbit/s');
+    expect(html).toContain('Demo mode');
+  });
+
+  it('answers unknown paths with 404 and wrong methods with 405', async () => {
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/../etc/passwd`)).status).toBe(404);
+    const post = await fetch(`${base}/metrics`, { method: 'POST', body: 'x' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const head = await fetch(`${base}/metrics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+  });
+});
