@@ -191,7 +191,7 @@ const BAD: readonly [string, Record<string, string>, string, RegExp][] = [
     'INTERVALS__MEDIUM',
     /fast ≤ medium ≤ slow/,
   ],
-  ['a port out of range', { ...LOGIN, [`${P}SERVER__PORT`]: '70000' }, 'SERVER__PORT', /between 1 and 65535/],
+  ['a port out of range', { ...LOGIN, [`${P}SERVER__PORT`]: '70000' }, 'SERVER__PORT', /between 0 and 65535/],
   ['a negative port', { ...LOGIN, [`${P}SERVER__PORT`]: '-1' }, 'SERVER__PORT', /whole number/],
   ['an unknown log level', { ...LOGIN, [`${P}LOGGING__LEVEL`]: 'loud' }, 'LOGGING__LEVEL', /one of fatal/],
   [
@@ -269,7 +269,7 @@ describe('loadConfig: bad configurations', () => {
     const result = loadConfig(
       sources({
         ...LOGIN,
-        [`${P}SERVER__PORT`]: '0',
+        [`${P}SERVER__PORT`]: '65536',
         [`${P}INTERVALS__FAST`]: 'x',
         [`${P}LOGGING__LEVEL`]: 'loud',
       }),

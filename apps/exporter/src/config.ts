@@ -103,7 +103,8 @@ const baseUrl: z.ZodType<string, string> = z
 /** Each variable after the prefix, its parser and default. */
 const Settings = z.object({
   SERVER__HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
-  SERVER__PORT: wholeNumber(1, 65535).default(9099),
+  // 0 picks a free port (tests, side-by-side runs); the address is logged at start.
+  SERVER__PORT: wholeNumber(0, 65535).default(9099),
   LOGGING__LEVEL: z
     .string()
     .trim()

@@ -1,0 +1,133 @@
+/**
+ * Composes the exporter: one SDK client per account, the collect job, the scheduler, the snapshot,
+ * the self-metrics and the HTTP server. In demo mode a `@aaisp/chaos-mock` server on loopback
+ * stands in for CHAOS.
+ *
+ * @module
+ */
+
+import type { Server } from 'node:http';
+import { type ChaosClient, createChaosClient } from '@aaisp/chaos-client';
+import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import { createCollectJob } from './collect-job.ts';
+import type { AccountConfig, ExporterConfig } from './config.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+import { createSelfMetrics } from './self-metrics.ts';
+import { createExporterServer } from './server.ts';
+import { createSnapshotStore } from './snapshot.ts';
+import { planTiers } from './tiers.ts';
+
+/** A running exporter. */
+export interface App {
+  /** The address it listens on, e.g. `http://0.0.0.0:9099`. */
+  readonly url: string;
+  readonly scheduler: Scheduler;
+  /** Stops timers, aborts CHAOS requests in flight, closes the server (and the demo mock). */
+  stop(): Promise<void>;
+}
+
+/** What {@link startApp} needs besides the config. */
+export interface AppOptions {
+  readonly logger: Logger;
+  readonly version: string;
+  /** Serve data from a built-in mock instead of A&A. */
+  readonly demo: boolean;
+}
+
+/** Starts the exporter: the server listens at once; the first fast-tier run follows. */
+export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
+  const { logger } = options;
+  let mock: RunningChaosMock | undefined;
+  let accounts: readonly AccountConfig[] = config.accounts;
+  let baseUrl = config.api.baseUrl;
+  if (options.demo) {
+    mock = await startChaosMock({ lines: 6, host: '127.0.0.1' });
+    baseUrl = mock.url;
+    accounts = [
+      {
+        name: 'demo',
+        auth: {
+          controlLogin: DEFAULT_CREDENTIALS.controlLogin,
+          controlPassword: DEFAULT_CREDENTIALS.controlPassword,
+        },
+      },
+    ];
+    logger.warn(
+      { mock: mock.url, lines: mock.lines().length },
+      'demo mode: serving fake data from a built-in CHAOS mock, not from A&A',
+    );
+  }
+
+  const multiAccount = accounts.length > 1;
+  const selfRegistry = new Registry();
+  const selfMetrics = createSelfMetrics(
+    selfRegistry,
+    { version: options.version, nodeVersion: process.version },
+    multiAccount,
+  );
+  const clients = new Map<string, ChaosClient>(
+    accounts.map((account) => [
+      account.name,
+      createChaosClient({
+        auth: account.auth,
+        baseUrl,
+        timeout: config.api.timeoutSeconds * 1000,
+        retry: config.api.maxRetries,
+        userAgent: `aaisp-exporter/${options.version}`,
+        hooks: { onResponse: (event) => selfMetrics.recordApiRequest(event, account.name) },
+      }),
+    ]),
+  );
+  const tiers = planTiers(config);
+  const store = createSnapshotStore();
+  const scheduler = createScheduler({
+    accounts: accounts.map((account) => account.name),
+    tiers,
+    concurrencyLimit: config.api.concurrencyLimit,
+    logger,
+    onRun: (event) => selfMetrics.recordRun(event),
+    collect: createCollectJob({
+      clients,
+      store,
+      tiers,
+      multiAccount,
+      includePostcode: config.collectors.includePostcode,
+      logger: logger.child({ component: 'collect' }),
+    }),
+  });
+  const server: Server = createExporterServer({
+    store,
+    selfRegistry,
+    tiers: () => scheduler.status(),
+    version: options.version,
+    demo: options.demo,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = address !== null && typeof address === 'object' ? address.port : config.server.port;
+  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  scheduler.start();
+  logger.info(
+    { url, accounts: accounts.map((account) => account.name), tiers: tiers.map((tier) => tier.name) },
+    'exporter listening',
+  );
+
+  return {
+    url,
+    scheduler,
+    async stop() {
+      await scheduler.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mock?.close();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import packageJson from '../package.json' with { type: 'json' };
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+type Child = ChildProcessByStdio<null, Readable, Readable>;
+const children: Child[] = [];
+
+function run(args: string[], env: Record<string, string> = {}): Child {
+  // Only what the test sets: no AAISP_EXPORTER_ variable leaks in from the machine.
+  const child = spawn(process.execPath, ['--conditions=@aaisp/source', MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  children.push(child);
+  return child;
+}
+
+async function finished(child: Child): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  child.stderr.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const [code] = await once(child, 'exit');
+  return { code: typeof code === 'number' ? code : null, stdout, stderr };
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('the aaisp-exporter CLI', () => {
+  it('prints its version and help', async () => {
+    expect((await finished(run(['--version']))).stdout).toBe(`${packageJson.version}\n`);
+    const help = await finished(run(['--help']));
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--check-config');
+  });
+
+  it('--check-config exits 0 for a valid configuration', async () => {
+    const result = await finished(
+      run(['--check-config'], {
+        AAISP_EXPORTER_AUTH__CONTROL_LOGIN: 'ab123@a',
+        AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: 'pw',
+      }),
+    );
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: 'configuration is valid: accounts default; listening on 0.0.0.0:9099\n',
+    });
+  });
+
+  it('exits non-zero before listening on a bad configuration, one line per problem, no secret', async () => {
+    const result = await finished(
+      run([], {
+        AAISP_EXPORTER_AUTH__CONTROL_LOGIN: 'ab123@a',
+        AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: 'Sup3r-Secret',
+        AAISP_EXPORTER_SERVER__PORT: '99999',
+        AAISP_EXPORTER_INTERVALS__FAST: '1',
+      }),
+    );
+    expect(result.code).toBe(78);
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('  AAISP_EXPORTER_'))).toEqual([
+      '  AAISP_EXPORTER_SERVER__PORT: must be between 0 and 65535',
+      '  AAISP_EXPORTER_INTERVALS__FAST: must be between 10 and 3600',
+    ]);
+    expect(result.stderr + result.stdout).not.toContain('Sup3r-Secret');
+  });
+
+  it('--demo serves real metrics from the built-in mock, then exits 0 on SIGTERM', async () => {
+    const child = run(['--demo'], {
+      AAISP_EXPORTER_SERVER__PORT: '0',
+      AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
+      AAISP_EXPORTER_LOGGING__JSON: 'true',
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk);
+    });
+    const exited = once(child, 'exit');
+    const poll = async <T>(read: () => Promise<T | undefined>): Promise<T> => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const value = await read();
+        if (value !== undefined) return value;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`gave up waiting; output so far:\n${output}`);
+    };
+    const url = await poll(async () => /"url":"(http:[^"]+)"/.exec(output)?.[1]);
+    expect(output).toContain('demo mode: serving fake data from a built-in CHAOS mock');
+    const metrics = await poll(async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text.includes('aaisp_broadband_lines 6') ? text : undefined;
+    });
+    expect(metrics).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="32002"} 79987000');
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    child.kill('SIGTERM');
+    // main.ts exits on its own after 5 s at the latest; a clean stop exits 0.
+    const [code] = await exited;
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `aaisp-exporter`: the only module with side effects. Reads the configuration, then serves,
+ * checks the configuration, or prints its version or help. Stops cleanly on SIGTERM/SIGINT.
+ *
+ * @module
+ */
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import packageJson from '../package.json' with { type: 'json' };
+import { startApp } from './app.ts';
+import { loadConfig, PREFIX } from './config.ts';
+import { createLogger } from './logger.ts';
+
+const HELP = `Usage: aaisp-exporter [options]
+
+A Prometheus exporter for Andrews & Arnold (AAISP) broadband, from the CHAOS v2 API.
+
+Options:
+  --demo           serve fake data from a built-in CHAOS mock (no credentials needed)
+  --check-config   validate the configuration and exit (0 when valid)
+  -v, --version    print the version
+  -h, --help       print this help
+
+Configuration comes from ${PREFIX}… environment variables (see the README), e.g.
+  ${PREFIX}AUTH__CONTROL_LOGIN=ab123@a ${PREFIX}AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos aaisp-exporter
+Endpoints: /metrics /health /ready and a status page at /.
+`;
+
+/** Exit code for a bad configuration (EX_CONFIG from sysexits.h). */
+const EXIT_CONFIG = 78;
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_LIMIT_MS = 5000;
+
+function parse() {
+  return parseArgs({
+    options: {
+      demo: { type: 'boolean' },
+      'check-config': { type: 'boolean' },
+      version: { type: 'boolean', short: 'v' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+}
+
+async function main(): Promise<void> {
+  let values: ReturnType<typeof parse>['values'];
+  try {
+    values = parse().values;
+  } catch (error) {
+    process.stderr.write(
+      `aaisp-exporter: ${error instanceof Error ? error.message : String(error)}\nTry aaisp-exporter --help.\n`,
+    );
+    process.exit(2);
+  }
+  if (values.help) return void process.stdout.write(HELP);
+  if (values.version) return void process.stdout.write(`${packageJson.version}\n`);
+
+  const demo = values.demo === true;
+  const result = loadConfig({ env: process.env, readFile: (path) => readFileSync(path, 'utf8'), demo });
+  if (!result.ok) {
+    process.stderr.write('aaisp-exporter: the configuration is not valid:\n');
+    for (const problem of result.problems)
+      process.stderr.write(`  ${problem.variable}: ${problem.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const { config } = result;
+  if (values['check-config']) {
+    const accounts = config.accounts.map((account) => account.name).join(', ') || '(none: demo)';
+    process.stdout.write(
+      `configuration is valid: accounts ${accounts}; listening on ${config.server.host}:${config.server.port}\n`,
+    );
+    return;
+  }
+
+  const logger = createLogger(config.logging, { isTty: process.stdout.isTTY });
+  const app = await startApp(config, { logger, version: packageJson.version, demo });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => process.exit(0), SHUTDOWN_LIMIT_MS).unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+await main();
