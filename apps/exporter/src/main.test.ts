@@ -1,5 +1,8 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +57,21 @@ describe('the aaisp-exporter CLI', () => {
     expect(result).toMatchObject({
       code: 0,
       stdout: 'configuration is valid: accounts default; listening on 0.0.0.0:9099\n',
+    });
+  });
+
+  it('reads .env from the directory it was started in, without overriding the environment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aaisp-env-'));
+    writeFileSync(
+      join(dir, '.env'),
+      'AAISP_EXPORTER_AUTH__CONTROL_LOGIN=ab123@a\nAAISP_EXPORTER_AUTH__CONTROL_PASSWORD=from-file\nAAISP_EXPORTER_SERVER__PORT=9100\n',
+    );
+    const result = await finished(
+      run(['--check-config'], { INIT_CWD: dir, AAISP_EXPORTER_SERVER__PORT: '9200' }),
+    );
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: 'configuration is valid: accounts default; listening on 0.0.0.0:9200\n',
     });
   });
 

@@ -6,8 +6,9 @@
  * @module
  */
 
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, parseEnv } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from './app.ts';
 import { loadConfig, PREFIX } from './config.ts';
@@ -27,6 +28,19 @@ Configuration comes from ${PREFIX}… environment variables (see the README), e.
   ${PREFIX}AUTH__CONTROL_LOGIN=ab123@a ${PREFIX}AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos aaisp-exporter
 Endpoints: /metrics /health /ready and a status page at /.
 `;
+
+/**
+ * Reads `.env` from the directory the user started in (pnpm sets INIT_CWD) so an existing `.env`
+ * keeps working. Variables already in the environment win: a deployment's settings are never
+ * overridden by a stray file.
+ */
+function loadDotEnv(): void {
+  const file = join(process.env.INIT_CWD ?? process.cwd(), '.env');
+  if (!existsSync(file)) return;
+  for (const [name, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) {
+    if (process.env[name] === undefined) process.env[name] = value;
+  }
+}
 
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h). */
 const EXIT_CONFIG = 78;
@@ -59,6 +73,7 @@ async function main(): Promise<void> {
   if (values.help) return void process.stdout.write(HELP);
   if (values.version) return void process.stdout.write(`${packageJson.version}\n`);
 
+  loadDotEnv();
   const demo = values.demo === true;
   const result = loadConfig({ env: process.env, readFile: (path) => readFileSync(path, 'utf8'), demo });
   if (!result.ok) {
