@@ -19,7 +19,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** One CHAOS account to collect. */
 export interface AccountConfig {
-  /** `default` for the `AUTH__…` variables; the YAML name otherwise. Used as the `account` label and `/probe` target. */
+  /** `default` for the `AUTH__…` variables; the YAML name otherwise. Used as the `account` label. */
   readonly name: string;
   readonly auth: ChaosAuth;
 }
@@ -98,7 +98,11 @@ const baseUrl: z.ZodType<string, string> = z
       url.protocol === 'https:' ||
       (url.protocol === 'http:' && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname))
     );
-  }, 'must be https:// (plain http:// only for localhost)');
+  }, 'must be https:// (plain http:// only for localhost)')
+  .refine((text) => {
+    const url = new URL(text);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  }, 'must not carry credentials, a query or a fragment (credentials go in AUTH__ variables)');
 
 /** Each variable after the prefix, its parser and default. */
 const Settings = z.object({
@@ -193,6 +197,13 @@ function toAuth(
   if (controlLogin === undefined || controlPassword === undefined) return undefined;
   if (!controlLogin.includes('@')) {
     problems.push({ variable: label('CONTROL_LOGIN'), message: 'must be a control login such as ab123@a' });
+    return undefined;
+  }
+  if (/\.\d+$/.test(controlLogin)) {
+    problems.push({
+      variable: label('CONTROL_LOGIN'),
+      message: 'is a line login (ends in .n); use the base control login, e.g. ab123@a',
+    });
     return undefined;
   }
   return { controlLogin, controlPassword };
@@ -349,10 +360,10 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (!settings.success || problems.length > 0) return { ok: false, problems };
 
   const s = settings.data;
-  if (s.INTERVALS__MEDIUM < s.INTERVALS__FAST || s.INTERVALS__SLOW < s.INTERVALS__MEDIUM) {
+  if (!s.COLLECTORS__ENABLE_BROADBAND && !s.COLLECTORS__ENABLE_TELEPHONY && !s.COLLECTORS__ENABLE_LOGIN) {
     problems.push({
-      variable: `${PREFIX}INTERVALS__MEDIUM`,
-      message: 'tiers must not run faster than the tier before them (fast ≤ medium ≤ slow)',
+      variable: `${PREFIX}COLLECTORS__ENABLE_BROADBAND`,
+      message: 'every collector is disabled: enable at least one',
     });
     return { ok: false, problems };
   }

@@ -92,7 +92,17 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logging, { isTty: process.stdout.isTTY });
-  const app = await startApp(config, { logger, version: packageJson.version, demo });
+  let app: Awaited<ReturnType<typeof startApp>>;
+  try {
+    app = await startApp(config, { logger, version: packageJson.version, demo });
+  } catch (error) {
+    // E.g. the port is taken: one clear log line, not a stack trace on stderr.
+    logger.fatal(
+      { err: error, host: config.server.host, port: config.server.port },
+      'cannot start the exporter',
+    );
+    process.exit(1);
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

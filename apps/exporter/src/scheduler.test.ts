@@ -91,7 +91,7 @@ describe('the tier scheduler', () => {
     await stopping;
   });
 
-  it('backs a failing tier off up to 8 intervals, and recovers on the first good run', async () => {
+  it('backs a failing job off up to 8 intervals, and recovers on the first good run', async () => {
     const starts: number[] = [];
     let failing = true;
     const { scheduler } = setup({
@@ -102,16 +102,16 @@ describe('the tier scheduler', () => {
     });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(1_500_000);
-    expect(starts).toEqual([0, 120, 360, 840, 1320]);
+    expect(starts).toEqual([0, 60, 180, 420, 900, 1380]);
     expect(scheduler.status()[0]).toMatchObject({
-      consecutiveFailures: 5,
+      consecutiveFailures: 6,
       lastSuccessMs: undefined,
       lastError: { kind: 'network', message: 'CHAOS broadband/info: no answer from CHAOS' },
     });
     failing = false;
     await vi.advanceTimersByTimeAsync(480_000);
-    // The backed-off run at 1 800 s succeeds; from then on the tier is back on its 60 s interval.
-    expect(starts.slice(5)).toEqual([1800, 1860, 1920, 1980]);
+    // The backed-off run at 1 860 s succeeds; from then on the job is back on its 60 s interval.
+    expect(starts.slice(6)).toEqual([1860, 1920, 1980]);
     expect(scheduler.status()[0]).toMatchObject({ consecutiveFailures: 0, lastSuccessMs: 1_980_000 });
     await scheduler.stop();
   });
@@ -126,9 +126,8 @@ describe('the tier scheduler', () => {
     });
     scheduler.start();
     await vi.advanceTimersByTimeAsync(60 * 60_000);
-    // Refused at 0; the pause (15 min) outlasts the backed-off runs, so the next call is at 15 min;
-    // refused again, the pause doubles to 30 min.
-    expect(starts).toEqual([0, 960, 2880]);
+    // Refused at 0: no call until the 15-minute pause ends; refused again, the pause doubles to 30 min.
+    expect(starts).toEqual([0, 900, 2700]);
     const errors = logs.filter((line) => line.level === 50);
     expect(errors).toHaveLength(3);
     expect(errors[0]?.msg).toMatch(/CHAOS refused the credentials/);
@@ -150,6 +149,58 @@ describe('the tier scheduler', () => {
     expect(calls.filter((name) => name === 'telephony_ratecard')).toHaveLength(1);
     expect(calls.filter((name) => name === 'broadband_services').length).toBeGreaterThan(10);
     expect(logs.filter((line) => /does not offer this command/.test(line.msg))).toHaveLength(1);
+    await scheduler.stop();
+  });
+
+  it('backs off only the failing account: the others keep their interval and the tier is ready', async () => {
+    const calls: [string, number][] = [];
+    const { scheduler } = setup({
+      accounts: ['good', 'bad'],
+      collect: async (account) => {
+        calls.push([account, seconds(Date.now())]);
+        if (account === 'bad')
+          throw new ChaosError('timeout', 'CHAOS broadband/info: no answer within 30000 ms');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(calls.filter(([account]) => account === 'good').map(([, at]) => at)).toEqual([
+      0, 60, 120, 180, 240, 300,
+    ]);
+    expect(calls.filter(([account]) => account === 'bad').map(([, at]) => at)).toEqual([0, 60, 180]);
+    expect(scheduler.status()[0]).toMatchObject({ lastSuccessMs: 300_000, consecutiveFailures: 3 });
+    await scheduler.stop();
+  });
+
+  it('waits out a Retry-After longer than the back-off', async () => {
+    const starts: number[] = [];
+    const { scheduler } = setup({
+      collect: async () => {
+        starts.push(seconds(Date.now()));
+        if (starts.length === 1)
+          throw new ChaosError('rate-limit', 'CHAOS broadband/info: rate limited (HTTP 429)', {
+            retryAfter: 600,
+          });
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(700_000);
+    expect(starts).toEqual([0, 600, 660]);
+    await scheduler.stop();
+  });
+
+  it('treats a 500 from broadband as a passing fault, and only optional commands as unavailable', async () => {
+    const calls: number[] = [];
+    const { scheduler } = setup({
+      collect: async () => {
+        calls.push(seconds(Date.now()));
+        if (calls.length === 1)
+          throw new ChaosError('http', 'CHAOS broadband/info: HTTP 500', { status: 500 });
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(130_000);
+    expect(calls).toEqual([0, 60, 120]);
     await scheduler.stop();
   });
 

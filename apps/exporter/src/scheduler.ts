@@ -1,9 +1,9 @@
 /**
  * The tier scheduler: runs each tier's collectors for every account on the tier's interval, and
- * is gentle with CHAOS. Runs of a tier never overlap, first runs are staggered, a failing tier
- * backs off, an auth failure opens a per-account breaker, a command CHAOS does not offer
- * (HTTP 500 or "Unknown command") is re-probed rarely, and at most `concurrencyLimit` requests
- * are in flight.
+ * is gentle with CHAOS. Runs of a tier never overlap, first runs are staggered, a failing job
+ * (one collector of one account) backs off without slowing the others, an auth failure opens a
+ * per-account breaker, a command CHAOS does not offer is re-probed rarely, and at most
+ * `concurrencyLimit` requests are in flight.
  *
  * @module
  */
@@ -32,11 +32,13 @@ export interface TierStatus {
   readonly name: TierName;
   readonly intervalSeconds: number;
   readonly running: boolean;
+  /** The last success of any collector of any account in this tier. */
   readonly lastSuccessMs: number | undefined;
   readonly lastError:
     | { readonly kind: RunOutcome; readonly message: string; readonly atMs: number }
     | undefined;
   readonly nextRunMs: number | undefined;
+  /** The most consecutive failures of any collector of any account in this tier. */
   readonly consecutiveFailures: number;
 }
 
@@ -70,8 +72,20 @@ export interface Scheduler {
 }
 
 const MAX_AUTH_BACKOFF_MS = 4 * 60 * 60_000;
-/** A failing tier waits up to 8 intervals, so a CHAOS outage costs few calls. */
+/** A failing job waits up to 8 intervals, so a CHAOS outage costs few calls. */
 const MAX_BACKOFF_FACTOR = 8;
+/**
+ * Commands whose HTTP 500 means "not on this account" (telephony without VoIP, RK). A 500 from
+ * a broadband command is treated as a passing fault and backed off normally.
+ */
+const OPTIONAL_COLLECTORS: ReadonlySet<CollectorName> = new Set(['login_services', 'telephony_ratecard']);
+
+/** Back-off state of one collector of one account. */
+interface JobState {
+  failures: number;
+  /** Skip runs before this time (ms since the epoch). */
+  notBeforeMs: number;
+}
 
 interface TierState {
   plan: TierPlan;
@@ -80,7 +94,6 @@ interface TierState {
   lastSuccessMs: number | undefined;
   lastError: TierStatus['lastError'];
   nextRunMs: number | undefined;
-  consecutiveFailures: number;
 }
 
 function outcomeOf(error: unknown): RunOutcome {
@@ -107,8 +120,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lastSuccessMs: undefined,
     lastError: undefined,
     nextRunMs: undefined,
-    consecutiveFailures: 0,
   }));
+  const jobs = new Map<string, JobState>();
   /** Auth breaker per account: when calls may resume, and how many refusals in a row. */
   const breakers = new Map<string, { untilMs: number; refusals: number }>();
   /** Commands CHAOS does not offer, per account, until their re-probe time. */
@@ -126,25 +139,30 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }, delayMs);
   };
 
-  const runOne = async (
-    tier: TierState,
-    account: string,
-    collector: CollectorName,
-  ): Promise<boolean | undefined> => {
-    const breaker = breakers.get(account);
-    if (breaker && now() < breaker.untilMs) return undefined;
+  const runOne = async (tier: TierState, account: string, collector: CollectorName): Promise<void> => {
     const key = `${account}\u0000${collector}`;
-    const until = unavailable.get(key);
-    if (until !== undefined && now() < until) return undefined;
+    const job = jobs.get(key) ?? { failures: 0, notBeforeMs: 0 };
+    jobs.set(key, job);
+    const skip = (): boolean => {
+      const breaker = breakers.get(account);
+      const until = unavailable.get(key);
+      return (
+        (breaker !== undefined && now() < breaker.untilMs) ||
+        (until !== undefined && now() < until) ||
+        now() < job.notBeforeMs
+      );
+    };
+    if (skip()) return;
     const started = now();
     const logger = log.child({ tier: tier.plan.name, account, collector });
+    const intervalMs = tier.plan.intervalSeconds * 1000;
     try {
       await semaphore.run(() => options.collect(account, collector, controller.signal), controller.signal);
       breakers.delete(account);
-      if (until !== undefined) {
-        unavailable.delete(key);
-        logger.info('command available again');
-      }
+      if (unavailable.delete(key)) logger.info('command available again');
+      job.failures = 0;
+      job.notBeforeMs = 0;
+      tier.lastSuccessMs = now();
       options.onRun?.({
         tier: tier.plan.name,
         account,
@@ -152,10 +170,46 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         durationMs: now() - started,
         outcome: 'ok',
       });
-      return true;
     } catch (error) {
-      if (controller.signal.aborted) return undefined;
+      if (controller.signal.aborted) return;
       const outcome = outcomeOf(error);
+      tier.lastError = { kind: outcome, message: messageOf(error), atMs: now() };
+      job.failures++;
+      // The first failure retries on the next tick; then 2, 4 and at most 8 intervals apart.
+      const backoffMs = intervalMs * Math.min(2 ** (job.failures - 1), MAX_BACKOFF_FACTOR);
+      const retryAfterMs =
+        isChaosError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0;
+      job.notBeforeMs = now() + Math.max(backoffMs, retryAfterMs) - 1;
+      if (outcome === 'auth') {
+        // Another job of this account may have opened the breaker while this one waited: one pause, one log line.
+        const open = breakers.get(account);
+        if (!(open && now() < open.untilMs)) {
+          const refusals = (open?.refusals ?? 0) + 1;
+          const waitMs = Math.min(authBackoffMs * 2 ** (refusals - 1), MAX_AUTH_BACKOFF_MS);
+          breakers.set(account, { untilMs: now() + waitMs, refusals });
+          logger.error(
+            { err: error, pauseMinutes: Math.round(waitMs / 60_000) },
+            'CHAOS refused the credentials: no calls for this account until the pause ends. Check that its control login is the base login (ab123@a, not a line login ab123@a.1) and its password, or the account number pair',
+          );
+        }
+      } else if (
+        outcome === 'unknown-command' ||
+        (OPTIONAL_COLLECTORS.has(collector) &&
+          isChaosError(error) &&
+          error.kind === 'http' &&
+          error.status === 500)
+      ) {
+        unavailable.set(key, now() + reprobeMs);
+        logger.warn(
+          { err: error, reprobeMinutes: Math.round(reprobeMs / 60_000) },
+          'CHAOS does not offer this command for this account; it will be tried again rarely',
+        );
+      } else {
+        logger.warn(
+          { err: error, retryInSeconds: Math.round((job.notBeforeMs - now()) / 1000) },
+          'collector run failed',
+        );
+      }
       options.onRun?.({
         tier: tier.plan.name,
         account,
@@ -164,50 +218,34 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         outcome,
         error,
       });
-      tier.lastError = { kind: outcome, message: messageOf(error), atMs: now() };
-      if (outcome === 'auth') {
-        const refusals = (breaker?.refusals ?? 0) + 1;
-        const waitMs = Math.min(authBackoffMs * 2 ** (refusals - 1), MAX_AUTH_BACKOFF_MS);
-        breakers.set(account, { untilMs: now() + waitMs, refusals });
-        // Once per refusal, loudly: retrying a bad password against A&A helps nobody.
-        logger.error(
-          { err: error, pauseMinutes: Math.round(waitMs / 60_000) },
-          'CHAOS refused the credentials: no calls for this account until the pause ends. Check AAISP_EXPORTER_AUTH__CONTROL_LOGIN is the base control login (ab123@a, not a line login ab123@a.1) and its password (or the account number pair)',
-        );
-      } else if (
-        outcome === 'unknown-command' ||
-        (isChaosError(error) && error.kind === 'http' && error.status === 500)
-      ) {
-        unavailable.set(key, now() + reprobeMs);
-        logger.warn(
-          { err: error, reprobeMinutes: Math.round(reprobeMs / 60_000) },
-          'CHAOS does not offer this command for this account; it will be tried again rarely',
-        );
-      } else {
-        logger.warn({ err: error }, 'collector run failed');
-      }
-      return false;
     }
   };
 
   const run = async (tier: TierState): Promise<void> => {
     const started = now();
-    const jobs = options.accounts.flatMap((account) =>
-      tier.plan.collectors.map((collector) => runOne(tier, account, collector)),
-    );
-    const results = await Promise.all(jobs);
-    if (stopped) return;
-    const attempted = results.filter((result) => result !== undefined);
-    const failed = attempted.some((result) => result === false);
-    if (attempted.length > 0 && !failed) {
-      tier.lastSuccessMs = now();
-      tier.consecutiveFailures = 0;
+    try {
+      await Promise.all(
+        options.accounts.flatMap((account) =>
+          tier.plan.collectors.map((collector) => runOne(tier, account, collector)),
+        ),
+      );
+    } catch (error) {
+      // Only an observer (onRun, the logger) can throw here; the tier must keep its schedule anyway.
+      log.error({ err: error, tier: tier.plan.name }, 'tier run failed unexpectedly');
     }
-    if (failed) tier.consecutiveFailures++;
-    const intervalMs = tier.plan.intervalSeconds * 1000;
-    const factor = Math.min(2 ** tier.consecutiveFailures, MAX_BACKOFF_FACTOR);
-    // The next run is due one (backed-off) interval after this one started; never two at once.
-    schedule(tier, Math.max(0, started + intervalMs * factor - now()));
+    // The next run is due one interval after this one started; a run never overlaps the last.
+    schedule(tier, Math.max(0, started + tier.plan.intervalSeconds * 1000 - now()));
+  };
+
+  /** The highest failure count among a tier's jobs. */
+  const failuresOf = (tier: TierState): number => {
+    let most = 0;
+    for (const account of options.accounts) {
+      for (const collector of tier.plan.collectors) {
+        most = Math.max(most, jobs.get(`${account}\u0000${collector}`)?.failures ?? 0);
+      }
+    }
+    return most;
   };
 
   return {
@@ -234,7 +272,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         lastSuccessMs: tier.lastSuccessMs,
         lastError: tier.lastError,
         nextRunMs: tier.nextRunMs,
-        consecutiveFailures: tier.consecutiveFailures,
+        consecutiveFailures: failuresOf(tier),
       }));
     },
   };

@@ -80,6 +80,15 @@ export function createSelfMetrics(registry: Registry, build: BuildInfo, multiAcc
     registers,
   });
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges `…_total`, which Prometheus reserves for counters (promtool
+  // rejects them).
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(name);
+  }
 
   const withAccount = (labels: Record<string, string>, name: string): Record<string, string> =>
     multiAccount ? { ...labels, account: name } : labels;

@@ -21,7 +21,7 @@ export type CollectorName =
 export interface TierPlan {
   readonly name: TierName;
   readonly intervalSeconds: number;
-  /** Data older than this is dropped: 3 × the interval, so one or two failed runs are ridden out. */
+  /** Data older than this is dropped: 3 × the interval, so a single failed run (retried on the next tick) is ridden out. */
   readonly maxAgeSeconds: number;
   readonly collectors: readonly CollectorName[];
 }

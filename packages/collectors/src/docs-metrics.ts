@@ -268,7 +268,7 @@ export function renderMetricsDoc(): string {
     ...collectors.flatMap(collectorSection),
     '## Exporter self-metrics',
     '',
-    '**Defined by `apps/exporter` (not yet implemented).** These come from the exporter, not from a collector, and are listed here from the design so that the reference is complete.',
+    '**Defined by `apps/exporter`.** These come from the exporter, not from a collector. With several accounts, the per-collector and per-request series also carry `account`.',
     '',
     ...metricTable(EXPORTER_SELF_METRICS),
     '',
