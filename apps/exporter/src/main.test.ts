@@ -40,6 +40,18 @@ afterEach(() => {
 });
 
 describe('the aaisp-exporter CLI', () => {
+  it('the aaisp-exporter bin runs the same CLI and passes its exit code on', async () => {
+    const bin = fileURLToPath(new URL('../bin/aaisp-exporter.js', import.meta.url));
+    const child = spawn(process.execPath, [bin, '--check-config'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    children.push(child);
+    const result = await finished(child);
+    expect(result.code).toBe(78);
+    expect(result.stderr).toContain('credentials are required');
+  });
+
   it('prints its version and help', async () => {
     expect((await finished(run(['--version']))).stdout).toBe(`${packageJson.version}\n`);
     const help = await finished(run(['--help']));

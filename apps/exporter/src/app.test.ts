@@ -1,0 +1,74 @@
+import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, startApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+
+const PASSWORD = 'App-Test-Pa55word';
+
+describe('the exporter end to end against the mock CHAOS', () => {
+  let mock: RunningChaosMock;
+  let app: App;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    mock = await startChaosMock({
+      lines: 50,
+      credentials: { controlLogin: 'test@a', controlPassword: PASSWORD },
+    });
+    const result = loadConfig({
+      env: {
+        AAISP_EXPORTER_AUTH__CONTROL_LOGIN: DEFAULT_CREDENTIALS.controlLogin,
+        AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: PASSWORD,
+        AAISP_EXPORTER_API__BASE_URL: mock.url,
+        AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
+        AAISP_EXPORTER_SERVER__PORT: '0',
+      },
+      readFile: () => {
+        throw new Error('no files');
+      },
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const logger = createLogger(
+      { level: 'debug', json: true },
+      { destination: { write: (line: string) => void logs.push(line) } },
+    );
+    app = await startApp(result.config, { logger, version: '0.0.0-test', demo: false });
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if ((await fetch(`${app.url}/ready`)).status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  });
+  afterAll(async () => {
+    await app.stop();
+    await mock.close();
+  });
+
+  it('makes one broadband/info call for all 50 lines, and serves every line', async () => {
+    expect(mock.stats().byCommand['broadband/info']).toBe(1);
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    expect(text).toContain('aaisp_broadband_lines 50');
+    expect(text.match(/^aaisp_broadband_line_info\{/gm)).toHaveLength(50);
+    // The reference lines: unlimited, rollover (negative used), down, no quota.
+    expect(text).toContain('aaisp_broadband_quota_limited{line_id="32001"} 0');
+    expect(text).not.toContain('aaisp_broadband_quota_total_bytes{line_id="32001"}');
+    expect(text).toContain('aaisp_broadband_quota_used_bytes{line_id="32002"} -31845120448');
+    expect(text).toContain('aaisp_broadband_quota_updated_timestamp_seconds{line_id="32002"} 1784044800');
+    expect(text).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="32003"} 0');
+    expect(text).not.toMatch(/aaisp_broadband_quota_\w+\{line_id="32004"\} [^0]/);
+    expect(text).toContain('aaisp_collector_success{collector="broadband_lines"} 1');
+    expect(text).toContain('aaisp_api_requests_total{subsystem="broadband",command="info",outcome="ok"} 1');
+  });
+
+  it('sends no write command, no credential in a URL, and logs no password or postcode', async () => {
+    expect(mock.stats()).toMatchObject({ writes: 0, credentialsInUrl: 0 });
+    const everything = [
+      ...logs,
+      await (await fetch(`${app.url}/health`)).text(),
+      await (await fetch(`${app.url}/`)).text(),
+      await (await fetch(`${app.url}/metrics`)).text(),
+    ].join('\n');
+    expect(everything).not.toContain(PASSWORD);
+    expect(everything).not.toContain('ZZ99');
+  });
+});
