@@ -172,6 +172,24 @@ describe('the tier scheduler', () => {
     await scheduler.stop();
   });
 
+  it('retries a slow failing call on the very next run', async () => {
+    const starts: number[] = [];
+    const { scheduler } = setup({
+      collect: async () => {
+        starts.push(seconds(Date.now()));
+        await new Promise((resolve) => setTimeout(resolve, 25_000));
+        if (starts.length === 1)
+          throw new ChaosError('timeout', 'CHAOS broadband/info: no answer within 25000 ms');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(130_000);
+    expect(starts).toEqual([0, 60, 120]);
+    const stopping = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(25_000);
+    await stopping;
+  });
+
   it('waits out a Retry-After longer than the back-off', async () => {
     const starts: number[] = [];
     const { scheduler } = setup({

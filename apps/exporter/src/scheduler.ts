@@ -139,7 +139,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }, delayMs);
   };
 
-  const runOne = async (tier: TierState, account: string, collector: CollectorName): Promise<void> => {
+  const runOne = async (
+    tier: TierState,
+    account: string,
+    collector: CollectorName,
+    runStartedMs: number,
+  ): Promise<void> => {
     const key = `${account}\u0000${collector}`;
     const job = jobs.get(key) ?? { failures: 0, notBeforeMs: 0 };
     jobs.set(key, job);
@@ -179,7 +184,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const backoffMs = intervalMs * Math.min(2 ** (job.failures - 1), MAX_BACKOFF_FACTOR);
       const retryAfterMs =
         isChaosError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0;
-      job.notBeforeMs = now() + Math.max(backoffMs, retryAfterMs) - 1;
+      // Counted from the run's start, not from the failure: a slow failing call must not make the
+      // job miss the very next tick.
+      job.notBeforeMs = Math.max(runStartedMs + backoffMs - 1, now() + retryAfterMs);
       if (outcome === 'auth') {
         // Another job of this account may have opened the breaker while this one waited: one pause, one log line.
         const open = breakers.get(account);
@@ -226,7 +233,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       await Promise.all(
         options.accounts.flatMap((account) =>
-          tier.plan.collectors.map((collector) => runOne(tier, account, collector)),
+          tier.plan.collectors.map((collector) => runOne(tier, account, collector, started)),
         ),
       );
     } catch (error) {
