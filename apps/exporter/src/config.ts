@@ -140,6 +140,13 @@ interface CredentialFields {
   readonly accountPassword?: string | undefined;
 }
 
+/** Why a file could not be read: its path and the system's error code, never its content. */
+function cannotRead(path: string, error: unknown): string {
+  const code =
+    error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+  return `cannot read ${path}${code}`;
+}
+
 /**
  * Reads a secret from `value` or from the file named by `file`, never both. Docker and Kubernetes
  * secret files usually end in a newline, which is not part of the password.
@@ -161,9 +168,7 @@ function secret(
     if (text === '') problems.push({ variable: names.file, message: `file ${file} is empty` });
     return text === '' ? undefined : text;
   } catch (error) {
-    const code =
-      error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
-    problems.push({ variable: names.file, message: `cannot read ${file}${code}` });
+    problems.push({ variable: names.file, message: cannotRead(file, error) });
     return undefined;
   }
 }
@@ -226,9 +231,7 @@ function accountsFromFile(path: string, sources: ConfigSources, problems: Config
   try {
     text = sources.readFile(path);
   } catch (error) {
-    const code =
-      error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
-    problems.push({ variable, message: `cannot read ${path}${code}` });
+    problems.push({ variable, message: cannotRead(path, error) });
     return [];
   }
   let document: unknown;

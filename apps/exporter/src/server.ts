@@ -25,8 +25,11 @@ export interface ServerDeps {
   readonly now?: (() => number) | undefined;
 }
 
+/** The last line of every OpenMetrics exposition (the snapshot's renderer always writes it). */
+const OPENMETRICS_EOF = '# EOF\n';
+
 /** Prometheus asks for OpenMetrics in `Accept`; anything else gets the text format. */
-export function negotiateFormat(accept: string | undefined): ExpositionFormat {
+function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return accept !== undefined && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'text';
 }
 
@@ -54,10 +57,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** The `/health` document: liveness plus each tier's last success, last error and next run. */
-export function healthDocument(
-  tiers: readonly TierStatus[],
-  deps: Pick<ServerDeps, 'version' | 'demo'>,
-): unknown {
+function healthDocument(tiers: readonly TierStatus[], deps: Pick<ServerDeps, 'version' | 'demo'>): unknown {
   return {
     status: 'up',
     version: deps.version,
@@ -81,13 +81,9 @@ export function healthDocument(
 }
 
 /**
- * Handles one request. Exposed for tests; {@link createExporterServer} wires it to `node:http`.
+ * Handles one request; {@link createExporterServer} wires it to `node:http`.
  */
-export async function handleRequest(
-  deps: ServerDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const now = deps.now ?? Date.now;
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const routes = ['/', '/metrics', '/health', '/ready'];
@@ -103,7 +99,7 @@ export async function handleRequest(
       const collected = deps.store.render(format, now());
       const body =
         format === 'openmetrics'
-          ? `${collected.replace(/# EOF\n$/, '')}${await registryAsOpenMetrics(deps.selfRegistry)}# EOF\n`
+          ? `${collected.slice(0, collected.length - OPENMETRICS_EOF.length)}${await registryAsOpenMetrics(deps.selfRegistry)}${OPENMETRICS_EOF}`
           : `${collected}${collected === '' ? '' : '\n'}${await deps.selfRegistry.metrics()}`;
       return send(res, 200, CONTENT_TYPES[format], body);
     }

@@ -30,30 +30,25 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
 }
 
-/** `79987000` → `80.0 Mbit/s`. */
-export function formatBitRate(bps: number | undefined): string {
-  if (bps === undefined) return '–';
-  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s'];
-  let value = bps;
+/** Scales a value by thousands into `units`: one decimal except for the base unit. */
+function scaled(value: number, units: readonly string[]): string {
+  let magnitude = Math.abs(value);
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
+  while (magnitude >= 1000 && unit < units.length - 1) {
+    magnitude /= 1000;
     unit++;
   }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+  return `${value < 0 ? '−' : ''}${magnitude.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/** `79987000` → `80.0 Mbit/s`. */
+export function formatBitRate(bps: number | undefined): string {
+  return bps === undefined ? '–' : scaled(bps, ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s']);
 }
 
 /** `231845120448` → `231.8 GB` (decimal, as A&A counts quota). */
 export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined) return '–';
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${bytes < 0 ? '−' : ''}${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+  return bytes === undefined ? '–' : scaled(bytes, ['B', 'kB', 'MB', 'GB', 'TB']);
 }
 
 function ago(nowMs: number, ms: number | undefined): string {
