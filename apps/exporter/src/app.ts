@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createCollectJob } from './collect-job.ts';
 import type { AccountConfig, ExporterConfig } from './config.ts';
-import { createScheduler, type Scheduler } from './scheduler.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { createExporterServer } from './server.ts';
 import { createSnapshotStore } from './snapshot.ts';
@@ -34,6 +34,11 @@ export interface AppOptions {
   readonly version: string;
   /** Serve data from a built-in mock instead of A&A. */
   readonly demo: boolean;
+  /**
+   * Scheduler pauses (stagger, auth breaker, re-probe). Only tests and the soak script shorten
+   * them; the defaults are the design's.
+   */
+  readonly timing?: Pick<SchedulerOptions, 'staggerMs' | 'authBackoffMs' | 'reprobeMs'> | undefined;
 }
 
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
@@ -83,6 +88,7 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
   const tiers = planTiers(config);
   const store = createSnapshotStore();
   const scheduler = createScheduler({
+    ...options.timing,
     accounts: accounts.map((account) => account.name),
     tiers,
     concurrencyLimit: config.api.concurrencyLimit,

@@ -1,0 +1,222 @@
+/**
+ * The fault matrix's harness: one exporter (fast tiers, short pauses) running against one
+ * `@aaisp/chaos-mock` server, with every log line and every HTTP body it served kept, so the
+ * secrets test can search all of them at the end.
+ *
+ * @module
+ */
+
+import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { type App, startApp } from '../../src/app.ts';
+import type { ExporterConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+
+/** A password no other fixture uses, so finding it anywhere is a leak. */
+export const PASSWORD = 'Fault-Matrix-S3cret!pw';
+/** Postcodes of generated mock lines start with this; the exporter must never show them by default. */
+export const POSTCODE_MARK = 'ZZ99';
+
+/** Tier intervals in ms. Short, so one fault plays out in seconds; ratios as in the design. */
+export const INTERVAL_MS = { fast: 400, medium: 800, slow: 1200 } as const;
+/** Pauses the scheduler would otherwise keep for 15 min and 6 h. */
+export const AUTH_BACKOFF_MS = 1000;
+export const REPROBE_MS = 2000;
+export const API_TIMEOUT_MS = 1000;
+export const API_RETRIES = 1;
+export const LINES = 20;
+
+/** Which collector each series belongs to, by the metric that is always present when it has data. */
+export const PRESENCE_METRIC = {
+  broadband_lines: 'aaisp_broadband_lines',
+  broadband_services: 'aaisp_broadband_services',
+  login_services: 'aaisp_login_services',
+  telephony_ratecard: 'aaisp_telephony_ratecard_prefixes',
+} as const;
+
+export type Collector = keyof typeof PRESENCE_METRIC;
+export const COLLECTORS: readonly Collector[] = [
+  'broadband_lines',
+  'broadband_services',
+  'login_services',
+  'telephony_ratecard',
+];
+/** Each collector's tier interval. */
+export const COLLECTOR_INTERVAL_MS: Readonly<Record<Collector, number>> = {
+  broadband_lines: INTERVAL_MS.fast,
+  broadband_services: INTERVAL_MS.medium,
+  login_services: INTERVAL_MS.slow,
+  telephony_ratecard: INTERVAL_MS.slow,
+};
+
+/** One scrape of `/metrics`: when it was asked, its status and its series. */
+export interface Scrape {
+  readonly atMs: number;
+  readonly status: number;
+  readonly text: string;
+  readonly series: ReadonlyMap<string, number>;
+}
+
+/** The running pair, plus everything it said. */
+export interface Harness {
+  readonly mock: RunningChaosMock;
+  readonly app: App;
+  /** Every log line the exporter wrote (JSON). */
+  readonly logs: string[];
+  /** Every body the exporter served to this harness (`/metrics`, `/health`, `/`). */
+  readonly served: string[];
+  scrape(): Promise<Scrape>;
+  get(path: string): Promise<{ status: number; text: string }>;
+  stop(): Promise<void>;
+}
+
+/** Parses the text exposition into `name{labels}` → value (labels as written by the exporter). */
+export function parseSeries(text: string): Map<string, number> {
+  const series = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const cut = line.lastIndexOf(' ');
+    series.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return series;
+}
+
+/** Sums every series of `name` whose labels include all of `labels`. */
+export function sampleValue(
+  scrape: Scrape,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | undefined {
+  let total: number | undefined;
+  for (const [key, value] of scrape.series) {
+    const brace = key.indexOf('{');
+    const metric = brace === -1 ? key : key.slice(0, brace);
+    if (metric !== name) continue;
+    const wanted = Object.entries(labels).every(([label, text]) => key.includes(`${label}="${text}"`));
+    if (wanted) total = (total ?? 0) + value;
+  }
+  return total;
+}
+
+/** The `line_id`s of `aaisp_broadband_line_info` in a scrape. */
+export function lineIds(scrape: Scrape): string[] {
+  const ids: string[] = [];
+  for (const key of scrape.series.keys()) {
+    const match = /^aaisp_broadband_line_info\{.*line_id="([^"]*)"/.exec(key);
+    if (match?.[1] !== undefined) ids.push(match[1]);
+  }
+  return ids.sort();
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value, or fails with `what` after `limitMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  limitMs = 15_000,
+): Promise<T> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts the mock and an exporter with every collector on, fast tiers and short pauses. */
+export async function startHarness(): Promise<Harness> {
+  const mock = await startChaosMock({
+    lines: LINES,
+    credentials: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
+  });
+  const config: ExporterConfig = {
+    accounts: [
+      {
+        name: 'default',
+        auth: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
+      },
+    ],
+    server: { host: '127.0.0.1', port: 0 },
+    logging: { level: 'debug', json: true },
+    intervals: {
+      fastSeconds: INTERVAL_MS.fast / 1000,
+      mediumSeconds: INTERVAL_MS.medium / 1000,
+      slowSeconds: INTERVAL_MS.slow / 1000,
+    },
+    api: {
+      baseUrl: mock.url,
+      timeoutSeconds: API_TIMEOUT_MS / 1000,
+      maxRetries: API_RETRIES,
+      concurrencyLimit: 5,
+    },
+    collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
+  };
+  const logs: string[] = [];
+  const served: string[] = [];
+  const logger = createLogger(config.logging, {
+    destination: { write: (line: string) => void logs.push(line) },
+  });
+  const app = await startApp(config, {
+    logger,
+    version: '0.0.0-faults',
+    demo: false,
+    timing: { staggerMs: 50, authBackoffMs: AUTH_BACKOFF_MS, reprobeMs: REPROBE_MS },
+  });
+
+  const get = async (path: string): Promise<{ status: number; text: string }> => {
+    // A scrape must answer at once whatever CHAOS does; two seconds is a hang, not a slow answer.
+    const response = await fetch(`${app.url}${path}`, { signal: AbortSignal.timeout(2000) });
+    const text = await response.text();
+    served.push(text);
+    return { status: response.status, text };
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    mock,
+    app,
+    logs,
+    served,
+    get,
+    async scrape() {
+      const atMs = Date.now();
+      const { status, text } = await get('/metrics');
+      return { atMs, status, text, series: parseSeries(text) };
+    },
+    stop() {
+      stopping ??= app.stop().then(() => mock.close());
+      return stopping;
+    },
+  };
+}
+
+/**
+ * The most runs a failing job can make in `windowMs`: the run that meets the fault, then the
+ * scheduler's back-off (next tick, then 2, 4 and at most 8 intervals apart), plus one run that
+ * was already on its way when the fault began.
+ */
+export function maxRunsWithBackoff(windowMs: number, intervalMs: number): number {
+  let runs = 0;
+  for (let at = 0, failures = 0; at < windowMs; runs++) {
+    failures++;
+    at += intervalMs * Math.min(2 ** (failures - 1), 8);
+  }
+  return runs + 1;
+}
+
+/** The most calls an account makes while CHAOS refuses it: one per breaker opening (doubling pauses), per collector. */
+export function maxRunsWithBreaker(windowMs: number, pauseMs: number): number {
+  let runs = 0;
+  for (let at = 0, refusals = 0; at < windowMs; runs++) {
+    refusals++;
+    at += pauseMs * 2 ** (refusals - 1);
+  }
+  return runs + 1;
+}
+
+/** Counts the event loop's live resources by type (sockets, servers, timers). */
+export function resourceCounts(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+  return counts;
+}
