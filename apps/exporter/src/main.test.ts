@@ -1,6 +1,6 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -135,5 +135,29 @@ describe('the aaisp-exporter CLI', () => {
     // main.ts exits on its own after 5 s at the latest; a clean stop exits 0.
     const [code] = await exited;
     expect(code).toBe(0);
+  });
+
+  it('record --demo --out DIR writes one redacted file per read command, and refuses bad usage', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'aaisp-main-record-')), 'report');
+    const recorded = await finished(run(['record', '--demo', '--out', out]));
+    expect(recorded.code).toBe(0);
+    expect(recorded.stdout).toMatch(
+      /^recorded 9 answers into .*report \(1 were errors, recorded as such\)\n$/,
+    );
+    expect(readdirSync(join(out, 'demo')).sort()).toContain('broadband-info.json');
+    const info = readFileSync(join(out, 'demo', 'broadband-info.json'), 'utf8');
+    expect(info).not.toContain('mock-control-password');
+    expect(info).not.toContain('ZZ99');
+    expect(info).not.toContain('test@a');
+
+    const again = await finished(run(['record', '--demo', '--out', out]));
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not empty');
+    const noOut = await finished(run(['record', '--demo']));
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain('record needs --out DIR');
+    const unknown = await finished(run(['recrod']));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command recrod');
   });
 });

@@ -13,8 +13,10 @@ import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from './app.ts';
 import { loadConfig, PREFIX } from './config.ts';
 import { createLogger } from './logger.ts';
+import { record } from './record-command.ts';
 
 const HELP = `Usage: aaisp-exporter [options]
+       aaisp-exporter record --out DIR [--demo]
 
 A Prometheus exporter for Andrews & Arnold (AAISP) broadband, from the CHAOS v2 API.
 
@@ -23,6 +25,10 @@ Options:
   --check-config   validate the configuration and exit (0 when valid)
   -v, --version    print the version
   -h, --help       print this help
+
+record --out DIR calls every CHAOS read command once per configured account and writes the
+answers to DIR (new or empty) with passwords removed and postcodes and logins replaced, for
+a bug report. Read the files before you share them.
 
 Configuration comes from ${PREFIX}… environment variables (see the README), e.g.
   ${PREFIX}AUTH__CONTROL_LOGIN=ab123@a ${PREFIX}AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos aaisp-exporter
@@ -54,16 +60,31 @@ function parse() {
       'check-config': { type: 'boolean' },
       version: { type: 'boolean', short: 'v' },
       help: { type: 'boolean', short: 'h' },
+      out: { type: 'string' },
     },
     strict: true,
-    allowPositionals: false,
+    allowPositionals: true,
   });
+}
+
+/** Checks the command line beyond what parseArgs knows: one optional command, and --out only with record. */
+function commandOf(parsed: ReturnType<typeof parse>): 'serve' | 'record' {
+  const [command, ...rest] = parsed.positionals;
+  if (rest.length > 0 || (command !== undefined && command !== 'record')) {
+    throw new Error(`unknown command ${[command, ...rest].join(' ')}`);
+  }
+  if (command === 'record' && parsed.values.out === undefined) throw new Error('record needs --out DIR');
+  if (command === undefined && parsed.values.out !== undefined) throw new Error('--out is for record');
+  return command ?? 'serve';
 }
 
 async function main(): Promise<void> {
   let values: ReturnType<typeof parse>['values'];
+  let command: 'serve' | 'record';
   try {
-    values = parse().values;
+    const parsed = parse();
+    values = parsed.values;
+    command = commandOf(parsed);
   } catch (error) {
     process.stderr.write(
       `aaisp-exporter: ${error instanceof Error ? error.message : String(error)}\nTry aaisp-exporter --help.\n`,
@@ -88,6 +109,20 @@ async function main(): Promise<void> {
     process.stdout.write(
       `configuration is valid: accounts ${accounts}; listening on ${config.server.host}:${config.server.port}\n`,
     );
+    return;
+  }
+
+  if (command === 'record') {
+    try {
+      const recorded = await record(config, { demo, outDir: values.out ?? '', version: packageJson.version });
+      const failed = recorded.filter((entry) => entry.outcome === 'error').length;
+      process.stdout.write(
+        `recorded ${recorded.length} answers into ${values.out}${failed > 0 ? ` (${failed} were errors, recorded as such)` : ''}\n`,
+      );
+    } catch (error) {
+      process.stderr.write(`aaisp-exporter: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    }
     return;
   }
 

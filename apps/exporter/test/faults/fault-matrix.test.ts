@@ -7,7 +7,7 @@
  */
 
 import type { ChaosErrorKind } from '@aaisp/chaos-client';
-import type { ChaosMockStats, ScenarioName, ScenarioOptions } from '@aaisp/chaos-mock';
+import { type ChaosMockStats, SCENARIOS, type ScenarioName, type ScenarioOptions } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   API_RETRIES,
@@ -331,7 +331,17 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
     expect(sockets).toBeLessThanOrEqual(socketsWhenHealthy + 4);
   });
 
-  it('secrets: no password or postcode in any log line, error, /health, / or /metrics served during the matrix', async () => {
+  it('secrets: no password or postcode in any log line, error, /health, /, /metrics or record output of the matrix', async () => {
+    // record under every scenario too (a short timeout keeps the held ones brief).
+    let recordedErrors = 0;
+    for (const scenario of SCENARIOS) {
+      h.mock.setScenario(scenario, scenario === 'slow' ? { delayMs: 50 } : {});
+      const recorded = await h.record();
+      expect(recorded).toHaveLength(9);
+      recordedErrors += recorded.filter((entry) => entry.outcome === 'error').length;
+    }
+    h.mock.setScenario('normal');
+    expect(recordedErrors).toBeGreaterThan(30);
     for (const path of ['/health', '/', '/metrics', '/ready']) await h.get(path);
     const everything = [...h.logs, ...h.served].join('\n');
     expect(h.logs.length).toBeGreaterThan(20);

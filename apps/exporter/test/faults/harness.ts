@@ -6,10 +6,15 @@
  * @module
  */
 
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { type App, startApp } from '../../src/app.ts';
 import type { ExporterConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { type RecordedCommand, recordAccounts } from '../../src/record.ts';
 
 /** A password no other fixture uses, so finding it anywhere is a leak. */
 export const PASSWORD = 'Fault-Matrix-S3cret!pw';
@@ -66,6 +71,8 @@ export interface Harness {
   readonly served: string[];
   scrape(): Promise<Scrape>;
   get(path: string): Promise<{ status: number; text: string }>;
+  /** Runs `record` against the mock as it is now; every file it wrote goes into `served`. */
+  record(): Promise<RecordedCommand[]>;
   stop(): Promise<void>;
 }
 
@@ -182,6 +189,31 @@ export async function startHarness(): Promise<Harness> {
       const atMs = Date.now();
       const { status, text } = await get('/metrics');
       return { atMs, status, text, series: parseSeries(text) };
+    },
+    async record() {
+      const outDir = await mkdtemp(join(tmpdir(), 'aaisp-faults-record-'));
+      try {
+        const client = createChaosClient({
+          auth: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
+          baseUrl: mock.url,
+          timeout: 300,
+          retry: 0,
+        });
+        const recorded = await recordAccounts({
+          accounts: [
+            { name: 'default', client, login: DEFAULT_CREDENTIALS.controlLogin, secrets: [PASSWORD] },
+          ],
+          outDir,
+          version: '0.0.0-faults',
+        });
+        const files = await readdir(outDir, { recursive: true, withFileTypes: true });
+        for (const file of files) {
+          if (file.isFile()) served.push(await readFile(join(file.parentPath, file.name), 'utf8'));
+        }
+        return recorded;
+      } finally {
+        await rm(outDir, { recursive: true, force: true });
+      }
     },
     stop() {
       stopping ??= app.stop().then(() => mock.close());

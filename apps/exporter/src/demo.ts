@@ -1,0 +1,34 @@
+/**
+ * Demo mode: a `@aaisp/chaos-mock` server on loopback stands in for CHAOS, with one account that
+ * the mock accepts. Used by `--demo` (serve) and `record --demo`.
+ *
+ * @module
+ */
+
+import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import type { AccountConfig } from './config.ts';
+
+/** A running demo CHAOS and the account to use against it. */
+export interface DemoChaos {
+  readonly mock: RunningChaosMock;
+  readonly baseUrl: string;
+  readonly accounts: readonly AccountConfig[];
+}
+
+/** Starts the demo CHAOS: six lines, the smallest set with every kind of line. */
+export async function startDemoChaos(): Promise<DemoChaos> {
+  const mock = await startChaosMock({ lines: 6, host: '127.0.0.1' });
+  return {
+    mock,
+    baseUrl: mock.url,
+    accounts: [
+      {
+        name: 'demo',
+        auth: {
+          controlLogin: DEFAULT_CREDENTIALS.controlLogin,
+          controlPassword: DEFAULT_CREDENTIALS.controlPassword,
+        },
+      },
+    ],
+  };
+}

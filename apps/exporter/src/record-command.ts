@@ -1,0 +1,48 @@
+/**
+ * The `record` command: one SDK client per configured account (or the demo account), then
+ * {@link recordAccounts}.
+ *
+ * @module
+ */
+
+import { createChaosClient } from '@aaisp/chaos-client';
+import type { ExporterConfig } from './config.ts';
+import { startDemoChaos } from './demo.ts';
+import { type RecordedCommand, recordAccounts } from './record.ts';
+
+/** What the command line adds to the configuration. */
+export interface RecordCommandOptions {
+  readonly demo: boolean;
+  readonly outDir: string;
+  readonly version: string;
+}
+
+/** Records every configured account into `outDir`; see `record.ts`. */
+export async function record(
+  config: ExporterConfig,
+  options: RecordCommandOptions,
+): Promise<RecordedCommand[]> {
+  const demo = options.demo ? await startDemoChaos() : undefined;
+  try {
+    const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
+    const accounts = (demo?.accounts ?? config.accounts).map((account) => {
+      const { auth } = account;
+      const secrets = 'accountPassword' in auth ? [auth.accountPassword] : [auth.controlPassword];
+      return {
+        name: account.name,
+        login: auth.controlLogin,
+        secrets,
+        client: createChaosClient({
+          auth,
+          baseUrl,
+          timeout: config.api.timeoutSeconds * 1000,
+          retry: config.api.maxRetries,
+          userAgent: `aaisp-exporter/${options.version} (record)`,
+        }),
+      };
+    });
+    return await recordAccounts({ accounts, outDir: options.outDir, version: options.version });
+  } finally {
+    await demo?.mock.close();
+  }
+}

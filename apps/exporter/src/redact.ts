@@ -1,0 +1,109 @@
+/**
+ * Makes a CHAOS answer safe to attach to a public bug report while keeping its shape: password
+ * fields are removed, postcodes keep only their pattern (letters → X, digits → 9, spacing kept),
+ * and logins become stable pseudonyms that keep what follows the `@` (so `ab123@a.1` stays
+ * recognisably a line login). A login found under a login key is also replaced wherever else it
+ * appears in a string, and any known secret is cut out of every string.
+ *
+ * @module
+ */
+
+/** Keys whose value is a secret: removed with their value. */
+const SECRET_KEY = /pass(word)?|secret|token/i;
+const POSTCODE_KEY = /post_?code/i;
+const LOGIN_KEY = /login/i;
+
+/** Keeps a postcode's pattern, not its value: `SW1A 1AA ` → `XX9X 9XX `. */
+export function maskPostcode(postcode: string): string {
+  return postcode.replace(/[A-Za-z]/g, 'X').replace(/\d/g, '9');
+}
+
+/** One redaction context: pseudonyms stay the same across every answer it redacts. */
+export interface Redactor {
+  /** Registers a login seen outside a login key (e.g. the configured control login, login/services entries). */
+  addLogin(login: string): void;
+  /** A deep copy of `value`, redacted. */
+  redact(value: unknown): unknown;
+  /** A string with every known login and secret replaced. */
+  redactText(text: string): string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Creates a redactor. `secrets` (the configured passwords) are removed from any string they
+ * appear in, whatever the key: defence in depth, since CHAOS echoes requests.
+ *
+ * @example
+ * ```ts
+ * const redactor = createRedactor({ secrets: [password] });
+ * redactor.addLogin('ab123@a');
+ * redactor.redact({ login: 'ab123@a.1', postcode: 'SW1A 1AA' }); // { login: 'user1@a.1', postcode: 'XX9X 9XX' }
+ * ```
+ */
+export function createRedactor(options: { readonly secrets: readonly string[] }): Redactor {
+  const secrets = options.secrets.filter((secret) => secret !== '');
+  /** Base login (before any `.n` line suffix) → pseudonym base. */
+  const pseudonyms = new Map<string, string>();
+
+  const pseudonymOf = (login: string): string => {
+    const at = login.indexOf('@');
+    const local = at === -1 ? login : login.slice(0, at);
+    const rest = at === -1 ? '' : login.slice(at);
+    let alias = pseudonyms.get(local);
+    if (alias === undefined) {
+      alias = `user${pseudonyms.size + 1}`;
+      pseudonyms.set(local, alias);
+    }
+    return `${alias}${rest}`;
+  };
+
+  const redactText = (text: string): string => {
+    let result = text;
+    for (const secret of secrets) result = result.split(secret).join('[redacted]');
+    // Longest first, so `ab123` inside `ab1234` is not replaced half-way.
+    const locals = [...pseudonyms.keys()].sort((a, b) => b.length - a.length);
+    for (const local of locals) result = result.split(`${local}@`).join(`${pseudonyms.get(local) ?? ''}@`);
+    return result;
+  };
+
+  const collect = (value: unknown, key: string | undefined): void => {
+    if (typeof value === 'string') {
+      if (key !== undefined && LOGIN_KEY.test(key) && value.trim() !== '') pseudonymOf(value.trim());
+      return;
+    }
+    if (Array.isArray(value)) for (const item of value) collect(item, key);
+    else if (isRecord(value)) for (const [name, item] of Object.entries(value)) collect(item, name);
+  };
+
+  const copy = (value: unknown, key: string | undefined): unknown => {
+    if (typeof value === 'string') {
+      if (key !== undefined && POSTCODE_KEY.test(key)) return maskPostcode(value);
+      if (key !== undefined && LOGIN_KEY.test(key) && value.trim() !== '') return pseudonymOf(value.trim());
+      return redactText(value);
+    }
+    if (Array.isArray(value)) return value.map((item) => copy(item, key));
+    if (isRecord(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [name, item] of Object.entries(value)) {
+        if (SECRET_KEY.test(name)) continue;
+        out[name] = copy(item, name);
+      }
+      return out;
+    }
+    return value;
+  };
+
+  return {
+    addLogin(login) {
+      if (login.trim() !== '') pseudonymOf(login.trim());
+    },
+    redact(value) {
+      collect(value, undefined);
+      return copy(value, undefined);
+    },
+    redactText,
+  };
+}
