@@ -11,17 +11,18 @@ import { type ChaosClient, createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { createBasicAuth } from './basic-auth.ts';
 import { createCollectJob } from './collect-job.ts';
 import type { AccountConfig, ExporterConfig } from './config.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { createSelfMetrics } from './self-metrics.ts';
-import { createExporterServer } from './server.ts';
+import { createExporterServer, type ServerProtection } from './server.ts';
 import { createSnapshotStore } from './snapshot.ts';
 import { planTiers } from './tiers.ts';
 
 /** A running exporter. */
 export interface App {
-  /** The address it listens on, e.g. `http://0.0.0.0:9099`. */
+  /** The address it listens on, e.g. `http://0.0.0.0:9099` (`https://` with TLS). */
   readonly url: string;
   readonly scheduler: Scheduler;
   /** Stops timers, aborts CHAOS requests in flight, closes the server (and the demo mock). */
@@ -39,6 +40,17 @@ export interface AppOptions {
    * them; the defaults are the design's.
    */
   readonly timing?: Pick<SchedulerOptions, 'staggerMs' | 'authBackoffMs' | 'reprobeMs'> | undefined;
+}
+
+/** The server's protection from the web-config part of the configuration. */
+function protection(web: ExporterConfig['web']): ServerProtection | undefined {
+  if (web === undefined) return undefined;
+  return {
+    tls: web.tls,
+    auth: web.basicAuthUsers === undefined ? undefined : createBasicAuth({ users: web.basicAuthUsers }),
+    headers: web.headers,
+    healthOpen: web.healthOpen,
+  };
 }
 
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
@@ -109,6 +121,7 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
     tiers: () => scheduler.status(),
     version: options.version,
     demo: options.demo,
+    web: protection(config.web),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -119,10 +132,21 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
   });
   const address = server.address();
   const port = address !== null && typeof address === 'object' ? address.port : config.server.port;
-  const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  const scheme = config.web?.tls === undefined ? 'http' : 'https';
+  const url = `${scheme}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   scheduler.start();
   logger.info(
-    { url, accounts: accounts.map((account) => account.name), tiers: tiers.map((tier) => tier.name) },
+    {
+      url,
+      accounts: accounts.map((account) => account.name),
+      tiers: tiers.map((tier) => tier.name),
+      // Counts and policy only: no user names, hashes or key material.
+      web: {
+        tls: config.web?.tls === undefined ? false : { clientAuth: config.web.tls.clientAuth },
+        basicAuthUsers: config.web?.basicAuthUsers?.size ?? 0,
+        healthOpen: config.web?.healthOpen ?? false,
+      },
+    },
     'exporter listening',
   );
 

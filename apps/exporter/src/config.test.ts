@@ -22,6 +22,10 @@ function sources(
   };
 }
 
+/** A syntactically valid bcrypt hash (cost 10). */
+const HASH = '$2y$10$Q2jqHKYGTd/wUr5WYfCrF.GNm8AAZ/.WEXEWb12fn5GDcLskibE3a';
+const WEB = `${P}WEB__CONFIG_FILE`;
+
 const LOGIN = { [`${P}AUTH__CONTROL_LOGIN`]: 'ab123@a', [`${P}AUTH__CONTROL_PASSWORD`]: SECRET };
 
 describe('loadConfig: good configurations', () => {
@@ -36,6 +40,7 @@ describe('loadConfig: good configurations', () => {
         intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
         api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 3, concurrencyLimit: 5 },
         collectors: { broadband: true, telephony: false, login: false, includePostcode: false },
+        web: { headers: {}, healthOpen: false },
       },
     });
   });
@@ -117,6 +122,20 @@ describe('loadConfig: good configurations', () => {
       'shop',
       'mum',
     ]);
+  });
+
+  it('reads the web-config file and WEB__HEALTH_OPEN', () => {
+    const result = loadConfig(
+      sources(
+        { ...LOGIN, [`${P}WEB__CONFIG_FILE`]: '/web/users.yml', [`${P}WEB__HEALTH_OPEN`]: 'true' },
+        { '/web/users.yml': `basic_auth_users:\n  prometheus: ${HASH}\n` },
+      ),
+    );
+    expect(result.ok && result.config.web).toEqual({
+      basicAuthUsers: new Map([['prometheus', HASH]]),
+      headers: {},
+      healthOpen: true,
+    });
   });
 
   it('needs no credentials in demo mode', () => {
@@ -256,7 +275,72 @@ const BAD: readonly [string, Record<string, string>, string, RegExp][] = [
     'CONFIG_FILE',
     /default is used twice/,
   ],
+  ['an unreadable web-config file', { ...LOGIN, [WEB]: '/web/nope.yml' }, 'WEB__CONFIG_FILE', /cannot read/],
+  [
+    'an unknown web-config key',
+    { ...LOGIN, [WEB]: '/web/unknown.yml' },
+    'WEB__CONFIG_FILE /web/unknown.yml: tls_server_config.certfile',
+    /not a web-config key/,
+  ],
+  [
+    'a web-config certificate without a key',
+    { ...LOGIN, [WEB]: '/web/nokey.yml' },
+    'WEB__CONFIG_FILE /web/nokey.yml: tls_server_config.key_file',
+    /required/,
+  ],
+  [
+    'an unreadable certificate file',
+    { ...LOGIN, [WEB]: '/web/nocert.yml' },
+    'WEB__CONFIG_FILE /web/nocert.yml: tls_server_config.cert_file',
+    /^cannot read \/web\/missing.pem \(ENOENT\)$/,
+  ],
+  [
+    'an unknown client_auth_type',
+    { ...LOGIN, [WEB]: '/web/clientauth.yml' },
+    'WEB__CONFIG_FILE /web/clientauth.yml: tls_server_config.client_auth_type',
+    /must be one of NoClientCert/,
+  ],
+  [
+    'an unknown min_version',
+    { ...LOGIN, [WEB]: '/web/version.yml' },
+    'WEB__CONFIG_FILE /web/version.yml: tls_server_config.min_version',
+    /must be one of TLS10, TLS11, TLS12, TLS13/,
+  ],
+  [
+    'a password where a bcrypt hash belongs',
+    { ...LOGIN, [WEB]: '/web/plain.yml' },
+    'WEB__CONFIG_FILE /web/plain.yml: basic_auth_users.alice',
+    /bcrypt hash/,
+  ],
+  [
+    'invalid web-config YAML',
+    { ...LOGIN, [WEB]: '/web/broken.yml' },
+    'WEB__CONFIG_FILE',
+    /^\/web\/broken.yml is not valid YAML near line \d+$/,
+  ],
+  [
+    'cipher_suites in the web-config file',
+    { ...LOGIN, [WEB]: '/web/ciphers.yml' },
+    'WEB__CONFIG_FILE /web/ciphers.yml: tls_server_config.cipher_suites',
+    /not supported by aaisp-exporter/,
+  ],
+  [
+    'RequireAndVerifyClientCert without client_ca_file',
+    { ...LOGIN, [WEB]: '/web/noca.yml' },
+    'WEB__CONFIG_FILE /web/noca.yml: tls_server_config.client_ca_file',
+    /required with client_auth_type RequireAndVerifyClientCert/,
+  ],
+  [
+    'a WEB__HEALTH_OPEN that is not a boolean',
+    { ...LOGIN, [`${P}WEB__HEALTH_OPEN`]: 'sometimes' },
+    'WEB__HEALTH_OPEN',
+    /true or false/,
+  ],
 ];
+
+/** A TLS section with readable (if fake) files, plus `extra` lines. */
+const tlsYaml = (extra: string): string =>
+  `tls_server_config:\n  cert_file: /web/cert.pem\n  key_file: /web/key.pem\n${extra}`;
 
 const FILES: Record<string, string> = {
   '/empty': '\n',
@@ -264,6 +348,17 @@ const FILES: Record<string, string> = {
   '/nocreds.yaml': 'accounts:\n  - name: lonely\n',
   '/badname.yaml': `accounts:\n  - name: "has space"\n    control_login: a@a\n    control_password: ${SECRET}\n`,
   '/twice.yaml': `accounts:\n  - name: default\n    control_login: b@a\n    control_password: ${SECRET}\n`,
+  '/web/cert.pem': 'not read that far\n',
+  '/web/key.pem': `${SECRET}\n`,
+  '/web/unknown.yml': tlsYaml('  certfile: /web/cert.pem\n'),
+  '/web/nokey.yml': 'tls_server_config:\n  cert_file: /web/cert.pem\n',
+  '/web/nocert.yml': 'tls_server_config:\n  cert_file: /web/missing.pem\n  key_file: /web/key.pem\n',
+  '/web/clientauth.yml': tlsYaml('  client_auth_type: Always\n'),
+  '/web/version.yml': tlsYaml('  min_version: TLSv1.2\n'),
+  '/web/plain.yml': `basic_auth_users:\n  alice: ${SECRET}\n`,
+  '/web/broken.yml': `basic_auth_users:\n  alice: "${SECRET}\n  bob: [`,
+  '/web/ciphers.yml': tlsYaml('  cipher_suites: [TLS_AES_128_GCM_SHA256]\n'),
+  '/web/noca.yml': tlsYaml('  client_auth_type: RequireAndVerifyClientCert\n'),
 };
 
 describe('loadConfig: bad configurations', () => {

@@ -8,8 +8,9 @@
  */
 
 import type { ChaosAuth } from '@aaisp/chaos-client';
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { cannotRead, notValidYaml, parseYamlText } from './config-files.ts';
+import { loadWebConfig, type WebConfigFile } from './web-config.ts';
 
 /** The prefix of every variable. */
 export const PREFIX = 'AAISP_EXPORTER_';
@@ -22,6 +23,12 @@ export interface AccountConfig {
   /** `default` for the `AUTH__…` variables; the YAML name otherwise. Used as the `account` label. */
   readonly name: string;
   readonly auth: ChaosAuth;
+}
+
+/** How the endpoints are protected: the web-config file, plus whether probes stay open. */
+export interface WebConfig extends WebConfigFile {
+  /** With basic auth on, `/health` and `/ready` still answer without credentials (orchestrator probes). */
+  readonly healthOpen: boolean;
 }
 
 /** The validated configuration. Durations are in seconds, as configured. */
@@ -47,6 +54,11 @@ export interface ExporterConfig {
     /** Add the `postcode` label to `aaisp_broadband_line_info` (personal data; off by default). */
     readonly includePostcode: boolean;
   };
+  /**
+   * TLS, basic auth and extra headers. {@link loadConfig} always sets it; optional so that a
+   * config built by hand (scripts, test harnesses) means plain, open HTTP.
+   */
+  readonly web?: WebConfig | undefined;
 }
 
 /** One thing wrong with the configuration: which variable (or file field), and why. */
@@ -128,6 +140,7 @@ const Settings = z.object({
   COLLECTORS__ENABLE_TELEPHONY: booleanText.default(false),
   COLLECTORS__ENABLE_LOGIN: booleanText.default(false),
   COLLECTORS__INCLUDE_POSTCODE: booleanText.default(false),
+  WEB__HEALTH_OPEN: booleanText.default(false),
 });
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
@@ -138,13 +151,6 @@ interface CredentialFields {
   readonly controlPassword?: string | undefined;
   readonly accountNumber?: string | undefined;
   readonly accountPassword?: string | undefined;
-}
-
-/** Why a file could not be read: its path and the system's error code, never its content. */
-function cannotRead(path: string, error: unknown): string {
-  const code =
-    error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
-  return `cannot read ${path}${code}`;
 }
 
 /**
@@ -234,21 +240,13 @@ function accountsFromFile(path: string, sources: ConfigSources, problems: Config
     problems.push({ variable, message: cannotRead(path, error) });
     return [];
   }
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    // The YAML parser's message quotes the offending text, which may be a password: keep only the position.
-    const where =
-      error instanceof Error && 'linePos' in error && Array.isArray(error.linePos)
-        ? error.linePos[0]
-        : undefined;
-    const at =
-      where && typeof where === 'object' && 'line' in where ? ` near line ${String(where.line)}` : '';
-    problems.push({ variable, message: `${path} is not valid YAML${at}` });
+  // The YAML parser's message quotes the offending text, which may be a password: only the line.
+  const yaml = parseYamlText(text);
+  if (!yaml.ok) {
+    problems.push({ variable, message: notValidYaml(path, yaml.line) });
     return [];
   }
-  const parsed = YamlConfig.safeParse(document);
+  const parsed = YamlConfig.safeParse(yaml.document);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       problems.push({
@@ -289,6 +287,20 @@ function accountsFromFile(path: string, sources: ConfigSources, problems: Config
     if (auth !== undefined) accounts.push({ name: entry.name, auth });
   });
   return accounts;
+}
+
+/** Reads the web-config file, reporting its problems as `…WEB__CONFIG_FILE <path>: <field>`. */
+function webFromFile(path: string, sources: ConfigSources, problems: ConfigProblem[]): WebConfigFile {
+  const variable = `${PREFIX}WEB__CONFIG_FILE`;
+  const result = loadWebConfig(path, sources.readFile);
+  if (result.ok) return result.config;
+  for (const problem of result.problems) {
+    problems.push({
+      variable: problem.field === '' ? variable : `${variable} ${path}: ${problem.field}`,
+      message: problem.message,
+    });
+  }
+  return { headers: {} };
 }
 
 /**
@@ -343,6 +355,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   const accounts: AccountConfig[] = defaultAuth === undefined ? [] : [{ name: 'default', auth: defaultAuth }];
   const file = value('CONFIG_FILE');
   if (file) accounts.push(...accountsFromFile(file, sources, problems));
+  const webFile = value('WEB__CONFIG_FILE');
+  const web: WebConfigFile = webFile ? webFromFile(webFile, sources, problems) : { headers: {} };
 
   const names = new Set<string>();
   for (const account of accounts) {
@@ -393,6 +407,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
         login: s.COLLECTORS__ENABLE_LOGIN,
         includePostcode: s.COLLECTORS__INCLUDE_POSTCODE,
       },
+      web: { ...web, healthOpen: s.WEB__HEALTH_OPEN },
     },
   };
 }

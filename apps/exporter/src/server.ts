@@ -1,17 +1,57 @@
 /**
  * The exporter's HTTP endpoints. A scrape never calls CHAOS: `/metrics` serves the snapshot the
- * scheduler keeps, rendered once per change, plus the self-metrics.
+ * scheduler keeps, rendered once per change, plus the self-metrics. With a web-config file the
+ * same handler is served over TLS and/or behind basic auth.
  *
  * @module
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { CONTENT_TYPES, type ExpositionFormat } from '@aaisp/collectors';
 import type { Registry } from 'prom-client';
+import { type BasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import type { TierStatus } from './scheduler.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import { renderStatusPage } from './status-page.ts';
+import { type ClientCertRefusal, clientCertificateRefusal, httpsOptions } from './tls-server.ts';
+import type { TlsSettings } from './web-config.ts';
+
+/** How the endpoints are protected (from the web-config file). Absent: plain HTTP, open. */
+export interface ServerProtection {
+  /** Serve HTTPS with these settings. */
+  readonly tls?: TlsSettings | undefined;
+  /** Require basic auth (on every path, but see `healthOpen`). */
+  readonly auth?: BasicAuth | undefined;
+  /** Extra headers on every response. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** With `auth`, still answer `/health` and `/ready` without credentials (orchestrator probes). */
+  readonly healthOpen?: boolean | undefined;
+}
+
+/** Limits that keep slow or broken clients from holding sockets. Tests shorten them. */
+export interface ServerTimeouts {
+  /** The whole request, body included, must arrive within this. Default 10 s. */
+  readonly requestMs?: number | undefined;
+  /** The headers must arrive within this; with TLS, the handshake too. Default 5 s. */
+  readonly headersMs?: number | undefined;
+  /** An idle keep-alive connection is closed after this. Default 5 s. */
+  readonly keepAliveMs?: number | undefined;
+  /**
+   * How often Node looks for requests past those limits. Default 1 s: Node's own default (30 s)
+   * would let a client that never finishes its headers hold a socket for up to 35 s.
+   */
+  readonly checkIntervalMs?: number | undefined;
+}
 
 /** What the endpoints read. */
 export interface ServerDeps {
@@ -23,7 +63,21 @@ export interface ServerDeps {
   /** Demo mode: said on `/` and `/health`. */
   readonly demo: boolean;
   readonly now?: (() => number) | undefined;
+  readonly web?: ServerProtection | undefined;
+  readonly timeouts?: ServerTimeouts | undefined;
 }
+
+const ROUTES = ['/', '/metrics', '/health', '/ready'];
+/** The probes `healthOpen` leaves open. */
+const PROBES = ['/health', '/ready'];
+const ALLOW = 'GET, HEAD';
+const TEXT = 'text/plain; charset=utf-8';
+
+const REFUSALS: Readonly<Record<ClientCertRefusal, string>> = {
+  'no-certificate': 'a client certificate is required',
+  untrusted: 'the client certificate is not signed by the configured client CA',
+  'san-not-allowed': 'the client certificate has none of the allowed SANs',
+};
 
 /** The last line of every OpenMetrics exposition (the snapshot's renderer always writes it). */
 const OPENMETRICS_EOF = '# EOF\n';
@@ -85,12 +139,30 @@ function healthDocument(tiers: readonly TierStatus[], deps: Pick<ServerDeps, 've
  */
 async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const now = deps.now ?? Date.now;
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
-  const routes = ['/', '/metrics', '/health', '/ready'];
-  if (!routes.includes(path))
-    return send(res, 404, 'text/plain; charset=utf-8', `Not Found. Endpoints: ${routes.join(' ')}\n`);
+  const web = deps.web;
+  for (const [name, value] of Object.entries(web?.headers ?? {})) res.setHeader(name, value);
+  if (web?.tls !== undefined && req.socket instanceof TLSSocket) {
+    const refusal = clientCertificateRefusal(req.socket, web.tls);
+    if (refusal !== undefined)
+      return send(res, 403, TEXT, `Forbidden: ${REFUSALS[refusal]}\n`, { connection: 'close' });
+  }
+  // Only the path counts: no file is ever read, so `..`, `//` or `%00` simply match no route.
+  const path = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
+  // Auth comes before routing, so a client without credentials learns nothing, not even which
+  // paths exist.
+  if (web?.auth !== undefined && !(web.healthOpen === true && PROBES.includes(path))) {
+    const gone = new AbortController();
+    res.once('close', () => gone.abort());
+    const result = await web.auth.check(req.headers.authorization, gone.signal);
+    if (!result.ok && result.kind === 'busy')
+      return send(res, 503, TEXT, 'Service Unavailable: too many password checks waiting\n', {
+        'retry-after': '1',
+      });
+    if (!result.ok) return send(res, 401, TEXT, 'Unauthorized\n', { 'www-authenticate': WWW_AUTHENTICATE });
+  }
+  if (!ROUTES.includes(path)) return send(res, 404, TEXT, `Not Found. Endpoints: ${ROUTES.join(' ')}\n`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed\n', { allow: 'GET, HEAD' });
+    return send(res, 405, TEXT, 'Method Not Allowed\n', { allow: ALLOW });
   }
   const tiers = deps.tiers();
   switch (path) {
@@ -130,25 +202,48 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
 }
 
 /**
- * Creates the HTTP server (not yet listening). Request and header timeouts keep slow or broken
- * clients from holding sockets.
+ * `CONNECT` never reaches the request handler: Node emits `connect`, and with no listener it drops
+ * the socket without a word. Answer it like any other method the exporter does not serve.
+ */
+function refuseConnect(web: ServerProtection | undefined, socket: Duplex): void {
+  socket.on('error', () => socket.destroy());
+  const body = 'Method Not Allowed\n';
+  const extra = Object.entries(web?.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`);
+  socket.end(
+    `HTTP/1.1 405 Method Not Allowed\r\nallow: ${ALLOW}\r\ncontent-type: ${TEXT}\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${extra.join('')}\r\n${body}`,
+  );
+}
+
+/**
+ * Creates the server (not yet listening): `node:https` when `deps.web.tls` is set, `node:http`
+ * otherwise, with the same handler and limits. Request, header and (with TLS) handshake timeouts
+ * keep slow or broken clients from holding sockets.
  */
 export function createExporterServer(deps: ServerDeps): Server {
-  const server = createServer(
-    { requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 },
-    (req, res) => {
-      handleRequest(deps, req, res).catch((error: unknown) => {
-        if (!res.headersSent)
-          send(
-            res,
-            500,
-            'text/plain; charset=utf-8',
-            `Internal error: ${error instanceof Error ? error.name : 'unknown'}\n`,
-          );
-        else res.destroy();
-      });
-    },
-  );
-  server.keepAliveTimeout = 5_000;
+  const timeouts = deps.timeouts;
+  const headersMs = timeouts?.headersMs ?? 5_000;
+  const options: ServerOptions = {
+    requestTimeout: timeouts?.requestMs ?? 10_000,
+    headersTimeout: headersMs,
+    connectionsCheckingInterval: timeouts?.checkIntervalMs ?? 1_000,
+    maxHeaderSize: 16 * 1024,
+  };
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    handleRequest(deps, req, res).catch((error: unknown) => {
+      if (!res.headersSent)
+        send(res, 500, TEXT, `Internal error: ${error instanceof Error ? error.name : 'unknown'}\n`);
+      else res.destroy();
+    });
+  };
+  const tls = deps.web?.tls;
+  // Node's TLS handshake limit is 120 s by default; a client that never finishes it is as slow as
+  // one that never finishes its headers.
+  const server: Server =
+    tls === undefined
+      ? createServer(options, handler)
+      : createHttpsServer({ ...options, ...httpsOptions(tls), handshakeTimeout: headersMs }, handler);
+  server.keepAliveTimeout = timeouts?.keepAliveMs ?? 5_000;
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseConnect(deps.web, socket));
   return server;
 }
