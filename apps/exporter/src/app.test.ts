@@ -60,6 +60,17 @@ describe('the exporter end to end against the mock CHAOS', () => {
     expect(text).toContain('aaisp_api_requests_total{subsystem="broadband",command="info",outcome="ok"} 1');
   });
 
+  it('/probe?target=default serves the account from the snapshot: many probes, no extra CHAOS call', async () => {
+    const before = mock.stats().requests;
+    for (let probe = 0; probe < 20; probe++) {
+      const response = await fetch(`${app.url}/probe?target=default`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('aaisp_broadband_lines 50');
+    }
+    expect(mock.stats().requests).toBe(before);
+    expect((await fetch(`${app.url}/probe?target=other`)).status).toBe(404);
+  });
+
   it('sends no write command, no credential in a URL, and logs no password or postcode', async () => {
     expect(mock.stats()).toMatchObject({ writes: 0, credentialsInUrl: 0 });
     const everything = [

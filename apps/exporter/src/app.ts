@@ -121,6 +121,7 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
     tiers: () => scheduler.status(),
     version: options.version,
     demo: options.demo,
+    accounts: accounts.map((account) => account.name),
     web: protection(config.web),
   });
   await new Promise<void>((resolve, reject) => {

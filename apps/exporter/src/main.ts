@@ -32,7 +32,7 @@ a bug report. Read the files before you share them.
 
 Configuration comes from ${PREFIX}… environment variables (see the README), e.g.
   ${PREFIX}AUTH__CONTROL_LOGIN=ab123@a ${PREFIX}AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos aaisp-exporter
-Endpoints: /metrics /health /ready and a status page at /.
+Endpoints: /metrics /probe?target=NAME /health /ready and a status page at /.
 `;
 
 /**

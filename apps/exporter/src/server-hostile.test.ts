@@ -89,6 +89,7 @@ describe('the server under hostile input', () => {
     tiers: () => [],
     version: '0.0.0-test',
     demo: false,
+    accounts: [],
     timeouts: TIMEOUTS,
   });
   let port = 0;

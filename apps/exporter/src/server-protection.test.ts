@@ -62,6 +62,7 @@ async function startServer(
     tiers: () => [],
     version: '0.0.0-test',
     demo: false,
+    accounts: [],
     web,
     timeouts,
   });

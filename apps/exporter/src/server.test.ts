@@ -27,6 +27,7 @@ describe('the exporter’s endpoints', () => {
     tiers: () => tiers,
     version: '0.0.0-test',
     demo: true,
+    accounts: ['default', 'shop'],
     now: () => 1_000,
   });
   let base = '';
@@ -54,6 +55,48 @@ describe('the exporter’s endpoints', () => {
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('/probe?target=NAME serves that account alone, from the snapshot; a bad target gets a clear 400 or 404', async () => {
+    store.set({
+      account: 'shop',
+      collector: broadbandLines,
+      collectedAtMs: 0,
+      maxAgeMs: 180_000,
+      samples: [{ metric: lineCount.name, labels: { account: 'shop' }, value: 7 }],
+    });
+    try {
+      const shop = await fetch(`${base}/probe?target=shop`);
+      expect(shop.status).toBe(200);
+      expect(shop.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const text = await shop.text();
+      expect(text).toContain('aaisp_broadband_lines{account="shop"} 7');
+      expect(text).not.toContain('32001');
+      expect(text).not.toContain('aaisp_exporter_up');
+      const own = await (await fetch(`${base}/probe?target=default`)).text();
+      expect(own).toContain('line_id="32001"');
+      expect(own).not.toContain('account="shop"');
+      const open = await fetch(`${base}/probe?target=shop`, {
+        headers: { accept: 'application/openmetrics-text' },
+      });
+      expect((await open.text()).endsWith('# EOF\n')).toBe(true);
+
+      const unknown = await fetch(`${base}/probe?target=%3Cb%3Emum`);
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).toBe(
+        'Not Found: unknown target "<b>mum"; configured accounts: default, shop\n',
+      );
+      expect(unknown.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      for (const query of ['', '?target=', '?target=shop&target=default', '?account=shop']) {
+        const bad = await fetch(`${base}/probe${query}`);
+        expect(bad.status, query).toBe(400);
+        expect(await bad.text()).toContain(
+          '/probe needs exactly one ?target=NAME; configured accounts: default, shop',
+        );
+      }
+    } finally {
+      store.delete('shop', broadbandLines.name);
+    }
   });
 
   it('/metrics serves the snapshot and the self-metrics in the Prometheus text format', async () => {

@@ -62,12 +62,14 @@ export interface ServerDeps {
   readonly version: string;
   /** Demo mode: said on `/` and `/health`. */
   readonly demo: boolean;
+  /** The configured account names: the targets `/probe?target=NAME` knows. */
+  readonly accounts: readonly string[];
   readonly now?: (() => number) | undefined;
   readonly web?: ServerProtection | undefined;
   readonly timeouts?: ServerTimeouts | undefined;
 }
 
-const ROUTES = ['/', '/metrics', '/health', '/ready'];
+const ROUTES = ['/', '/metrics', '/probe', '/health', '/ready'];
 /** The probes `healthOpen` leaves open. */
 const PROBES = ['/health', '/ready'];
 const ALLOW = 'GET, HEAD';
@@ -135,6 +137,37 @@ function healthDocument(tiers: readonly TierStatus[], deps: Pick<ServerDeps, 've
 }
 
 /**
+ * `/probe?target=NAME`: one account's series, from the same snapshot `/metrics` serves, so
+ * Prometheus can probe each account as its own target (blackbox_exporter's multi-target pattern)
+ * as often as it likes without a single extra CHAOS call.
+ */
+function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowMs: number): void {
+  const query = (req.url ?? '').split('#')[0]?.split('?')[1] ?? '';
+  const targets = new URLSearchParams(query).getAll('target');
+  const known = deps.accounts.length === 0 ? '(none)' : deps.accounts.join(', ');
+  const [target] = targets;
+  if (targets.length !== 1 || target === undefined || target === '') {
+    return send(
+      res,
+      400,
+      TEXT,
+      `Bad Request: /probe needs exactly one ?target=NAME; configured accounts: ${known}\n`,
+    );
+  }
+  if (!deps.accounts.includes(target)) {
+    // The name is echoed (shortened) as JSON, so odd characters show as what they are.
+    return send(
+      res,
+      404,
+      TEXT,
+      `Not Found: unknown target ${JSON.stringify(target.slice(0, 64))}; configured accounts: ${known}\n`,
+    );
+  }
+  const format = negotiateFormat(req.headers.accept);
+  return send(res, 200, CONTENT_TYPES[format], deps.store.render(format, nowMs, target));
+}
+
+/**
  * Handles one request; {@link createExporterServer} wires it to `node:http`.
  */
 async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -175,6 +208,8 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
           : `${collected}${collected === '' ? '' : '\n'}${await deps.selfRegistry.metrics()}`;
       return send(res, 200, CONTENT_TYPES[format], body);
     }
+    case '/probe':
+      return probe(deps, req, res, now());
     case '/health':
       return json(res, 200, healthDocument(tiers, deps));
     case '/ready': {

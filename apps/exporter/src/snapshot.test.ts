@@ -73,4 +73,37 @@ describe('the snapshot store', () => {
       'aaisp_broadband_services{account="home"} 4\naaisp_broadband_services{account="shop"} 4',
     );
   });
+
+  it('renders one account alone for /probe, and caches each account apart from the whole', () => {
+    const store = createSnapshotStore();
+    for (const account of ['home', 'shop']) {
+      store.set({
+        account,
+        collector: broadbandServices,
+        collectedAtMs: 0,
+        maxAgeMs: MINUTE,
+        samples: [
+          { metric: 'aaisp_broadband_services', labels: { account }, value: account === 'home' ? 1 : 2 },
+        ],
+      });
+    }
+    const home = store.render('text', 1, 'home');
+    expect(home).toContain('aaisp_broadband_services{account="home"} 1');
+    expect(home).not.toContain('shop');
+    expect(store.render('text', 1, 'shop')).toContain('aaisp_broadband_services{account="shop"} 2');
+    expect(store.render('text', 1)).toContain(
+      '{account="home"} 1\naaisp_broadband_services{account="shop"} 2',
+    );
+    expect(store.render('text', 1, 'nobody')).toBe('');
+    // A change to one account is seen in its own rendering and in the whole.
+    store.set({
+      account: 'home',
+      collector: broadbandServices,
+      collectedAtMs: 2,
+      maxAgeMs: MINUTE,
+      samples: [{ metric: 'aaisp_broadband_services', labels: { account: 'home' }, value: 3 }],
+    });
+    expect(store.render('text', 3, 'home')).toContain('{account="home"} 3');
+    expect(store.render('text', 3)).toContain('{account="home"} 3');
+  });
 });

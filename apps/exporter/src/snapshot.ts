@@ -31,10 +31,10 @@ export interface SnapshotStore {
   /** Forgets an account's collector (e.g. the collector was disabled). */
   delete(account: string, collector: string): void;
   /**
-   * The exposition of every entry younger than its max age at `nowMs`, with older entries
-   * dropped first. Rendered again only when something changed.
+   * The exposition of every entry younger than its max age at `nowMs` (only `account`'s, when
+   * given: `/probe`), with older entries dropped first. Rendered again only when something changed.
    */
-  render(format: ExpositionFormat, nowMs: number): string;
+  render(format: ExpositionFormat, nowMs: number, account?: string): string;
   /** The live entries at `nowMs`, for `/health` and the status page. */
   entries(nowMs: number): readonly SnapshotEntry[];
 }
@@ -42,7 +42,8 @@ export interface SnapshotStore {
 /** Creates an empty store. */
 export function createSnapshotStore(): SnapshotStore {
   const entries = new Map<string, SnapshotEntry>();
-  const cache = new Map<ExpositionFormat, string>();
+  /** Rendered text by format and account (`undefined`: every account). */
+  const cache = new Map<string, string>();
   const key = (account: string, collector: string): string => `${account}\u0000${collector}`;
 
   const expire = (nowMs: number): void => {
@@ -62,15 +63,19 @@ export function createSnapshotStore(): SnapshotStore {
     delete(account, collector) {
       if (entries.delete(key(account, collector))) cache.clear();
     },
-    render(format, nowMs) {
+    render(format, nowMs, account) {
       expire(nowMs);
-      let text = cache.get(format);
+      const cacheKey = account === undefined ? format : key(format, account);
+      let text = cache.get(cacheKey);
       if (text === undefined) {
+        const chosen = [...entries.values()].filter(
+          (entry) => account === undefined || entry.account === account,
+        );
         text = renderExposition(
-          [...entries.values()].map((entry) => ({ collector: entry.collector, samples: entry.samples })),
+          chosen.map((entry) => ({ collector: entry.collector, samples: entry.samples })),
           format,
         );
-        cache.set(format, text);
+        cache.set(cacheKey, text);
       }
       return text;
     },
