@@ -8,12 +8,12 @@
 
 import type { Server } from 'node:http';
 import { type ChaosClient, createChaosClient } from '@aaisp/chaos-client';
-import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createBasicAuth } from './basic-auth.ts';
 import { createCollectJob } from './collect-job.ts';
 import type { AccountConfig, ExporterConfig } from './config.ts';
+import { startDemoChaos } from './demo.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { createExporterServer, type ServerProtection } from './server.ts';
@@ -56,23 +56,12 @@ function protection(web: ExporterConfig['web']): ServerProtection | undefined {
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
 export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
   const { logger } = options;
-  let mock: RunningChaosMock | undefined;
-  let accounts: readonly AccountConfig[] = config.accounts;
-  let baseUrl = config.api.baseUrl;
-  if (options.demo) {
-    mock = await startChaosMock({ lines: 6, host: '127.0.0.1' });
-    baseUrl = mock.url;
-    accounts = [
-      {
-        name: 'demo',
-        auth: {
-          controlLogin: DEFAULT_CREDENTIALS.controlLogin,
-          controlPassword: DEFAULT_CREDENTIALS.controlPassword,
-        },
-      },
-    ];
+  const demo = options.demo ? await startDemoChaos() : undefined;
+  const accounts: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
+  const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
+  if (demo) {
     logger.warn(
-      { mock: mock.url, lines: mock.lines().length },
+      { mock: demo.baseUrl, lines: demo.mock.lines().length },
       'demo mode: serving fake data from a built-in CHAOS mock, not from A&A',
     );
   }
@@ -158,7 +147,7 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
       await scheduler.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await mock?.close();
+      await demo?.mock.close();
     },
   };
 }
