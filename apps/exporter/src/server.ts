@@ -147,24 +147,26 @@ function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowM
   const known = deps.accounts.length === 0 ? '(none)' : deps.accounts.join(', ');
   const [target] = targets;
   if (targets.length !== 1 || target === undefined || target === '') {
-    return send(
+    send(
       res,
       400,
       TEXT,
       `Bad Request: /probe needs exactly one ?target=NAME; configured accounts: ${known}\n`,
     );
+    return;
   }
   if (!deps.accounts.includes(target)) {
     // The name is echoed (shortened) as JSON, so odd characters show as what they are.
-    return send(
+    send(
       res,
       404,
       TEXT,
       `Not Found: unknown target ${JSON.stringify(target.slice(0, 64))}; configured accounts: ${known}\n`,
     );
+    return;
   }
   const format = negotiateFormat(req.headers.accept);
-  return send(res, 200, CONTENT_TYPES[format], deps.store.render(format, nowMs, target));
+  send(res, 200, CONTENT_TYPES[format], deps.store.render(format, nowMs, target));
 }
 
 /**
