@@ -138,6 +138,7 @@ describe('the exporter’s endpoints', () => {
   it('/ is a status page that escapes every value', async () => {
     const response = await fetch(`${base}/`);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await response.text();
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>');

@@ -74,6 +74,9 @@ const ROUTES = ['/', '/metrics', '/probe', '/health', '/ready'];
 const PROBES = ['/health', '/ready'];
 const ALLOW = 'GET, HEAD';
 const TEXT = 'text/plain; charset=utf-8';
+/** The status page needs nothing but its own inline CSS: no scripts, images, fonts or frames. */
+const STATUS_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const REFUSALS: Readonly<Record<ClientCertRefusal, string>> = {
   'no-certificate': 'a client certificate is required',
@@ -233,7 +236,10 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
           version: deps.version,
           demo: deps.demo,
           nowMs: now(),
+          accounts: deps.accounts,
         }),
+        // A policy from the web-config `headers` wins.
+        res.hasHeader('content-security-policy') ? {} : { 'content-security-policy': STATUS_PAGE_CSP },
       );
   }
 }

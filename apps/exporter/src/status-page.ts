@@ -1,6 +1,8 @@
 /**
- * The plain HTML status page at `/`: lines with their rates and quota, tier freshness, last
- * errors and links. No external assets; every value is escaped.
+ * The plain HTML status page at `/`: an overall verdict, the lines with their rates and quota,
+ * each tier's freshness and last error, and links to the other endpoints. No scripts and no
+ * external assets (inline CSS only; the server sends a CSP that forbids anything else); every
+ * value is escaped; nothing depends on colour alone.
  *
  * @module
  */
@@ -15,6 +17,8 @@ export interface StatusPageData {
   readonly version: string;
   readonly demo: boolean;
   readonly nowMs: number;
+  /** The configured account names, for the `/probe?target=NAME` links. */
+  readonly accounts?: readonly string[] | undefined;
 }
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -34,7 +38,7 @@ export function escapeHtml(text: string): string {
 function scaled(value: number, units: readonly string[]): string {
   let magnitude = Math.abs(value);
   let unit = 0;
-  while (magnitude >= 1000 && unit < units.length - 1) {
+  while (magnitude >= 999.95 && unit < units.length - 1) {
     magnitude /= 1000;
     unit++;
   }
@@ -51,12 +55,30 @@ export function formatBytes(bytes: number | undefined): string {
   return bytes === undefined ? '–' : scaled(bytes, ['B', 'kB', 'MB', 'GB', 'TB']);
 }
 
-function ago(nowMs: number, ms: number | undefined): string {
+/** `0.5` → `0.5 s`, `300` → `5 min`, `5400` → `1.5 h`. */
+export function formatDuration(seconds: number): string {
+  const round = (value: number): string => String(Math.round(value * 10) / 10);
+  if (seconds < 60) return `${round(seconds)} s`;
+  if (seconds < 3600) return `${round(seconds / 60)} min`;
+  if (seconds < 86_400) return `${round(seconds / 3600)} h`;
+  return `${round(seconds / 86_400)} d`;
+}
+
+/** A time relative to now: `12 s ago`, `in 3 min`, `never`. */
+export function formatAgo(nowMs: number, ms: number | undefined): string {
   if (ms === undefined) return 'never';
+  if (Math.abs(nowMs - ms) < 1000) return ms > nowMs ? 'in under 1 s' : 'just now';
   const seconds = Math.round((nowMs - ms) / 1000);
-  if (seconds < 0) return `in ${-seconds} s`;
-  if (seconds < 120) return `${seconds} s ago`;
-  return `${Math.round(seconds / 60)} min ago`;
+  const span = (value: number): string =>
+    value < 120
+      ? `${value} s`
+      : value < 7200
+        ? `${Math.round(value / 60)} min`
+        : value < 172_800
+          ? `${Math.round(value / 3600)} h`
+          : `${Math.round(value / 86_400)} d`;
+  if (seconds < 0) return `in ${span(-seconds)}`;
+  return `${span(seconds)} ago`;
 }
 
 interface LineRow {
@@ -66,6 +88,7 @@ interface LineRow {
   login: string;
   down?: number;
   up?: number;
+  adjusted?: number;
   remaining?: number;
   total?: number;
   limited?: number;
@@ -92,6 +115,9 @@ function lineRows(entries: readonly SnapshotEntry[]): LineRow[] {
         case 'aaisp_broadband_sync_upload_bits_per_second':
           row.up = sample.value;
           break;
+        case 'aaisp_broadband_sync_download_adjusted_bits_per_second':
+          row.adjusted = sample.value;
+          break;
         case 'aaisp_broadband_quota_remaining_bytes':
           row.remaining = sample.value;
           break;
@@ -107,47 +133,156 @@ function lineRows(entries: readonly SnapshotEntry[]): LineRow[] {
   return [...rows.values()];
 }
 
-function quotaText(row: LineRow): string {
-  if (row.limited === 1) return `${formatBytes(row.remaining)} left of ${formatBytes(row.total)}`;
-  if (row.remaining !== undefined) return `unlimited (${formatBytes(row.remaining)} left)`;
-  return row.limited === 0 ? 'unlimited or no quota' : '–';
+const e = escapeHtml;
+
+/** The two quota cells: how much is used (bar and percentage), and what is left of the total. */
+function quotaCells(row: LineRow): string {
+  if (row.limited !== 1) {
+    // CHAOS reports unlimited lines as a monthly quota of 0, and some tariffs send no quota at
+    // all: the metrics cannot tell the two apart.
+    const left = row.remaining === undefined ? '' : ` (${formatBytes(row.remaining)} left)`;
+    const text = row.limited === 0 ? `unlimited or no quota${left}` : '–';
+    return `<td colspan="2">${e(text)}</td>`;
+  }
+  const total = row.total;
+  const ofTotal = `of ${formatBytes(total)}`;
+  if (row.remaining === undefined || total === undefined || total <= 0) {
+    return `<td>–</td><td class="num">${e(`? left ${ofTotal}`)}</td>`;
+  }
+  const used = (total - row.remaining) / total;
+  const percent = Math.max(0, Math.round(used * 100));
+  const usedText = used < 0 ? '0 % (bonus)' : `${percent} %`;
+  return `<td class="quota"><meter aria-hidden="true" min="0" max="100" low="75" high="90" optimum="0" value="${Math.min(percent, 100)}"></meter> ${e(usedText)}</td><td class="num">${e(`${formatBytes(row.remaining)} left ${ofTotal}`)}</td>`;
 }
+
+function linesSection(entries: readonly SnapshotEntry[], nowMs: number): string {
+  const lines = lineRows(entries);
+  if (lines.length === 0) {
+    return '<h2>Lines</h2>\n<p>No line data yet, or the last data is older than its maximum age (see the tiers below).</p>';
+  }
+  const collected = entries
+    .filter((entry) => entry.collector.name === 'broadband_lines')
+    .map((entry) => entry.collectedAtMs);
+  const oldest = collected.length === 0 ? undefined : Math.min(...collected);
+  const accounts = new Set(lines.map((row) => row.account));
+  const showAccount = accounts.size > 1;
+  const head = [
+    ...(showAccount ? ['Account'] : []),
+    'Line',
+    'Name',
+    'Login',
+    'Download',
+    'Upload',
+    'Adjusted download',
+    'Quota used',
+    'Quota left',
+  ];
+  const body = lines
+    .map(
+      (row) =>
+        `<tr>${showAccount ? `<td>${e(row.account)}</td>` : ''}<th scope="row">${e(row.id)}</th><td>${e(row.name)}</td><td>${e(row.login)}</td><td class="num">${e(formatBitRate(row.down))}</td><td class="num">${e(formatBitRate(row.up))}</td><td class="num">${e(formatBitRate(row.adjusted))}</td>${quotaCells(row)}</tr>`,
+    )
+    .join('\n');
+  const count = `${lines.length} line${lines.length === 1 ? '' : 's'}`;
+  return `<h2>Lines</h2>
+<p>${e(count)}; collected ${e(formatAgo(nowMs, oldest))}. Sync rates as CHAOS reports them; quota in decimal units.</p>
+<div class="scroll"><table><thead><tr>${head.map((name) => `<th scope="col">${e(name)}</th>`).join('')}</tr></thead><tbody>
+${body}
+</tbody></table></div>`;
+}
+
+/** A tier's state in words: colour only repeats it. */
+function tierState(tier: TierStatus): { text: string; failing: boolean } {
+  if (tier.consecutiveFailures > 0) {
+    const times = tier.consecutiveFailures;
+    return { text: `FAILING: ${times} failure${times === 1 ? '' : 's'} in a row`, failing: true };
+  }
+  if (tier.lastSuccessMs === undefined)
+    return { text: tier.running ? 'first run…' : 'waiting', failing: false };
+  return { text: 'OK', failing: false };
+}
+
+function tiersSection(tiers: readonly TierStatus[], nowMs: number): string {
+  const rows = tiers
+    .map((tier) => {
+      const state = tierState(tier);
+      const error = tier.lastError;
+      const errorCell =
+        error === undefined
+          ? '<td>none</td>'
+          : `<td${state.failing ? ' class="bad"' : ''}><strong>${e(error.kind)}</strong>: ${e(error.message)} <span class="when">(${e(formatAgo(nowMs, error.atMs))})</span></td>`;
+      const next = tier.running
+        ? 'running now'
+        : tier.nextRunMs !== undefined && tier.nextRunMs <= nowMs
+          ? 'due now'
+          : formatAgo(nowMs, tier.nextRunMs);
+      return `<tr><th scope="row">${e(tier.name)}</th><td class="num">${e(formatDuration(tier.intervalSeconds))}</td><td${state.failing ? ' class="bad"' : ''}>${e(state.text)}</td><td>${e(formatAgo(nowMs, tier.lastSuccessMs))}</td><td>${e(next)}</td>${errorCell}</tr>`;
+    })
+    .join('\n');
+  return `<h2>Tiers</h2>
+<div class="scroll"><table><thead><tr><th scope="col">Tier</th><th scope="col">Every</th><th scope="col">State</th><th scope="col">Last success</th><th scope="col">Next run</th><th scope="col">Last error</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>`;
+}
+
+/** One sentence at the top: is everything fine? */
+function verdict(tiers: readonly TierStatus[]): string {
+  const failing = tiers.filter((tier) => tier.consecutiveFailures > 0);
+  if (failing.length > 0) {
+    const which = failing
+      .map(
+        (tier) =>
+          `${tier.name}${tier.lastError ? ` (${tier.lastError.kind}: ${tier.lastError.message})` : ''}`,
+      )
+      .join('; ');
+    return `<p class="verdict bad" role="status">Problem: ${e(`${failing.length === 1 ? 'tier' : 'tiers'} failing: ${which}`)}</p>`;
+  }
+  if (tiers.length > 0 && tiers.every((tier) => tier.lastSuccessMs !== undefined)) {
+    return '<p class="verdict good" role="status">OK: every tier has collected.</p>';
+  }
+  return '<p class="verdict" role="status">Starting: waiting for the first collection.</p>';
+}
+
+const STYLE = [
+  'body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#111;background:#fff}',
+  'h1{font-size:1.4em;margin:0 0 .5em}h2{font-size:1.15em;margin:1.5em 0 .3em}',
+  '.scroll{overflow-x:auto}',
+  'table{border-collapse:collapse}',
+  'th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}',
+  'thead th{background:#eee}tbody th{font-weight:600}tbody tr:nth-child(even){background:#f8f8f8}',
+  '.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}',
+  '.quota{white-space:nowrap}meter{width:6em;vertical-align:middle}',
+  '.verdict{padding:.5em .8em;border:2px solid #888;font-weight:600}',
+  '.good{border-color:#2a7d2a}.bad{color:#a00}.verdict.bad{border-color:#a00;background:#fdecec}',
+  '.when{color:#555}.demo{background:#fff3cd;border:1px solid #c9a400;padding:.5em .8em}',
+  'footer{margin-top:2em;color:#333}',
+].join('');
 
 /** Renders the page. Postcodes are never shown. */
 export function renderStatusPage(data: StatusPageData): string {
-  const e = escapeHtml;
-  const lines = lineRows(data.entries);
-  const lineTable =
-    lines.length === 0
-      ? '<p>No line data yet (or it is older than its maximum age).</p>'
-      : `<table><thead><tr><th>Account</th><th>Line</th><th>Name</th><th>Login</th><th>Download</th><th>Upload</th><th>Quota</th></tr></thead><tbody>${lines
-          .map(
-            (row) =>
-              `<tr><td>${e(row.account)}</td><td>${e(row.id)}</td><td>${e(row.name)}</td><td>${e(row.login)}</td><td>${e(formatBitRate(row.down))}</td><td>${e(formatBitRate(row.up))}</td><td>${e(quotaText(row))}</td></tr>`,
-          )
-          .join('')}</tbody></table>`;
-  const tierTable = `<table><thead><tr><th>Tier</th><th>Interval</th><th>Last success</th><th>Last error</th><th>Next run</th></tr></thead><tbody>${data.tiers
-    .map(
-      (tier) =>
-        `<tr><td>${e(tier.name)}</td><td>${tier.intervalSeconds} s</td><td>${e(ago(data.nowMs, tier.lastSuccessMs))}</td><td class="${tier.lastError ? 'error' : ''}">${
-          tier.lastError
-            ? `${e(tier.lastError.kind)}: ${e(tier.lastError.message)} (${e(ago(data.nowMs, tier.lastError.atMs))})`
-            : '–'
-        }</td><td>${e(ago(data.nowMs, tier.nextRunMs))}</td></tr>`,
-    )
-    .join('')}</tbody></table>`;
+  const probes = (data.accounts ?? []).map(
+    (name) => `<a href="${e(`/probe?target=${encodeURIComponent(name)}`)}">/probe?target=${e(name)}</a>`,
+  );
+  const links = [
+    '<a href="/metrics">/metrics</a>',
+    '<a href="/health">/health</a>',
+    '<a href="/ready">/ready</a>',
+    ...probes,
+  ].join(' · ');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AAISP exporter</title>
-<style>body{font:15px/1.4 system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}th{background:#f4f4f4}.error{color:#a00}.demo{background:#fff3cd;padding:.5em}</style>
+<style>${STYLE}</style>
 </head><body>
-<h1>AAISP exporter ${e(data.version)}</h1>
-${data.demo ? '<p class="demo">Demo mode: the data comes from a built-in fake CHAOS, not from A&amp;A.</p>' : ''}
-<h2>Lines</h2>
-${lineTable}
-<h2>Tiers</h2>
-${tierTable}
-<p><a href="/metrics">/metrics</a> · <a href="/health">/health</a> · <a href="/ready">/ready</a></p>
+<header><h1>AAISP exporter ${e(data.version)}</h1>
+${data.demo ? '<p class="demo"><strong>Demo mode:</strong> the data comes from a built-in fake CHAOS, not from A&amp;A.</p>' : ''}
+${verdict(data.tiers)}</header>
+<main>
+${linesSection(data.entries, data.nowMs)}
+${tiersSection(data.tiers, data.nowMs)}
+</main>
+<footer><p>${links}</p>
+<p>Generated ${e(new Date(data.nowMs).toISOString().replace('T', ' ').slice(0, 19))} UTC; reload for fresh figures.</p></footer>
 </body></html>
 `;
 }

@@ -1,0 +1,174 @@
+/**
+ * The status page `/` in a real browser: Debian's headless Chromium, driven by playwright-core,
+ * against an exporter collecting from `@aaisp/chaos-mock`. The page loads with nothing but its
+ * own origin, shows every mock line with humanised rates, and shows the auth failure once the
+ * mock starts refusing the credentials. Screenshots of both states go to `test-artifacts/`.
+ *
+ * Needs `/usr/bin/chromium` (Debian's `chromium` package; `.ci/run` installs it), or the path in
+ * `CHROMIUM_PATH`. Without it the test fails: it is never skipped.
+ */
+
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, startApp } from '../../src/app.ts';
+import type { ExporterConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Chromium on a machine without outside network misbehaves (stalls, retries) without these. */
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+/** Where the screenshots go (gitignored). */
+const ARTIFACTS: string = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+/** A password no other fixture uses, so finding it on the page is a leak. */
+const PASSWORD = 'Status-Page-S3cret!pw';
+/** Postcodes of generated mock lines start with this; the page never shows postcodes. */
+const POSTCODE_MARK = 'ZZ99';
+const LINES = 12;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value, or fails with `what` after `limitMs`. */
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, limitMs = 15_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the status page in headless Chromium', () => {
+  let mock: RunningChaosMock;
+  let app: App;
+  let browser: Browser;
+  let page: Page;
+  /** Every request the page tried to make outside the exporter's origin (all of them refused). */
+  const foreign: string[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium not found at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH`,
+      );
+    }
+    mock = await startChaosMock({
+      lines: LINES,
+      credentials: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
+    });
+    const config: ExporterConfig = {
+      accounts: [
+        {
+          name: 'default',
+          auth: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
+        },
+      ],
+      server: { host: '127.0.0.1', port: 0 },
+      logging: { level: 'warn', json: true },
+      intervals: { fastSeconds: 0.5, mediumSeconds: 1, slowSeconds: 2 },
+      api: { baseUrl: mock.url, timeoutSeconds: 1, maxRetries: 0, concurrencyLimit: 5 },
+      collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
+    };
+    const logger = createLogger(config.logging, { destination: { write: () => undefined } });
+    app = await startApp(config, {
+      logger,
+      version: '0.0.0-browser',
+      demo: false,
+      timing: { staggerMs: 50, authBackoffMs: 500 },
+    });
+    await waitFor('/ready', async () => ((await fetch(`${app.url}/ready`)).ok ? true : undefined));
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const origin = new URL(app.url).origin;
+    await page.route('**/*', async (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === origin) return route.continue();
+      foreign.push(url);
+      return route.abort('blockedbyclient');
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await mock?.close();
+  });
+
+  /** Loads `/` afresh; returns the page's text and its HTML. */
+  async function load(): Promise<{ text: string; html: string }> {
+    const response = await page.goto(`${app.url}/`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'none'");
+    return { text: (await page.locator('body').textContent()) ?? '', html: await page.content() };
+  }
+
+  it('shows every mock line with humanised rates, from its own origin only', async () => {
+    const ids = mock.lines().map((line) => line.info.ID);
+    expect(ids).toHaveLength(LINES);
+    const { text } = await waitFor('every line on the page', async () => {
+      const loaded = await load();
+      return ids.every((id) => loaded.text.includes(id)) ? loaded : undefined;
+    });
+
+    const rows = page.locator('main table').first().locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(LINES);
+    const lineCells = await rows.locator('th').allTextContents();
+    expect(lineCells.sort()).toEqual([...ids].sort());
+    // Every line's download cell is humanised, e.g. "80.0 Mbit/s" (a line that is down shows 0 bit/s).
+    for (const row of await rows.all()) {
+      const download = await row.locator('td').nth(2).textContent();
+      expect(download).toMatch(/^(\d+\.\d (k|M|G)bit\/s|0 bit\/s)$/);
+    }
+    expect(text).toMatch(/\d+\.\d Mbit\/s/);
+    expect(text).toMatch(/\d+\.\d GB left of \d+\.\d GB/);
+    expect(text).toContain('unlimited or no quota');
+    expect(text).toContain('OK: every tier has collected.');
+    expect(text).not.toContain(POSTCODE_MARK);
+    expect(text).not.toContain(PASSWORD);
+
+    await page.screenshot({ path: `${ARTIFACTS}status-page.png`, fullPage: true });
+    expect(foreign).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+
+  it('shows the auth failure once CHAOS refuses the credentials, with no secret on the page', async () => {
+    mock.setScenario('auth-fail');
+    const { text, html } = await waitFor('the auth failure on the page', async () => {
+      const loaded = await load();
+      return /FAILING/.test(loaded.text) && loaded.text.includes('Control authorisation failed')
+        ? loaded
+        : undefined;
+    });
+    const fast = page.locator('main table tbody tr', { has: page.locator('th', { hasText: /^fast$/ }) });
+    await expect.poll(() => fast.textContent()).toMatch(/FAILING[\s\S]*auth: .*Control authorisation failed/);
+    expect(await page.locator('.verdict').textContent()).toMatch(
+      /^Problem: tiers? failing: .*auth: .*Control authorisation failed/,
+    );
+    for (const secret of [PASSWORD, POSTCODE_MARK]) {
+      expect(text).not.toContain(secret);
+      expect(html).not.toContain(secret);
+    }
+
+    await page.screenshot({ path: `${ARTIFACTS}status-page-auth-fail.png`, fullPage: true });
+    expect(foreign).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+});
