@@ -5,7 +5,7 @@
  * is proven, and live `/metrics` goes through `promtool check metrics`.
  */
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -73,6 +73,11 @@ describe('a real Prometheus scraping the exporter', () => {
   };
 
   beforeAll(async () => {
+    for (const program of [PROMETHEUS, PROMTOOL]) {
+      if (spawnSync(program, ['--version']).error) {
+        throw new Error(`${program} not found: install Debian's prometheus package (.ci/run does)`);
+      }
+    }
     mock = await startChaosMock({ lines: 10 });
     const config: ExporterConfig = {
       accounts: [
