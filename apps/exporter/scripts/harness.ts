@@ -47,6 +47,7 @@ export function mockExporterConfig(options: MockConfigOptions): ExporterConfig {
       concurrencyLimit: 5,
     },
     collectors: { broadband: true, telephony: slowTier, login: slowTier, includePostcode: false },
+    web: { headers: {}, healthOpen: false },
   };
 }
 

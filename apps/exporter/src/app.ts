@@ -43,8 +43,7 @@ export interface AppOptions {
 }
 
 /** The server's protection from the web-config part of the configuration. */
-function protection(web: ExporterConfig['web']): ServerProtection | undefined {
-  if (web === undefined) return undefined;
+function protection(web: ExporterConfig['web']): ServerProtection {
   return {
     tls: web.tls,
     auth: web.basicAuthUsers === undefined ? undefined : createBasicAuth({ users: web.basicAuthUsers }),
@@ -122,7 +121,7 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
   });
   const address = server.address();
   const port = address !== null && typeof address === 'object' ? address.port : config.server.port;
-  const scheme = config.web?.tls === undefined ? 'http' : 'https';
+  const scheme = config.web.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   scheduler.start();
   logger.info(
@@ -132,9 +131,9 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
       tiers: tiers.map((tier) => tier.name),
       // Counts and policy only: no user names, hashes or key material.
       web: {
-        tls: config.web?.tls === undefined ? false : { clientAuth: config.web.tls.clientAuth },
-        basicAuthUsers: config.web?.basicAuthUsers?.size ?? 0,
-        healthOpen: config.web?.healthOpen ?? false,
+        tls: config.web.tls === undefined ? false : { clientAuth: config.web.tls.clientAuth },
+        basicAuthUsers: config.web.basicAuthUsers?.size ?? 0,
+        healthOpen: config.web.healthOpen,
       },
     },
     'exporter listening',

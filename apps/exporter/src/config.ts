@@ -54,11 +54,8 @@ export interface ExporterConfig {
     /** Add the `postcode` label to `aaisp_broadband_line_info` (personal data; off by default). */
     readonly includePostcode: boolean;
   };
-  /**
-   * TLS, basic auth and extra headers. {@link loadConfig} always sets it; optional so that a
-   * config built by hand (scripts, test harnesses) means plain, open HTTP.
-   */
-  readonly web?: WebConfig | undefined;
+  /** TLS, basic auth and extra headers; `{ headers: {}, healthOpen: false }` is plain, open HTTP. */
+  readonly web: WebConfig;
 }
 
 /** One thing wrong with the configuration: which variable (or file field), and why. */

@@ -158,6 +158,7 @@ export async function startHarness(): Promise<Harness> {
       concurrencyLimit: 5,
     },
     collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
+    web: { headers: {}, healthOpen: false },
   };
   const logs: string[] = [];
   const served: string[] = [];
