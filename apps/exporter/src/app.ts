@@ -17,6 +17,7 @@ import { startDemoChaos } from './demo.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { createExporterServer, type ServerProtection } from './server.ts';
+import { planShard } from './shard.ts';
 import { createSnapshotStore } from './snapshot.ts';
 import { planTiers } from './tiers.ts';
 
@@ -42,6 +43,8 @@ export interface AppOptions {
   readonly timing?: Pick<SchedulerOptions, 'staggerMs' | 'authBackoffMs' | 'reprobeMs'> | undefined;
 }
 
+const names = (accounts: readonly AccountConfig[]): string[] => accounts.map((account) => account.name);
+
 /** The server's protection from the web-config part of the configuration. */
 function protection(web: ExporterConfig['web']): ServerProtection {
   return {
@@ -56,7 +59,11 @@ function protection(web: ExporterConfig['web']): ServerProtection {
 export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
   const { logger } = options;
   const demo = options.demo ? await startDemoChaos() : undefined;
-  const accounts: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
+  const configured: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
+  // Sharded, this replica makes CHAOS calls for its own accounts only; the others are another's.
+  const shard = config.shard === undefined ? undefined : planShard(names(configured), config.shard);
+  const accounts =
+    shard === undefined ? configured : configured.filter((account) => shard.accounts.includes(account.name));
   const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
   if (demo) {
     logger.warn(
@@ -65,7 +72,9 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
     );
   }
 
-  const multiAccount = accounts.length > 1;
+  // From the configured list, not this shard's share: the `account` label must not come and go
+  // as accounts move between replicas, nor differ between them.
+  const multiAccount = configured.length > 1;
   const selfRegistry = new Registry();
   const selfMetrics = createSelfMetrics(
     selfRegistry,
@@ -89,7 +98,7 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
   const store = createSnapshotStore();
   const scheduler = createScheduler({
     ...options.timing,
-    accounts: accounts.map((account) => account.name),
+    accounts: names(accounts),
     tiers,
     concurrencyLimit: config.api.concurrencyLimit,
     logger,
@@ -109,7 +118,8 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
     tiers: () => scheduler.status(),
     version: options.version,
     demo: options.demo,
-    accounts: accounts.map((account) => account.name),
+    accounts: names(accounts),
+    shard,
     web: protection(config.web),
   });
   await new Promise<void>((resolve, reject) => {
@@ -124,10 +134,18 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
   const scheme = config.web.tls === undefined ? 'http' : 'https';
   const url = `${scheme}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
   scheduler.start();
+  if (shard !== undefined && shard.accounts.length === 0) {
+    logger.warn(
+      { shard: { index: shard.index, count: shard.count }, configuredAccounts: configured.length },
+      'this shard owns none of the configured accounts: it collects and serves nothing (more shards than accounts?)',
+    );
+  }
   logger.info(
     {
       url,
-      accounts: accounts.map((account) => account.name),
+      // Sharded: the accounts this replica owns, which are all it collects.
+      accounts: names(accounts),
+      shard: shard === undefined ? null : { index: shard.index, count: shard.count },
       tiers: tiers.map((tier) => tier.name),
       // Counts and policy only: no user names, hashes or key material.
       web: {

@@ -138,6 +138,22 @@ describe('loadConfig: good configurations', () => {
     });
   });
 
+  it('reads the shard pair; without it there is no shard', () => {
+    const sharded = loadConfig(sources({ ...LOGIN, [`${P}SHARD__INDEX`]: '2', [`${P}SHARD__COUNT`]: ' 3 ' }));
+    expect(sharded.ok && sharded.config.shard).toEqual({ index: 2, count: 3 });
+    const single = loadConfig(sources({ ...LOGIN, [`${P}SHARD__INDEX`]: '0', [`${P}SHARD__COUNT`]: '1' }));
+    expect(single.ok && single.config.shard).toEqual({ index: 0, count: 1 });
+    const unsharded = loadConfig(sources({ ...LOGIN, [`${P}SHARD__INDEX`]: '', [`${P}SHARD__COUNT`]: '' }));
+    expect(unsharded.ok && 'shard' in unsharded.config).toBe(false);
+  });
+
+  it('accepts a shard count above the number of accounts (that shard serves nothing)', () => {
+    const result = loadConfig(
+      sources({ ...LOGIN, [`${P}SHARD__INDEX`]: '999', [`${P}SHARD__COUNT`]: '1000' }),
+    );
+    expect(result.ok && result.config.shard).toEqual({ index: 999, count: 1000 });
+  });
+
   it('needs no credentials in demo mode', () => {
     const result = loadConfig(sources({}, {}, true));
     expect(result.ok && result.config.accounts).toEqual([]);
@@ -331,6 +347,48 @@ const BAD: readonly [string, Record<string, string>, string, RegExp][] = [
     /required with client_auth_type RequireAndVerifyClientCert/,
   ],
   [
+    'a shard index without a count',
+    { ...LOGIN, [`${P}SHARD__INDEX`]: '0' },
+    'SHARD__COUNT',
+    /set both or neither/,
+  ],
+  [
+    'a shard count without an index',
+    { ...LOGIN, [`${P}SHARD__COUNT`]: '2' },
+    'SHARD__INDEX',
+    /set both or neither/,
+  ],
+  [
+    'a shard index equal to the count',
+    { ...LOGIN, [`${P}SHARD__INDEX`]: '2', [`${P}SHARD__COUNT`]: '2' },
+    'SHARD__INDEX',
+    /^must be below AAISP_EXPORTER_SHARD__COUNT \(2\): shards are numbered 0 to 1$/,
+  ],
+  [
+    'a negative shard index',
+    { ...LOGIN, [`${P}SHARD__INDEX`]: '-1', [`${P}SHARD__COUNT`]: '2' },
+    'SHARD__INDEX',
+    /whole number/,
+  ],
+  [
+    'a fractional shard count',
+    { ...LOGIN, [`${P}SHARD__INDEX`]: '0', [`${P}SHARD__COUNT`]: '1.5' },
+    'SHARD__COUNT',
+    /whole number/,
+  ],
+  [
+    'a shard count of 0',
+    { ...LOGIN, [`${P}SHARD__INDEX`]: '0', [`${P}SHARD__COUNT`]: '0' },
+    'SHARD__COUNT',
+    /between 1 and 1000/,
+  ],
+  [
+    'a shard count above 1000',
+    { ...LOGIN, [`${P}SHARD__INDEX`]: '0', [`${P}SHARD__COUNT`]: '1001' },
+    'SHARD__COUNT',
+    /between 1 and 1000/,
+  ],
+  [
     'a WEB__HEALTH_OPEN that is not a boolean',
     { ...LOGIN, [`${P}WEB__HEALTH_OPEN`]: 'sometimes' },
     'WEB__HEALTH_OPEN',
@@ -385,6 +443,32 @@ describe('loadConfig: bad configurations', () => {
       `${P}SERVER__PORT`,
       `${P}LOGGING__LEVEL`,
       `${P}INTERVALS__FAST`,
+    ]);
+  });
+
+  it('reports a half-set shard pair beside other problems', () => {
+    const result = loadConfig(sources({ ...LOGIN, [`${P}SERVER__PORT`]: 'x', [`${P}SHARD__INDEX`]: '1' }));
+    expect(result.ok ? [] : result.problems).toEqual([
+      { variable: `${P}SERVER__PORT`, message: 'must be a whole number' },
+      {
+        variable: `${P}SHARD__COUNT`,
+        message: `is required with ${P}SHARD__INDEX: set both or neither`,
+      },
+    ]);
+  });
+
+  it('reports an index past the count beside a disabled collector set', () => {
+    const result = loadConfig(
+      sources({
+        ...LOGIN,
+        [`${P}COLLECTORS__ENABLE_BROADBAND`]: 'off',
+        [`${P}SHARD__INDEX`]: '3',
+        [`${P}SHARD__COUNT`]: '3',
+      }),
+    );
+    expect(result.ok ? [] : result.problems.map((problem) => problem.variable)).toEqual([
+      `${P}COLLECTORS__ENABLE_BROADBAND`,
+      `${P}SHARD__INDEX`,
     ]);
   });
 });

@@ -10,6 +10,7 @@
 import type { ChaosAuth } from '@aaisp/chaos-client';
 import * as z from 'zod';
 import { cannotRead, notValidYaml, parseYamlText } from './config-files.ts';
+import type { ShardConfig } from './shard.ts';
 import { loadWebConfig, type WebConfigFile } from './web-config.ts';
 
 /** The prefix of every variable. */
@@ -56,6 +57,8 @@ export interface ExporterConfig {
   };
   /** TLS, basic auth and extra headers; `{ headers: {}, healthOpen: false }` is plain, open HTTP. */
   readonly web: WebConfig;
+  /** Collect only this shard's share of `accounts` (Prometheus `hashmod`); absent: every account. */
+  readonly shard?: ShardConfig | undefined;
 }
 
 /** One thing wrong with the configuration: which variable (or file field), and why. */
@@ -138,6 +141,9 @@ const Settings = z.object({
   COLLECTORS__ENABLE_LOGIN: booleanText.default(false),
   COLLECTORS__INCLUDE_POSTCODE: booleanText.default(false),
   WEB__HEALTH_OPEN: booleanText.default(false),
+  // Bounds: a thousand replicas is far past any real deployment; INDEX < COUNT is checked below.
+  SHARD__INDEX: wholeNumber(0, 999).optional(),
+  SHARD__COUNT: wholeNumber(1, 1000).optional(),
 });
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
@@ -286,6 +292,40 @@ function accountsFromFile(path: string, sources: ConfigSources, problems: Config
   return accounts;
 }
 
+const SHARD_INDEX = `${PREFIX}SHARD__INDEX`;
+const SHARD_COUNT = `${PREFIX}SHARD__COUNT`;
+
+/**
+ * `SHARD__INDEX` and `SHARD__COUNT` go together. Judged on which are set, not on their values, so
+ * the missing one is reported alongside any other problem.
+ */
+function shardPairProblem(set: {
+  readonly index: boolean;
+  readonly count: boolean;
+}): ConfigProblem | undefined {
+  if (set.index === set.count) return undefined;
+  return set.index
+    ? { variable: SHARD_COUNT, message: `is required with ${SHARD_INDEX}: set both or neither` }
+    : { variable: SHARD_INDEX, message: `is required with ${SHARD_COUNT}: set both or neither` };
+}
+
+/** The shard from the parsed pair, or a problem when the index is not below the count. */
+function shardFrom(
+  index: number | undefined,
+  count: number | undefined,
+  problems: ConfigProblem[],
+): ShardConfig | undefined {
+  if (index === undefined || count === undefined) return undefined;
+  if (index >= count) {
+    problems.push({
+      variable: SHARD_INDEX,
+      message: `must be below ${SHARD_COUNT} (${count}): shards are numbered 0 to ${count - 1}`,
+    });
+    return undefined;
+  }
+  return { index, count };
+}
+
 /** Reads the web-config file, reporting its problems as `…WEB__CONFIG_FILE <path>: <field>`. */
 function webFromFile(path: string, sources: ConfigSources, problems: ConfigProblem[]): WebConfigFile {
   const variable = `${PREFIX}WEB__CONFIG_FILE`;
@@ -325,6 +365,8 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       problems.push({ variable: `${PREFIX}${String(issue.path[0] ?? '')}`, message: issue.message });
     }
   }
+  const shardPair = shardPairProblem({ index: 'SHARD__INDEX' in known, count: 'SHARD__COUNT' in known });
+  if (shardPair !== undefined) problems.push(shardPair);
 
   const label = (field: string): string => `${PREFIX}AUTH__${field}`;
   const defaultAuth = toAuth(
@@ -379,8 +421,10 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       variable: `${PREFIX}COLLECTORS__ENABLE_BROADBAND`,
       message: 'every collector is disabled: enable at least one',
     });
-    return { ok: false, problems };
   }
+  // A shard may own none of the accounts (more replicas than accounts): valid, it serves nothing.
+  const shard = shardFrom(s.SHARD__INDEX, s.SHARD__COUNT, problems);
+  if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     config: {
@@ -405,6 +449,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
         includePostcode: s.COLLECTORS__INCLUDE_POSTCODE,
       },
       web: { ...web, healthOpen: s.WEB__HEALTH_OPEN },
+      ...(shard === undefined ? {} : { shard }),
     },
   };
 }

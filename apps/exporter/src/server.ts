@@ -21,6 +21,7 @@ import type { Registry } from 'prom-client';
 import { type BasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import type { TierStatus } from './scheduler.ts';
+import { ownedElsewhere, type ShardPlan } from './shard.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import { renderStatusPage } from './status-page.ts';
 import { type ClientCertRefusal, clientCertificateRefusal, httpsOptions } from './tls-server.ts';
@@ -62,8 +63,10 @@ export interface ServerDeps {
   readonly version: string;
   /** Demo mode: said on `/` and `/health`. */
   readonly demo: boolean;
-  /** The configured account names: the targets `/probe?target=NAME` knows. */
+  /** The configured account names (this shard's, when sharded): the targets `/probe?target=NAME` serves. */
   readonly accounts: readonly string[];
+  /** This replica's shard, for `/health` and for telling a misrouted probe which shard to ask. */
+  readonly shard?: ShardPlan | undefined;
   readonly now?: (() => number) | undefined;
   readonly web?: ServerProtection | undefined;
   readonly timeouts?: ServerTimeouts | undefined;
@@ -116,11 +119,16 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /** The `/health` document: liveness plus each tier's last success, last error and next run. */
-function healthDocument(tiers: readonly TierStatus[], deps: Pick<ServerDeps, 'version' | 'demo'>): unknown {
+function healthDocument(
+  tiers: readonly TierStatus[],
+  deps: Pick<ServerDeps, 'version' | 'demo' | 'shard'>,
+): unknown {
+  const shard = deps.shard;
   return {
     status: 'up',
     version: deps.version,
     demo: deps.demo,
+    shard: shard === undefined ? null : { index: shard.index, count: shard.count, accounts: shard.accounts },
     tiers: Object.fromEntries(
       tiers.map((tier) => [
         tier.name,
@@ -156,6 +164,11 @@ function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowM
       TEXT,
       `Bad Request: /probe needs exactly one ?target=NAME; configured accounts: ${known}\n`,
     );
+    return;
+  }
+  const elsewhere = deps.shard === undefined ? undefined : ownedElsewhere(deps.shard, target);
+  if (elsewhere !== undefined) {
+    send(res, 404, TEXT, `Not Found: ${elsewhere}\n`);
     return;
   }
   if (!deps.accounts.includes(target)) {
@@ -219,10 +232,13 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
       return json(res, 200, healthDocument(tiers, deps));
     case '/ready': {
       const fast = tiers.find((tier) => tier.name === 'fast');
+      // A shard that owns no account has nothing to wait for; never ready, it would stall a
+      // StatefulSet's ordered rollout.
       const ready =
-        fast === undefined
+        deps.shard?.accounts.length === 0 ||
+        (fast === undefined
           ? tiers.some((tier) => tier.lastSuccessMs !== undefined)
-          : fast.lastSuccessMs !== undefined;
+          : fast.lastSuccessMs !== undefined);
       return json(res, ready ? 200 : 503, { ready });
     }
     default:

@@ -2,7 +2,9 @@
  * A real Prometheus (Debian's, installed by `.ci/run`) scrapes the exporter's `/metrics` and,
  * blackbox-style, `/probe?target=default`, while the exporter reads `@aaisp/chaos-mock`. Values are
  * asserted through Prometheus' HTTP API, so the whole path (exposition → scrape → TSDB → PromQL)
- * is proven, and live `/metrics` goes through `promtool check metrics`.
+ * is proven, and live `/metrics` goes through `promtool check metrics`. A second Prometheus routes
+ * six accounts to two sharded replicas with `hashmod`, proving the exporter's shard hash is
+ * Prometheus' own.
  */
 
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
@@ -15,8 +17,9 @@ import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aai
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type App, startApp } from '../../src/app.ts';
-import type { ExporterConfig } from '../../src/config.ts';
+import type { AccountConfig, ExporterConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { ShardConfig } from '../../src/shard.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
@@ -57,107 +60,167 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, lim
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
 }
 
+/** One sample of an instant query: its labels and value. */
+interface Sample {
+  readonly metric: Record<string, string>;
+  readonly value: number;
+}
+
+/** A Prometheus running on loopback with its own config and data directory. */
+interface RunningPrometheus {
+  /** Runs an instant query. */
+  query(promql: string): Promise<Sample[]>;
+  /** Its stderr so far (level warn and above), for failure messages. */
+  log(): string;
+  exited(): boolean;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** Starts Prometheus scraping every second with these `scrape_configs` entries (YAML lines). */
+async function startPrometheus(scrapeConfigs: readonly string[]): Promise<RunningPrometheus> {
+  const dir = await mkdtemp(join(tmpdir(), 'aaisp-prometheus-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  await writeFile(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  scrape_timeout: 1s',
+      'scrape_configs:',
+      ...scrapeConfigs,
+      '',
+    ].join('\n'),
+  );
+  let log = '';
+  const child: ChildProcess = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  child.stderr?.on('data', (chunk) => {
+    log += String(chunk);
+  });
+  child.once('error', (error) => {
+    log += `\ncannot start ${PROMETHEUS}: ${error.message} (CI installs Debian's prometheus)`;
+  });
+  return {
+    async query(promql) {
+      const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
+      const answer = QueryAnswer.parse(await response.json());
+      return answer.data.result.map((sample) => ({ metric: sample.metric, value: Number(sample.value[1]) }));
+    },
+    log: () => log,
+    exited: () => child.exitCode !== null,
+    async stop() {
+      if (child.exitCode === null && child.pid !== undefined) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fails at once, by name, when Debian's prometheus package is missing. */
+function requirePrometheus(): void {
+  for (const program of [PROMETHEUS, PROMTOOL]) {
+    if (spawnSync(program, ['--version']).error) {
+      throw new Error(`${program} not found: install Debian's prometheus package (.ci/run does)`);
+    }
+  }
+}
+
+/** An exporter on a free loopback port reading the mock, with every collector on. */
+function exporterConfig(
+  mockUrl: string,
+  accounts: readonly AccountConfig[],
+  intervals: ExporterConfig['intervals'],
+  shard?: ShardConfig,
+): ExporterConfig {
+  return {
+    accounts,
+    server: { host: '127.0.0.1', port: 0 },
+    logging: { level: 'warn', json: true },
+    intervals,
+    api: { baseUrl: mockUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
+    collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
+    web: { headers: {}, healthOpen: false },
+    ...(shard === undefined ? {} : { shard }),
+  };
+}
+
+/** An account with the mock's credentials: the mock accepts one pair, so every account shares it. */
+const mockAccount = (name: string): AccountConfig => ({
+  name,
+  auth: {
+    controlLogin: DEFAULT_CREDENTIALS.controlLogin,
+    controlPassword: DEFAULT_CREDENTIALS.controlPassword,
+  },
+});
+
+/** Starts an exporter quietly (its log is discarded). */
+const startQuietApp = (config: ExporterConfig): Promise<App> =>
+  startApp(config, {
+    logger: createLogger(config.logging, { destination: { write: () => undefined } }),
+    version: '0.0.0-e2e',
+    demo: false,
+    timing: { staggerMs: 100 },
+  });
+
+const waitReady = (app: App): Promise<true> =>
+  waitFor('the exporter to be ready', async () =>
+    (await fetch(`${app.url}/ready`)).status === 200 ? true : undefined,
+  );
+
 describe('a real Prometheus scraping the exporter', () => {
   let mock: RunningChaosMock;
   let app: App;
-  let prometheus: ChildProcess | undefined;
-  let promUrl = '';
-  let dir = '';
-  let promLog = '';
-
-  /** Runs an instant query; each sample as labels → value. */
-  const query = async (promql: string): Promise<{ metric: Record<string, string>; value: number }[]> => {
-    const response = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const answer = QueryAnswer.parse(await response.json());
-    return answer.data.result.map((sample) => ({ metric: sample.metric, value: Number(sample.value[1]) }));
+  let prometheus: RunningPrometheus | undefined;
+  const query = (promql: string): Promise<Sample[]> => {
+    if (prometheus === undefined) throw new Error('Prometheus did not start');
+    return prometheus.query(promql);
   };
 
   beforeAll(async () => {
-    for (const program of [PROMETHEUS, PROMTOOL]) {
-      if (spawnSync(program, ['--version']).error) {
-        throw new Error(`${program} not found: install Debian's prometheus package (.ci/run does)`);
-      }
-    }
+    requirePrometheus();
     mock = await startChaosMock({ lines: 10 });
-    const config: ExporterConfig = {
-      accounts: [
-        {
-          name: 'default',
-          auth: {
-            controlLogin: DEFAULT_CREDENTIALS.controlLogin,
-            controlPassword: DEFAULT_CREDENTIALS.controlPassword,
-          },
-        },
-      ],
-      server: { host: '127.0.0.1', port: 0 },
-      logging: { level: 'warn', json: true },
-      // The design's default tiers: one collection at start is all two scrapes need.
-      intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
-      api: { baseUrl: mock.url, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
-      collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
-      web: { headers: {}, healthOpen: false },
-    };
-    app = await startApp(config, {
-      logger: createLogger(config.logging, { destination: { write: () => undefined } }),
-      version: '0.0.0-e2e',
-      demo: false,
-      timing: { staggerMs: 100 },
-    });
-    await waitFor('the exporter to be ready', async () =>
-      (await fetch(`${app.url}/ready`)).status === 200 ? true : undefined,
-    );
+    // The design's default tiers: one collection at start is all two scrapes need.
+    const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 };
+    app = await startQuietApp(exporterConfig(mock.url, [mockAccount('default')], intervals));
+    await waitReady(app);
 
-    dir = await mkdtemp(join(tmpdir(), 'aaisp-prometheus-'));
     const exporter = new URL(app.url).host;
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    await writeFile(
-      join(dir, 'prometheus.yml'),
-      [
-        'global:',
-        '  scrape_interval: 1s',
-        '  scrape_timeout: 1s',
-        'scrape_configs:',
-        '  - job_name: aaisp',
-        '    static_configs:',
-        `      - targets: ['${exporter}']`,
-        // The multi-target pattern the README documents: the account name becomes ?target=.
-        '  - job_name: aaisp-probe',
-        '    metrics_path: /probe',
-        '    static_configs:',
-        '      - targets: [default]',
-        '    relabel_configs:',
-        '      - source_labels: [__address__]',
-        '        target_label: __param_target',
-        '      - source_labels: [__param_target]',
-        '        target_label: instance',
-        '      - target_label: __address__',
-        `        replacement: '${exporter}'`,
-        '',
-      ].join('\n'),
-    );
-    prometheus = spawn(
-      PROMETHEUS,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--log.level=warn',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    prometheus.stderr?.on('data', (chunk) => {
-      promLog += String(chunk);
-    });
-    prometheus.once('error', (error) => {
-      promLog += `\ncannot start ${PROMETHEUS}: ${error.message} (CI installs Debian's prometheus)`;
-    });
+    prometheus = await startPrometheus([
+      '  - job_name: aaisp',
+      '    static_configs:',
+      `      - targets: ['${exporter}']`,
+      // The multi-target pattern the README documents: the account name becomes ?target=.
+      '  - job_name: aaisp-probe',
+      '    metrics_path: /probe',
+      '    static_configs:',
+      '      - targets: [default]',
+      '    relabel_configs:',
+      '      - source_labels: [__address__]',
+      '        target_label: __param_target',
+      '      - source_labels: [__param_target]',
+      '        target_label: instance',
+      '      - target_label: __address__',
+      `        replacement: '${exporter}'`,
+    ]);
+    const running = prometheus;
     // Two scrapes of each job: `up` has two samples in the last few seconds.
     await waitFor(
-      `Prometheus to scrape both jobs twice${promLog ? `; its log: ${promLog}` : ''}`,
+      'Prometheus to scrape both jobs twice',
       async () => {
-        if (prometheus?.exitCode !== null) throw new Error(`prometheus exited: ${promLog}`);
-        const counts = await query('count_over_time(up[1m])');
+        if (running.exited()) throw new Error(`prometheus exited: ${running.log()}`);
+        const counts = await running.query('count_over_time(up[1m])');
         return counts.length === 2 && counts.every((sample) => sample.value >= 2) ? counts : undefined;
       },
       60_000,
@@ -165,13 +228,9 @@ describe('a real Prometheus scraping the exporter', () => {
   }, 90_000);
 
   afterAll(async () => {
-    if (prometheus && prometheus.exitCode === null) {
-      prometheus.kill('SIGTERM');
-      await once(prometheus, 'exit');
-    }
+    await prometheus?.stop();
     await app?.stop();
     await mock?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('both jobs are up, and every collector succeeded', async () => {
@@ -228,5 +287,147 @@ describe('a real Prometheus scraping the exporter', () => {
       .filter((line) => line.trim() !== '' && !line.includes('use base unit "bytes" instead of "bits"'));
     expect(findings, result.output).toEqual([]);
     expect([0, 3]).toContain(result.code);
+  });
+});
+
+/**
+ * Six accounts shared by two replicas (shard 0 and 1 of 2), each scraped by its own Prometheus job
+ * that keeps only the targets `hashmod` gives its shard. Were the exporter's hash not Prometheus',
+ * some account would be probed on the replica that does not collect it, get a 404, and be down.
+ */
+describe('Prometheus hashmod routing accounts to sharded replicas', () => {
+  const ACCOUNTS = ['default', 'home', 'office', 'parents', 'acme-ltd', 'shop_2'];
+  /** Each account's shard of 2, as Prometheus 2.42 computed it (see src/shard.test.ts). */
+  const SHARD_OF_2: Readonly<Record<string, string>> = {
+    default: 'aaisp-shard-0',
+    home: 'aaisp-shard-1',
+    office: 'aaisp-shard-1',
+    parents: 'aaisp-shard-0',
+    'acme-ltd': 'aaisp-shard-0',
+    shop_2: 'aaisp-shard-0',
+  };
+  let mock: RunningChaosMock;
+  const replicas: App[] = [];
+  /** Shard 0 of 3: by Prometheus' hash none of the six accounts is its. */
+  let idle: App | undefined;
+  let prometheus: RunningPrometheus | undefined;
+  const query = (promql: string): Promise<Sample[]> => {
+    if (prometheus === undefined) throw new Error('Prometheus did not start');
+    return prometheus.query(promql);
+  };
+
+  /** The job for one replica: every account listed, only this shard's kept, probed on the replica. */
+  const shardJob = (index: number, replica: App): string[] => [
+    `  - job_name: aaisp-shard-${index}`,
+    '    metrics_path: /probe',
+    '    static_configs:',
+    `      - targets: [${ACCOUNTS.join(', ')}]`,
+    '    relabel_configs:',
+    '      - source_labels: [__address__]',
+    '        modulus: 2',
+    '        target_label: __tmp_hash',
+    '        action: hashmod',
+    '      - source_labels: [__tmp_hash]',
+    `        regex: '${index}'`,
+    '        action: keep',
+    '      - source_labels: [__address__]',
+    '        target_label: __param_target',
+    '      - source_labels: [__param_target]',
+    '        target_label: instance',
+    '      - target_label: __address__',
+    `        replacement: '${new URL(replica.url).host}'`,
+  ];
+
+  beforeAll(async () => {
+    requirePrometheus();
+    mock = await startChaosMock({ lines: 3, credentials: DEFAULT_CREDENTIALS });
+    // The longest tiers the config allows: exactly one collection per account during the test.
+    const intervals = { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200 };
+    const accounts = ACCOUNTS.map(mockAccount);
+    for (const index of [0, 1]) {
+      replicas.push(await startQuietApp(exporterConfig(mock.url, accounts, intervals, { index, count: 2 })));
+    }
+    idle = await startQuietApp(exporterConfig(mock.url, accounts, intervals, { index: 0, count: 3 }));
+    for (const app of [...replicas, idle]) await waitReady(app);
+
+    prometheus = await startPrometheus(replicas.flatMap((replica, index) => shardJob(index, replica)));
+    const running = prometheus;
+    await waitFor(
+      'Prometheus to scrape every account twice',
+      async () => {
+        if (running.exited()) throw new Error(`prometheus exited: ${running.log()}`);
+        const counts = await running.query('count_over_time(up[1m])');
+        return counts.length === ACCOUNTS.length && counts.every((sample) => sample.value >= 2)
+          ? counts
+          : undefined;
+      },
+      60_000,
+    );
+  }, 90_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    for (const app of [...replicas, idle]) await app?.stop();
+    await mock?.close();
+  });
+
+  it('every account is up in exactly one job: the one for the shard Prometheus hashed it to', async () => {
+    const up = await query('up');
+    expect(up.map((sample) => sample.metric.instance).sort()).toEqual([...ACCOUNTS].sort());
+    expect(Object.fromEntries(up.map((sample) => [sample.metric.instance, sample.metric.job]))).toEqual(
+      SHARD_OF_2,
+    );
+    expect(up.map((sample) => sample.value)).toEqual(ACCOUNTS.map(() => 1));
+  });
+
+  it('each account’s series arrive through its replica’s /probe', async () => {
+    const lines = await query('aaisp_broadband_lines');
+    expect(
+      Object.fromEntries(lines.map((sample) => [sample.metric.instance, [sample.metric.job, sample.value]])),
+    ).toEqual(Object.fromEntries(ACCOUNTS.map((name) => [name, [SHARD_OF_2[name], 3]])));
+    // Several accounts are configured, so the label is there even on a shard's single account.
+    expect(lines.every((sample) => sample.metric.account === sample.metric.instance)).toBe(true);
+  });
+
+  it('CHAOS saw each account once, from its own replica: not once per replica', () => {
+    expect(mock.stats().byCommand['broadband/info']).toBe(ACCOUNTS.length);
+    expect(mock.stats().byCommand['broadband/services']).toBe(ACCOUNTS.length);
+  });
+
+  it('a probe sent to the wrong replica says which shard owns the account', async () => {
+    const [zero, one] = replicas;
+    const misrouted = await fetch(`${zero?.url}/probe?target=home`);
+    expect(misrouted.status).toBe(404);
+    expect(await misrouted.text()).toBe('Not Found: account home belongs to shard 1 of 2; this is shard 0\n');
+    const unknown = await fetch(`${one?.url}/probe?target=nobody`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('unknown target "nobody"');
+  });
+
+  it('/health names the shard and the accounts it owns', async () => {
+    const shards = await Promise.all(
+      replicas.map(
+        async (replica) =>
+          z.object({ shard: z.unknown() }).parse(await (await fetch(`${replica.url}/health`)).json()).shard,
+      ),
+    );
+    expect(shards).toEqual([
+      { index: 0, count: 2, accounts: ['default', 'parents', 'acme-ltd', 'shop_2'] },
+      { index: 1, count: 2, accounts: ['home', 'office'] },
+    ]);
+  });
+
+  it('a shard that owns no account is ready, serves no account and made no CHAOS call', async () => {
+    const url = idle?.url;
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const health = z.object({ shard: z.unknown() }).parse(await (await fetch(`${url}/health`)).json());
+    expect(health.shard).toEqual({ index: 0, count: 3, accounts: [] });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).not.toContain('aaisp_broadband_');
+    // Its request counter has no sample at all: not one CHAOS attempt.
+    expect(metrics).not.toMatch(/^aaisp_api_requests_total\{/m);
+    expect(await (await fetch(`${url}/probe?target=home`)).text()).toBe(
+      'Not Found: account home belongs to shard 2 of 3; this is shard 0\n',
+    );
   });
 });
