@@ -1,7 +1,8 @@
+import { createServer } from 'node:net';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { type ExporterConfig, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 
 const PASSWORD = 'App-Test-Pa55word';
@@ -81,5 +82,46 @@ describe('the exporter end to end against the mock CHAOS', () => {
     ].join('\n');
     expect(everything).not.toContain(PASSWORD);
     expect(everything).not.toContain('ZZ99');
+  });
+});
+
+describe('starting and stopping', () => {
+  const config = (port: number): ExporterConfig => ({
+    accounts: [],
+    server: { host: '127.0.0.1', port },
+    logging: { level: 'silent', json: true },
+    intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
+    api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 0, concurrencyLimit: 5 },
+    collectors: { broadband: true, telephony: false, login: false, includePostcode: false },
+    web: { headers: {}, healthOpen: false },
+  });
+  const logger = createLogger({ level: 'silent', json: true }, { destination: { write: () => undefined } });
+  const servers = (): number =>
+    process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length;
+
+  it('a demo start that cannot listen closes its demo CHAOS again, and says why', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = address !== null && typeof address === 'object' ? address.port : 0;
+    // Let handles closed by earlier tests leave the list first, so a leak here cannot hide behind them.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = servers();
+    try {
+      await expect(startApp(config(port), { logger, version: '0.0.0-test', demo: true })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+      // Closed handles leave the list a moment after close() resolves.
+      for (let wait = 0; wait < 40 && servers() > before; wait++) await new Promise((r) => setTimeout(r, 50));
+      expect(servers()).toBeLessThanOrEqual(before);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('stop() may be called twice: the second call waits for the first', async () => {
+    const app = await startApp(config(0), { logger, version: '0.0.0-test', demo: true });
+    await Promise.all([app.stop(), app.stop()]);
+    await expect(app.stop()).resolves.toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ import { Registry } from 'prom-client';
 import { createBasicAuth } from './basic-auth.ts';
 import { createCollectJob } from './collect-job.ts';
 import type { AccountConfig, ExporterConfig } from './config.ts';
-import { startDemoChaos } from './demo.ts';
+import { type DemoChaos, startDemoChaos } from './demo.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { createExporterServer, type ServerProtection } from './server.ts';
@@ -57,8 +57,22 @@ function protection(web: ExporterConfig['web']): ServerProtection {
 
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
 export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
-  const { logger } = options;
   const demo = options.demo ? await startDemoChaos() : undefined;
+  try {
+    return await compose(config, options, demo);
+  } catch (error) {
+    // E.g. the port is taken: the demo CHAOS must not outlive a start that failed.
+    await demo?.mock.close();
+    throw error;
+  }
+}
+
+async function compose(
+  config: ExporterConfig,
+  options: AppOptions,
+  demo: DemoChaos | undefined,
+): Promise<App> {
+  const { logger } = options;
   const configured: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
   // Sharded, this replica makes CHAOS calls for its own accounts only; the others are another's.
   const shard = config.shard === undefined ? undefined : planShard(names(configured), config.shard);
@@ -157,14 +171,20 @@ export async function startApp(config: ExporterConfig, options: AppOptions): Pro
     'exporter listening',
   );
 
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await scheduler.stop();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await demo?.mock.close();
+  };
   return {
     url,
     scheduler,
-    async stop() {
-      await scheduler.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await demo?.mock.close();
+    // A second call (a second signal, a test's afterAll) waits for the first instead of failing.
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
     },
   };
 }

@@ -239,6 +239,18 @@ const BAD: readonly [string, Record<string, string>, string, RegExp][] = [
     /every collector is disabled/,
   ],
   ['a port out of range', { ...LOGIN, [`${P}SERVER__PORT`]: '70000' }, 'SERVER__PORT', /between 0 and 65535/],
+  [
+    'a medium tier faster than the fast one',
+    { ...LOGIN, [`${P}INTERVALS__FAST`]: '3600', [`${P}INTERVALS__MEDIUM`]: '60' },
+    'INTERVALS__MEDIUM',
+    /must not be shorter than AAISP_EXPORTER_INTERVALS__FAST \(3600 s\)/,
+  ],
+  [
+    'a slow tier faster than the medium one',
+    { ...LOGIN, [`${P}INTERVALS__MEDIUM`]: '3600', [`${P}INTERVALS__SLOW`]: '600' },
+    'INTERVALS__SLOW',
+    /must not be shorter than AAISP_EXPORTER_INTERVALS__MEDIUM \(3600 s\)/,
+  ],
   ['a negative port', { ...LOGIN, [`${P}SERVER__PORT`]: '-1' }, 'SERVER__PORT', /whole number/],
   ['an unknown log level', { ...LOGIN, [`${P}LOGGING__LEVEL`]: 'loud' }, 'LOGGING__LEVEL', /one of fatal/],
   [

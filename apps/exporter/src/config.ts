@@ -416,6 +416,19 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
   if (!settings.success || problems.length > 0) return { ok: false, problems };
 
   const s = settings.data;
+  // A slower tier that ran more often than a faster one would turn the tier table upside down.
+  if (s.INTERVALS__MEDIUM < s.INTERVALS__FAST) {
+    problems.push({
+      variable: `${PREFIX}INTERVALS__MEDIUM`,
+      message: `must not be shorter than ${PREFIX}INTERVALS__FAST (${s.INTERVALS__FAST} s)`,
+    });
+  }
+  if (s.INTERVALS__SLOW < s.INTERVALS__MEDIUM) {
+    problems.push({
+      variable: `${PREFIX}INTERVALS__SLOW`,
+      message: `must not be shorter than ${PREFIX}INTERVALS__MEDIUM (${s.INTERVALS__MEDIUM} s)`,
+    });
+  }
   if (!s.COLLECTORS__ENABLE_BROADBAND && !s.COLLECTORS__ENABLE_TELEPHONY && !s.COLLECTORS__ENABLE_LOGIN) {
     problems.push({
       variable: `${PREFIX}COLLECTORS__ENABLE_BROADBAND`,

@@ -41,4 +41,61 @@ describe('redact', () => {
     });
     expect(redactor.redactText('mail ab12@a or ab123@a.1')).toBe('mail user1@a or user2@a.1');
   });
+
+  it('drops the value of a password option and masks a postcode option, as CHAOS describes settings', () => {
+    const redactor = createRedactor({ secrets: [] });
+    expect(
+      redactor.redact({
+        options: [
+          { name: 'ppp_password', type: 'password', value: 'hunter2' },
+          { name: 'site', type: 'postcode', value: 'SW1A 1AA' },
+          { name: 'service', type: 'choice', value: '32001' },
+        ],
+      }),
+    ).toEqual({
+      options: [
+        { name: 'ppp_password', type: 'password' },
+        { name: 'site', type: 'postcode', value: 'XX9X 9XX' },
+        { name: 'service', type: 'choice', value: '32001' },
+      ],
+    });
+  });
+
+  it('masks postcodes however the key is spelt, inside free text too, and account numbers', () => {
+    const redactor = createRedactor({ secrets: [] });
+    expect(
+      redactor.redact({
+        'post code': 'SW1A 1AA',
+        Postal_Code: 'EC1A 1BB',
+        zip: 'W1A 0AX',
+        PostCode: 12345,
+        address: '1 High St, London SW1A 1AA',
+        account_number: 'A1234A',
+      }),
+    ).toEqual({
+      'post code': 'XX9X 9XX',
+      Postal_Code: 'XX9X 9XX',
+      zip: 'X9X 9XX',
+      PostCode: '99999',
+      address: '1 High St, London XX9X 9XX',
+      account_number: 'X9999X',
+    });
+  });
+
+  it('cuts a secret out in its JSON-escaped and URL-encoded forms, and out of keys', () => {
+    const secret = 'pa"ss\\w rd';
+    const redactor = createRedactor({ secrets: [secret] });
+    const text = JSON.stringify(
+      redactor.redact({
+        raw: `a ${secret} b`,
+        escaped: `{"p":${JSON.stringify(secret)}}`,
+        encoded: `p=${encodeURIComponent(secret)}`,
+        [secret]: 'as a key',
+      }),
+    );
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+      expect(text).not.toContain(form);
+    }
+    expect(text).toContain('[redacted]');
+  });
 });

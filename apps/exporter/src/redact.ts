@@ -1,6 +1,7 @@
 /**
  * Makes a CHAOS answer safe to attach to a public bug report while keeping its shape: password
- * fields are removed, postcodes keep only their pattern (letters → X, digits → 9, spacing kept),
+ * fields (and the value of a password option) are removed, postcodes and account numbers keep
+ * only their pattern (letters → X, digits → 9, spacing kept; also postcodes inside free text),
  * and logins become stable pseudonyms that keep what follows the `@` (so `ab123@a.1` stays
  * recognisably a line login). A login found under a login key is also replaced wherever else it
  * appears in a string, and any known secret is cut out of every string.
@@ -10,8 +11,22 @@
 
 /** Keys whose value is a secret: removed with their value. */
 const SECRET_KEY = /pass(word)?|secret|token/i;
-const POSTCODE_KEY = /post_?code/i;
+/** Keys whose value keeps only its pattern: postcodes (however spelt) and account numbers. */
+const PATTERN_KEY = /post.?code|postal|^zip|account.?(number|no)\b/i;
 const LOGIN_KEY = /login/i;
+/** A UK postcode inside free text (an address line, a line title). */
+const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/gi;
+
+/**
+ * CHAOS describes settings as options (`{ name, type, value }`, chaos-api.md §3.2): a `password`
+ * or `postcode` option carries its secret under `value`, not under a telling key.
+ */
+function optionKind(record: Record<string, unknown>): 'secret' | 'pattern' | undefined {
+  const labels = [record.type, record.name].filter((label): label is string => typeof label === 'string');
+  if (labels.some((label) => SECRET_KEY.test(label))) return 'secret';
+  if (labels.some((label) => PATTERN_KEY.test(label))) return 'pattern';
+  return undefined;
+}
 
 /** Keeps a postcode's pattern, not its value: `SW1A 1AA ` → `XX9X 9XX `. */
 export function maskPostcode(postcode: string): string {
@@ -44,7 +59,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function createRedactor(options: { readonly secrets: readonly string[] }): Redactor {
-  const secrets = options.secrets.filter((secret) => secret !== '');
+  // As sent, JSON-escaped and URL-encoded: CHAOS may echo any of them. Longest first.
+  const secrets = [
+    ...new Set(
+      options.secrets.flatMap((secret) => [
+        secret,
+        JSON.stringify(secret).slice(1, -1),
+        encodeURIComponent(secret),
+      ]),
+    ),
+  ]
+    .filter((secret) => secret !== '')
+    .sort((a, b) => b.length - a.length);
   /** Base login (before any `.n` line suffix) → pseudonym base. */
   const pseudonyms = new Map<string, string>();
 
@@ -66,7 +92,7 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
     // Longest first, so `ab123` inside `ab1234` is not replaced half-way.
     const locals = [...pseudonyms.keys()].sort((a, b) => b.length - a.length);
     for (const local of locals) result = result.split(`${local}@`).join(`${pseudonyms.get(local) ?? ''}@`);
-    return result;
+    return result.replace(UK_POSTCODE, maskPostcode);
   };
 
   const collect = (value: unknown, key: string | undefined): void => {
@@ -79,17 +105,26 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
   };
 
   const copy = (value: unknown, key: string | undefined): unknown => {
+    if (
+      key !== undefined &&
+      PATTERN_KEY.test(key) &&
+      (typeof value === 'string' || typeof value === 'number')
+    ) {
+      return maskPostcode(String(value));
+    }
     if (typeof value === 'string') {
-      if (key !== undefined && POSTCODE_KEY.test(key)) return maskPostcode(value);
       if (key !== undefined && LOGIN_KEY.test(key) && value.trim() !== '') return pseudonymOf(value.trim());
       return redactText(value);
     }
     if (Array.isArray(value)) return value.map((item) => copy(item, key));
     if (isRecord(value)) {
+      const kind = optionKind(value);
       const out: Record<string, unknown> = {};
       for (const [name, item] of Object.entries(value)) {
         if (SECRET_KEY.test(name)) continue;
-        out[name] = copy(item, name);
+        if (name === 'value' && kind === 'secret') continue;
+        out[redactText(name)] =
+          name === 'value' && kind === 'pattern' ? copy(item, 'postcode') : copy(item, name);
       }
       return out;
     }

@@ -87,6 +87,9 @@ describe('the exporter’s endpoints', () => {
         'Not Found: unknown target "<b>mum"; configured accounts: default, shop\n',
       );
       expect(unknown.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      // A later `?` belongs to the query: the target here is "shop?x=1", which is not configured.
+      expect((await fetch(`${base}/probe?target=shop?x=1`)).status).toBe(404);
+      expect((await fetch(`${base}/probe?a=b?&target=shop`)).status).toBe(200);
       for (const query of ['', '?target=', '?target=shop&target=default', '?account=shop']) {
         const bad = await fetch(`${base}/probe${query}`);
         expect(bad.status, query).toBe(400);

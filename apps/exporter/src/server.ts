@@ -153,8 +153,8 @@ function healthDocument(
  * as often as it likes without a single extra CHAOS call.
  */
 function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowMs: number): void {
-  const query = (req.url ?? '').split('#')[0]?.split('?')[1] ?? '';
-  const targets = new URLSearchParams(query).getAll('target');
+  // The whole query after the first `?` (a later `?` is legal inside it); the base is a dummy.
+  const targets = new URL(req.url ?? '/', 'http://probe.invalid').searchParams.getAll('target');
   const known = deps.accounts.length === 0 ? '(none)' : deps.accounts.join(', ');
   const [target] = targets;
   if (targets.length !== 1 || target === undefined || target === '') {

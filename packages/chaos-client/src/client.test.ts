@@ -487,6 +487,30 @@ describe('answers from a CHAOS that strays from the known shapes [?]', () => {
     expect(error.chaosMessage).toBe('Control authorisation failed for ***');
   });
 
+  it('scrubs a password with quotes, backslashes or spaces in its JSON-escaped and encoded forms too', async () => {
+    const password = 'pa"ss\\w rd/ü';
+    const auth = { controlLogin: 'test@a', controlPassword: password };
+    // A non-string CHAOS `error` is stringified, which escapes `"` and `\\`; an echo of the body is form-encoded.
+    answer({
+      error: {
+        control_password: password,
+        echo: `control_password=${new URLSearchParams({ p: password }).toString().slice(2)}`,
+        url: encodeURIComponent(password),
+      },
+    });
+    const error = await failure(client({ auth }).broadband.info());
+    for (const form of [
+      password,
+      JSON.stringify(password).slice(1, -1),
+      encodeURIComponent(password),
+      new URLSearchParams({ p: password }).toString().slice(2),
+    ]) {
+      expect(error.message).not.toContain(form);
+      expect(error.chaosMessage ?? '').not.toContain(form);
+    }
+    expect(error.chaosMessage).toBe('{"control_password":"***","echo":"control_password=***","url":"***"}');
+  });
+
   it('a malformed choice or group drops only itself from serviceChoices', async () => {
     answer({
       options: [

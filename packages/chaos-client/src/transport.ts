@@ -218,6 +218,22 @@ function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: numbe
 type Scrub = (text: string) => string;
 
 /**
+ * Every form a password can take in text we pass on: as sent, JSON-escaped (a non-string CHAOS
+ * `error` is stringified, so `"` and `\\` come back escaped), and URL- or form-encoded (an echo
+ * of our request body). Longest first, so no form is left half-replaced.
+ */
+function secretForms(secrets: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    forms.add(encodeURIComponent(secret));
+    forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  }
+  return [...forms].filter((form) => form !== '').sort((a, b) => b.length - a.length);
+}
+
+/**
  * Maps a top-level CHAOS `error` to its kind. Any `error` key means failure: one that is not a
  * string [?] is an `api` error, never an empty success.
  */
@@ -282,8 +298,10 @@ export function createTransport(settings: TransportSettings): Transport {
     ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
   });
   const auth = credentials(settings.auth);
-  const secrets = [auth.control_password, auth.account_password].filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length > 0,
+  const secrets = secretForms(
+    [auth.control_password, auth.account_password].filter(
+      (secret): secret is string => typeof secret === 'string' && secret.length > 0,
+    ),
   );
   const scrub: Scrub = (text) => secrets.reduce((clean, secret) => clean.replaceAll(secret, '***'), text);
 
