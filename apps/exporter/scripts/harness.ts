@@ -6,8 +6,8 @@
  */
 
 import { setTimeout as delay } from 'node:timers/promises';
-import { DEFAULT_CREDENTIALS } from '@aaisp/chaos-mock';
 import type { ExporterConfig } from '../src/config.ts';
+import { testExporterConfig } from '../test/support/exporter-config.ts';
 
 /** The knobs the scripts turn; everything else is the exporter's default. */
 export interface MockConfigOptions {
@@ -27,18 +27,7 @@ export interface MockConfigOptions {
  */
 export function mockExporterConfig(options: MockConfigOptions): ExporterConfig {
   const slowTier = options.telephonyAndLogin === true;
-  return {
-    accounts: [
-      {
-        name: 'default',
-        auth: {
-          controlLogin: DEFAULT_CREDENTIALS.controlLogin,
-          controlPassword: DEFAULT_CREDENTIALS.controlPassword,
-        },
-      },
-    ],
-    server: { host: '127.0.0.1', port: 0 },
-    logging: { level: 'silent', json: true },
+  return testExporterConfig(options.baseUrl, {
     intervals: options.intervals ?? { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
     api: {
       baseUrl: options.baseUrl,
@@ -47,8 +36,7 @@ export function mockExporterConfig(options: MockConfigOptions): ExporterConfig {
       concurrencyLimit: 5,
     },
     collectors: { broadband: true, telephony: slowTier, login: slowTier, includePostcode: false },
-    web: { headers: {}, healthOpen: false },
-  };
+  });
 }
 
 /** How long {@link waitForReady} polls before giving up: a first run that never succeeds is a bug. */

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testExporterConfig } from '../test/support/exporter-config.ts';
 import { type App, startApp } from './app.ts';
 import { type ExporterConfig, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -86,15 +87,9 @@ describe('the exporter end to end against the mock CHAOS', () => {
 });
 
 describe('starting and stopping', () => {
-  const config = (port: number): ExporterConfig => ({
-    accounts: [],
-    server: { host: '127.0.0.1', port },
-    logging: { level: 'silent', json: true },
-    intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
-    api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 0, concurrencyLimit: 5 },
-    collectors: { broadband: true, telephony: false, login: false, includePostcode: false },
-    web: { headers: {}, healthOpen: false },
-  });
+  // Demo mode reads the built-in mock, so the base URL is never called.
+  const config = (port: number): ExporterConfig =>
+    testExporterConfig('https://chaos2.aa.net.uk', { accounts: [], server: { host: '127.0.0.1', port } });
   const logger = createLogger({ level: 'silent', json: true }, { destination: { write: () => undefined } });
   const servers = (): number =>
     process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length;

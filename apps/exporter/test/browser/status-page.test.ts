@@ -15,8 +15,8 @@ import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aai
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.ts';
-import type { ExporterConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Chromium on a machine without outside network misbehaves (stalls, retries) without these. */
@@ -69,20 +69,12 @@ describe('the status page in headless Chromium', () => {
       lines: LINES,
       credentials: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
     });
-    const config: ExporterConfig = {
-      accounts: [
-        {
-          name: 'default',
-          auth: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
-        },
-      ],
-      server: { host: '127.0.0.1', port: 0 },
+    const config = testExporterConfig(mock.url, {
+      accounts: [mockAccount('default', PASSWORD)],
       logging: { level: 'warn', json: true },
       intervals: { fastSeconds: 0.5, mediumSeconds: 1, slowSeconds: 2 },
       api: { baseUrl: mock.url, timeoutSeconds: 1, maxRetries: 0, concurrencyLimit: 5 },
-      collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
-      web: { headers: {}, healthOpen: false },
-    };
+    });
     const logger = createLogger(config.logging, { destination: { write: () => undefined } });
     app = await startApp(config, {
       logger,

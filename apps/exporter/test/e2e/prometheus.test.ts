@@ -20,6 +20,7 @@ import { type App, startApp } from '../../src/app.ts';
 import type { AccountConfig, ExporterConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { ShardConfig } from '../../src/shard.ts';
+import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
@@ -144,26 +145,13 @@ function exporterConfig(
   intervals: ExporterConfig['intervals'],
   shard?: ShardConfig,
 ): ExporterConfig {
-  return {
+  return testExporterConfig(mockUrl, {
     accounts,
-    server: { host: '127.0.0.1', port: 0 },
     logging: { level: 'warn', json: true },
     intervals,
-    api: { baseUrl: mockUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
-    collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
-    web: { headers: {}, healthOpen: false },
     ...(shard === undefined ? {} : { shard }),
-  };
+  });
 }
-
-/** An account with the mock's credentials: the mock accepts one pair, so every account shares it. */
-const mockAccount = (name: string): AccountConfig => ({
-  name,
-  auth: {
-    controlLogin: DEFAULT_CREDENTIALS.controlLogin,
-    controlPassword: DEFAULT_CREDENTIALS.controlPassword,
-  },
-});
 
 /** Starts an exporter quietly (its log is discarded). */
 const startQuietApp = (config: ExporterConfig): Promise<App> =>
@@ -343,7 +331,7 @@ describe('Prometheus hashmod routing accounts to sharded replicas', () => {
     mock = await startChaosMock({ lines: 3, credentials: DEFAULT_CREDENTIALS });
     // The longest tiers the config allows: exactly one collection per account during the test.
     const intervals = { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200 };
-    const accounts = ACCOUNTS.map(mockAccount);
+    const accounts = ACCOUNTS.map((name) => mockAccount(name));
     for (const index of [0, 1]) {
       replicas.push(await startQuietApp(exporterConfig(mock.url, accounts, intervals, { index, count: 2 })));
     }

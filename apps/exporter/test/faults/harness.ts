@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { type App, startApp } from '../../src/app.ts';
-import type { ExporterConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type RecordedCommand, recordAccounts } from '../../src/record.ts';
+import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 /** A password no other fixture uses, so finding it anywhere is a leak. */
 export const PASSWORD = 'Fault-Matrix-S3cret!pw';
@@ -137,14 +137,8 @@ export async function startHarness(): Promise<Harness> {
     lines: LINES,
     credentials: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
   });
-  const config: ExporterConfig = {
-    accounts: [
-      {
-        name: 'default',
-        auth: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: PASSWORD },
-      },
-    ],
-    server: { host: '127.0.0.1', port: 0 },
+  const config = testExporterConfig(mock.url, {
+    accounts: [mockAccount('default', PASSWORD)],
     logging: { level: 'debug', json: true },
     intervals: {
       fastSeconds: INTERVAL_MS.fast / 1000,
@@ -157,9 +151,7 @@ export async function startHarness(): Promise<Harness> {
       maxRetries: API_RETRIES,
       concurrencyLimit: 5,
     },
-    collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
-    web: { headers: {}, healthOpen: false },
-  };
+  });
   const logs: string[] = [];
   const served: string[] = [];
   const logger = createLogger(config.logging, {
