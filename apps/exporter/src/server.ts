@@ -95,21 +95,28 @@ function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return accept !== undefined && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'text';
 }
 
+/** A body, or its parts in order (a cached buffer is written as it is, never copied or re-encoded). */
+type Body = string | Buffer | readonly (string | Buffer)[];
+
 function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string,
+  body: Body,
   extra: Record<string, string> = {},
 ): void {
+  const parts = typeof body === 'string' || Buffer.isBuffer(body) ? [body] : body;
+  let length = 0;
+  for (const part of parts) length += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
   res.writeHead(status, {
     'content-type': type,
-    'content-length': String(Buffer.byteLength(body)),
+    'content-length': String(length),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     ...extra,
   });
-  res.end(body);
+  for (const part of parts) res.write(part);
+  res.end();
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
@@ -182,7 +189,7 @@ function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowM
     return;
   }
   const format = negotiateFormat(req.headers.accept);
-  send(res, 200, CONTENT_TYPES[format], deps.store.render(format, nowMs, target));
+  send(res, 200, CONTENT_TYPES[format], deps.store.renderBytes(format, nowMs, target));
 }
 
 /**
@@ -219,11 +226,15 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
   switch (path) {
     case '/metrics': {
       const format = negotiateFormat(req.headers.accept);
-      const collected = deps.store.render(format, now());
+      const collected = deps.store.renderBytes(format, now());
       const body =
         format === 'openmetrics'
-          ? `${collected.slice(0, collected.length - OPENMETRICS_EOF.length)}${await registryAsOpenMetrics(deps.selfRegistry)}${OPENMETRICS_EOF}`
-          : `${collected}${collected === '' ? '' : '\n'}${await deps.selfRegistry.metrics()}`;
+          ? [
+              collected.subarray(0, collected.length - OPENMETRICS_EOF.length),
+              await registryAsOpenMetrics(deps.selfRegistry),
+              OPENMETRICS_EOF,
+            ]
+          : [collected, collected.length === 0 ? '' : '\n', await deps.selfRegistry.metrics()];
       return send(res, 200, CONTENT_TYPES[format], body);
     }
     case '/probe':

@@ -106,4 +106,18 @@ describe('the snapshot store', () => {
     expect(store.render('text', 3, 'home')).toContain('{account="home"} 3');
     expect(store.render('text', 3)).toContain('{account="home"} 3');
   });
+
+  it('encodes the exposition to bytes once per change, and again after one', () => {
+    const store = createSnapshotStore();
+    const entry = { account: 'default', collector: broadbandLines, maxAgeMs: MINUTE };
+    store.set({ ...entry, collectedAtMs: 0, samples: [{ metric: lineCount.name, labels: {}, value: 4 }] });
+    const first = store.renderBytes('text', 1);
+    expect(first.toString('utf8')).toBe(store.render('text', 1));
+    expect(store.renderBytes('text', 2)).toBe(first);
+    expect(store.renderBytes('openmetrics', 2).toString('utf8').endsWith('# EOF\n')).toBe(true);
+    store.set({ ...entry, collectedAtMs: 3, samples: [{ metric: lineCount.name, labels: {}, value: 5 }] });
+    const second = store.renderBytes('text', 3);
+    expect(second).not.toBe(first);
+    expect(second.toString('utf8')).toContain('aaisp_broadband_lines 5');
+  });
 });

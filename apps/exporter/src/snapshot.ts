@@ -35,6 +35,11 @@ export interface SnapshotStore {
    * given: `/probe`), with older entries dropped first. Rendered again only when something changed.
    */
   render(format: ExpositionFormat, nowMs: number, account?: string): string;
+  /**
+   * {@link render}'s text as UTF-8 bytes, encoded once per change too: a 1 000-line exposition is
+   * ~650 KB, and encoding it again for every scrape was a third of a scrape's CPU.
+   */
+  renderBytes(format: ExpositionFormat, nowMs: number, account?: string): Buffer;
   /** The live entries at `nowMs`, for `/health` and the status page. */
   entries(nowMs: number): readonly SnapshotEntry[];
 }
@@ -42,8 +47,8 @@ export interface SnapshotStore {
 /** Creates an empty store. */
 export function createSnapshotStore(): SnapshotStore {
   const entries = new Map<string, SnapshotEntry>();
-  /** Rendered text by format and account (`undefined`: every account). */
-  const cache = new Map<string, string>();
+  /** Rendered text (and its bytes, once asked for) by format and account. */
+  const cache = new Map<string, { readonly text: string; bytes?: Buffer }>();
   const key = (account: string, collector: string): string => `${account}\u0000${collector}`;
 
   const expire = (nowMs: number): void => {
@@ -55,6 +60,29 @@ export function createSnapshotStore(): SnapshotStore {
     }
   };
 
+  const rendered = (
+    format: ExpositionFormat,
+    nowMs: number,
+    account: string | undefined,
+  ): { readonly text: string; bytes?: Buffer } => {
+    expire(nowMs);
+    const cacheKey = account === undefined ? format : key(format, account);
+    let entry = cache.get(cacheKey);
+    if (entry === undefined) {
+      const chosen = [...entries.values()].filter(
+        (item) => account === undefined || item.account === account,
+      );
+      entry = {
+        text: renderExposition(
+          chosen.map((item) => ({ collector: item.collector, samples: item.samples })),
+          format,
+        ),
+      };
+      cache.set(cacheKey, entry);
+    }
+    return entry;
+  };
+
   return {
     set(entry) {
       entries.set(key(entry.account, entry.collector.name), entry);
@@ -64,20 +92,12 @@ export function createSnapshotStore(): SnapshotStore {
       if (entries.delete(key(account, collector))) cache.clear();
     },
     render(format, nowMs, account) {
-      expire(nowMs);
-      const cacheKey = account === undefined ? format : key(format, account);
-      let text = cache.get(cacheKey);
-      if (text === undefined) {
-        const chosen = [...entries.values()].filter(
-          (entry) => account === undefined || entry.account === account,
-        );
-        text = renderExposition(
-          chosen.map((entry) => ({ collector: entry.collector, samples: entry.samples })),
-          format,
-        );
-        cache.set(cacheKey, text);
-      }
-      return text;
+      return rendered(format, nowMs, account).text;
+    },
+    renderBytes(format, nowMs, account) {
+      const entry = rendered(format, nowMs, account);
+      entry.bytes ??= Buffer.from(entry.text, 'utf8');
+      return entry.bytes;
     },
     entries(nowMs) {
       expire(nowMs);
