@@ -13,7 +13,7 @@ import { Registry } from 'prom-client';
 import { createBasicAuth } from './basic-auth.ts';
 import { createCollectJob } from './collect-job.ts';
 import type { AccountConfig, ExporterConfig } from './config.ts';
-import { type DemoChaos, startDemoChaos } from './demo.ts';
+import type { DemoChaos } from './demo.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
 import { createSelfMetrics } from './self-metrics.ts';
 import { createExporterServer, type ServerProtection } from './server.ts';
@@ -57,7 +57,8 @@ function protection(web: ExporterConfig['web']): ServerProtection {
 
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
 export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
-  const demo = options.demo ? await startDemoChaos() : undefined;
+  // Loaded only for --demo: the mock and msw cost a real exporter ~40 MB of memory for nothing.
+  const demo = options.demo ? await (await import('./demo.ts')).startDemoChaos() : undefined;
   try {
     return await compose(config, options, demo);
   } catch (error) {

@@ -7,7 +7,6 @@
 
 import { createChaosClient } from '@aaisp/chaos-client';
 import type { ExporterConfig } from './config.ts';
-import { startDemoChaos } from './demo.ts';
 import { type RecordedCommand, recordAccounts } from './record.ts';
 
 /** What the command line adds to the configuration. */
@@ -22,7 +21,8 @@ export async function record(
   config: ExporterConfig,
   options: RecordCommandOptions,
 ): Promise<RecordedCommand[]> {
-  const demo = options.demo ? await startDemoChaos() : undefined;
+  // Loaded only for --demo, as in app.ts.
+  const demo = options.demo ? await (await import('./demo.ts')).startDemoChaos() : undefined;
   try {
     const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
     const accounts = (demo?.accounts ?? config.accounts).map((account) => {

@@ -1,0 +1,69 @@
+/**
+ * The SDK's share of a `broadband/info` call and the collector's mapping, per N lines, measured
+ * here rather than imported: the packages' own benches are scripts that print, not functions.
+ * The SDK's parser is not exported, so its cost is `client.broadband.info()` minus a raw fetch of
+ * the same body (that difference is JSON.parse plus the SDK's validation and mapping).
+ *
+ * @module
+ */
+
+import { createChaosClient } from '@aaisp/chaos-client';
+import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
+import { broadbandLines, emptySyncChangeState, trackSyncChanges } from '@aaisp/collectors';
+
+const WARMUPS = 3;
+const RUNS = 15;
+
+/** What the SDK and the collector cost for one mock. */
+export interface SdkFigures {
+  /** Raw POST and reading the body as text. */
+  readonly fetchMs: number;
+  /** `client.broadband.info()`: HTTP, JSON.parse and the SDK's parse. */
+  readonly infoMs: number;
+  /** `broadbandLines.collect(info, …)`: answer → samples. */
+  readonly collectMs: number;
+}
+
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Median of RUNS timed runs after WARMUPS untimed ones, in ms. */
+async function timeMedian(task: () => unknown): Promise<number> {
+  for (let run = 0; run < WARMUPS; run++) await task();
+  const samples: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    await task();
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+/** Times the raw fetch, the SDK call and the collector against `mock`. */
+export async function measureSdk(mock: RunningChaosMock): Promise<SdkFigures> {
+  const auth = {
+    controlLogin: DEFAULT_CREDENTIALS.controlLogin,
+    controlPassword: DEFAULT_CREDENTIALS.controlPassword,
+  };
+  const client = createChaosClient({ baseUrl: mock.url, auth, retry: 0 });
+  const rawFetch = async (): Promise<string> => {
+    const body = new URLSearchParams({
+      control_login: auth.controlLogin,
+      control_password: auth.controlPassword,
+    });
+    const response = await fetch(new URL('broadband/info/json', mock.url), { method: 'POST', body });
+    if (!response.ok) throw new Error(`mock answered HTTP ${response.status}`);
+    return response.text();
+  };
+  const info = await client.broadband.info();
+  const syncChanges = trackSyncChanges(emptySyncChangeState(), info);
+  return {
+    fetchMs: await timeMedian(rawFetch),
+    infoMs: await timeMedian(() => client.broadband.info()),
+    collectMs: await timeMedian(() =>
+      broadbandLines.collect(info, { syncChanges: trackSyncChanges(syncChanges, info) }),
+    ),
+  };
+}

@@ -1,0 +1,252 @@
+/**
+ * The exporter's benchmark suite (issue 9): for each line count N, one fake CHAOS and one exporter,
+ * measured for scrape latency against a bare-HTTP floor, memory, time to first ready, CHAOS calls
+ * per hour, and the SDK and collector costs. Prints one Markdown table with a PASS/FAIL column for
+ * the issue's targets. Figures only: it always exits 0 unless something broke, so CI never fails
+ * on a slow machine.
+ *
+ * Run from the repository root: `npx -y pnpm@12.21.0 bench` (every package's bench) or
+ * `npx -y pnpm@12.21.0 --filter @aaisp/exporter bench -- --quick`.
+ * Options: `--lines 10,1000,10000`, `--duration 10` (seconds per load run), `--quick` (3 s).
+ */
+
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startChaosMock } from '@aaisp/chaos-mock';
+import { megabytes, scriptArgs, wholeNumberArg } from '../scripts/harness.ts';
+import { type CallRate, measureCallRate, pythonPerHour, scheduledPerHour } from './chaos-calls.ts';
+import { type LoadFigures, loadUrl, TEXT_ACCEPT } from './load.ts';
+import { forkChild, type Remote } from './remote.ts';
+import { measureSdk, type SdkFigures } from './sdk.ts';
+import { type Started, startAndTime } from './startup.ts';
+import { formatTable, ms, type Row, spaced } from './table.ts';
+
+const LOAD_CONNECTIONS = 50;
+/** The compressed schedule needs two slow-tier calls (4 s apart) to time them. */
+const CALLS_WINDOW_SECONDS = 6;
+const FAST_SCRAPE = { connections: 10, durationSeconds: CALLS_WINDOW_SECONDS };
+/** Roughly what one Prometheus does: one scrape a second. */
+const SLOW_SCRAPE = { connections: 1, durationSeconds: CALLS_WINDOW_SECONDS, overallRate: 1 };
+/** Timer jitter under load moves a measured period by a few per cent; more than this is real. */
+const CALLS_TOLERANCE = 0.05;
+const TARGET_LINES_P99 = 1_000;
+const TARGET_LINES_RSS = 10_000;
+const RSS_LIMIT_MB = 120;
+const READY_LIMIT_MS = 2_000;
+
+/** Everything measured for one line count. */
+interface Measured {
+  readonly lines: number;
+  readonly bodyBytes: number;
+  readonly rssAtStartBytes: number;
+  readonly rssReadyBytes: number;
+  readonly rssAfterLoadBytes: number;
+  readonly afterLoad: Memory;
+  readonly startToReadyMs: number;
+  readonly firstCallToReadyMs: number;
+  readonly exporter: LoadFigures;
+  readonly floor: LoadFigures;
+  readonly callsFast: CallRate;
+  readonly callsSlow: CallRate;
+  readonly scheduled: number;
+  readonly sdk: SdkFigures;
+}
+
+function lineCountsArg(text: string): number[] {
+  const counts = text.split(',').map((part) => wholeNumberArg('lines', part.trim()));
+  if (counts.length === 0) throw new RangeError('--lines needs at least one count');
+  return counts;
+}
+
+/** The exporter's memory, asked of the child after a GC there. */
+async function childMemory(remote: Remote): Promise<Memory> {
+  const reply = await remote.ask({ kind: 'rss' });
+  if (reply.kind !== 'rss') throw new Error(`bench child answered ${reply.kind} to rss`);
+  return reply;
+}
+
+/** The child's memory figures. */
+interface Memory {
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
+}
+
+async function measure(lines: number, durationSeconds: number): Promise<Measured> {
+  const mock = await startChaosMock({ lines, host: '127.0.0.1' });
+  try {
+    const exporterProcess = forkChild();
+    let started: Started;
+    let exporter: LoadFigures;
+    let rssReadyBytes: number;
+    let afterLoad: Memory;
+    let body: Buffer;
+    let contentType: string;
+    try {
+      started = await startAndTime(exporterProcess, mock);
+      rssReadyBytes = (await childMemory(exporterProcess)).rssBytes;
+      const probe = await fetch(`${started.url}/metrics`, { headers: { accept: TEXT_ACCEPT } });
+      body = Buffer.from(await probe.arrayBuffer());
+      contentType = probe.headers.get('content-type') ?? 'text/plain; version=0.0.4; charset=utf-8';
+      if (probe.status !== 200) throw new Error(`/metrics answered ${probe.status} before the load`);
+      exporter = await loadUrl(`${started.url}/metrics`, { connections: LOAD_CONNECTIONS, durationSeconds });
+      afterLoad = await childMemory(exporterProcess);
+    } finally {
+      await exporterProcess.stop();
+    }
+
+    // The floor in a child of its own too, so both sides of the ratio share the machine alike.
+    const floorProcess = forkChild();
+    let floor: LoadFigures;
+    try {
+      const reply = await floorProcess.ask({
+        kind: 'floor',
+        bodyBase64: body.toString('base64'),
+        contentType,
+      });
+      if (reply.kind !== 'floor') throw new Error(`bench child answered ${reply.kind} to floor`);
+      floor = await loadUrl(reply.url, { connections: LOAD_CONNECTIONS, durationSeconds });
+    } finally {
+      await floorProcess.stop();
+    }
+
+    const callsFast = await measureCallRate(lines, FAST_SCRAPE);
+    const callsSlow = await measureCallRate(lines, SLOW_SCRAPE);
+    const sdk = await measureSdk(mock);
+    return {
+      lines,
+      bodyBytes: body.length,
+      rssAtStartBytes: started.rssAtStartBytes,
+      rssReadyBytes,
+      rssAfterLoadBytes: afterLoad.rssBytes,
+      afterLoad,
+      startToReadyMs: started.startToReadyMs,
+      firstCallToReadyMs: started.firstCallToReadyMs,
+      exporter,
+      floor,
+      callsFast,
+      callsSlow,
+      scheduled: scheduledPerHour(),
+      sdk,
+    };
+  } finally {
+    await mock.close();
+  }
+}
+
+/** Whether every measured calls-per-hour figure is within the tolerance of the schedule's. */
+function callsIndependent(results: readonly Measured[]): boolean {
+  return results.every((result) =>
+    [result.callsFast.perHour, result.callsSlow.perHour].every(
+      (perHour) => Math.abs(perHour - result.scheduled) <= result.scheduled * CALLS_TOLERANCE,
+    ),
+  );
+}
+
+function buildRows(results: readonly Measured[]): Row[] {
+  const cells = (cell: (result: Measured) => string): string[] => results.map(cell);
+  const at = (lines: number): Measured | undefined => results.find((result) => result.lines === lines);
+  const per1000 = (value: number, lines: number): string => ms((value / lines) * 1000);
+  const p99Target = at(TARGET_LINES_P99);
+  const rssTarget = at(TARGET_LINES_RSS);
+  const calls = (rate: CallRate): string =>
+    `${rate.perHour.toFixed(1)} (${rate.calls} calls, ${rate.scrapes} scrapes)`;
+  return [
+    { figure: '/metrics body KB', cells: cells((r) => (r.bodyBytes / 1024).toFixed(1)) },
+    { figure: `exporter p50 ms (${LOAD_CONNECTIONS} conns)`, cells: cells((r) => String(r.exporter.p50Ms)) },
+    { figure: 'exporter p99 ms', cells: cells((r) => String(r.exporter.p99Ms)) },
+    { figure: 'exporter req/s', cells: cells((r) => r.exporter.requestsPerSecond.toFixed(0)) },
+    { figure: 'exporter errors + non-2xx', cells: cells((r) => String(r.exporter.failures)) },
+    { figure: 'floor p50 ms', cells: cells((r) => String(r.floor.p50Ms)) },
+    { figure: 'floor p99 ms', cells: cells((r) => String(r.floor.p99Ms)) },
+    { figure: 'floor req/s', cells: cells((r) => r.floor.requestsPerSecond.toFixed(0)) },
+    {
+      figure: 'exporter p99 / floor p99',
+      cells: cells((r) => (r.exporter.p99Ms / r.floor.p99Ms).toFixed(2)),
+      target: `≤ 2 at ${spaced(TARGET_LINES_P99)} lines`,
+      pass: p99Target === undefined ? undefined : p99Target.exporter.p99Ms <= 2 * p99Target.floor.p99Ms,
+    },
+    { figure: 'RSS MB after start', cells: cells((r) => megabytes(r.rssAtStartBytes)) },
+    { figure: 'RSS MB after first collection', cells: cells((r) => megabytes(r.rssReadyBytes)) },
+    {
+      figure: 'RSS MB after load (after GC)',
+      cells: cells((r) => megabytes(r.rssAfterLoadBytes)),
+      target: `< ${RSS_LIMIT_MB} at ${spaced(TARGET_LINES_RSS)} lines`,
+      pass: rssTarget === undefined ? undefined : rssTarget.rssAfterLoadBytes / 1e6 < RSS_LIMIT_MB,
+    },
+    {
+      figure: 'heap used MB after load (after GC)',
+      cells: cells((r) => megabytes(r.afterLoad.heapUsedBytes)),
+    },
+    { figure: 'external (Buffers) MB after load', cells: cells((r) => megabytes(r.afterLoad.externalBytes)) },
+    { figure: 'start → first ready ms', cells: cells((r) => ms(r.startToReadyMs)) },
+    {
+      figure: 'first broadband/info call → ready ms',
+      cells: cells((r) => ms(r.firstCallToReadyMs)),
+      target: `< ${READY_LIMIT_MS} at every N`,
+      pass: results.every((r) => r.firstCallToReadyMs < READY_LIMIT_MS),
+    },
+    {
+      figure: 'CHAOS calls/h/account, 10 conns flat out',
+      cells: cells((r) => calls(r.callsFast)),
+      target: `= schedule ±${CALLS_TOLERANCE * 100} % at every N and rate`,
+      pass: callsIndependent(results),
+    },
+    { figure: 'CHAOS calls/h/account, 1 scrape/s', cells: cells((r) => calls(r.callsSlow)) },
+    { figure: 'CHAOS calls/h/account, schedule', cells: cells((r) => r.scheduled.toFixed(0)) },
+    { figure: 'CHAOS calls/h/account, Python design', cells: cells((r) => spaced(pythonPerHour(r.lines))) },
+    { figure: 'raw broadband/info fetch ms', cells: cells((r) => ms(r.sdk.fetchMs)) },
+    { figure: 'client.broadband.info() ms', cells: cells((r) => ms(r.sdk.infoMs)) },
+    {
+      figure: 'SDK parse (info − fetch) ms / 1 000 lines',
+      cells: cells((r) => per1000(Math.max(0, r.sdk.infoMs - r.sdk.fetchMs), r.lines)),
+    },
+    {
+      figure: 'broadbandLines.collect ms / 1 000 lines',
+      cells: cells((r) => per1000(r.sdk.collectMs, r.lines)),
+    },
+  ];
+}
+
+const { values } = parseArgs({
+  args: scriptArgs(),
+  options: {
+    lines: { type: 'string', default: '10,1000,10000' },
+    duration: { type: 'string', default: '10' },
+    quick: { type: 'boolean', default: false },
+  },
+  strict: true,
+  allowPositionals: false,
+});
+const lineCounts = lineCountsArg(values.lines);
+const durationSeconds = values.quick ? 3 : wholeNumberArg('duration', values.duration);
+
+console.log(
+  `Node ${process.version} on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; ` +
+    `${durationSeconds} s per load run; GC exposed: ${typeof globalThis.gc === 'function'}`,
+);
+const results: Measured[] = [];
+for (const lines of lineCounts) {
+  console.log(`measuring N = ${spaced(lines)} …`);
+  results.push(await measure(lines, durationSeconds));
+}
+console.log('');
+console.log(formatTable(lineCounts, buildRows(results)));
+console.log('');
+console.log(
+  'Load: autocannon in the suite process, keep-alive, text exposition; the exporter and the floor (node:http serving the same bytes) each run in a child process of their own, whose RSS is the one reported.',
+);
+console.log(
+  `CHAOS calls: tiers shortened to 1 / 2 / 4 s (every collector on) for ${CALLS_WINDOW_SECONDS} s; each command's mean call period × (default / short interval) → calls per hour at 60 / 300 / 900 s.`,
+);
+for (const result of results) {
+  for (const [rate, label] of [
+    [result.callsFast, '10 conns flat out'],
+    [result.callsSlow, '1 scrape/s'],
+  ] as const) {
+    console.log(`calls at N = ${spaced(result.lines)}, ${label}: ${rate.detail}`);
+  }
+}
+console.log(
+  'Python design: (N + 2) calls per tier run × (3600/60 + 3600/300 + 3600/900) runs per hour = (N + 2) × 76.',
+);
