@@ -11,7 +11,7 @@ import { mockExporterConfig } from '../scripts/harness.ts';
 import { type App, startApp } from '../src/app.ts';
 import { type FloorServer, startFloor } from './floor.ts';
 import { epochMs, type Reply, type Request, toRequest } from './protocol.ts';
-import { memoryAfterGc, rssAfterGc } from './rss.ts';
+import { memoryAfterGc } from './rss.ts';
 
 let app: App | undefined;
 let floor: FloorServer | undefined;
@@ -30,7 +30,7 @@ async function handle(request: Request): Promise<Reply> {
         demo: false,
       });
       // Synchronous, so the first fast-tier run (queued on the loop) cannot have started yet.
-      return { kind: 'exporter', url: app.url, startedAt, rssBytes: rssAfterGc() };
+      return { kind: 'exporter', url: app.url, startedAt, rssBytes: memoryAfterGc().rssBytes };
     }
     case 'floor':
       floor = await startFloor(Buffer.from(request.bodyBase64, 'base64'), request.contentType);

@@ -7,9 +7,10 @@
  */
 
 import type { Server } from 'node:http';
-import { type ChaosClient, createChaosClient } from '@aaisp/chaos-client';
+import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import { createAccountClient } from './account-client.ts';
 import { createBasicAuth } from './basic-auth.ts';
 import { createCollectJob } from './collect-job.ts';
 import type { AccountConfig, ExporterConfig } from './config.ts';
@@ -99,11 +100,9 @@ async function compose(
   const clients = new Map<string, ChaosClient>(
     accounts.map((account) => [
       account.name,
-      createChaosClient({
-        auth: account.auth,
+      createAccountClient(account, {
+        api: config.api,
         baseUrl,
-        timeout: config.api.timeoutSeconds * 1000,
-        retry: config.api.maxRetries,
         userAgent: `aaisp-exporter/${options.version}`,
         hooks: { onResponse: (event) => selfMetrics.recordApiRequest(event, account.name) },
       }),

@@ -417,18 +417,20 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
 
   const s = settings.data;
   // A slower tier that ran more often than a faster one would turn the tier table upside down.
-  if (s.INTERVALS__MEDIUM < s.INTERVALS__FAST) {
-    problems.push({
-      variable: `${PREFIX}INTERVALS__MEDIUM`,
-      message: `must not be shorter than ${PREFIX}INTERVALS__FAST (${s.INTERVALS__FAST} s)`,
-    });
-  }
-  if (s.INTERVALS__SLOW < s.INTERVALS__MEDIUM) {
-    problems.push({
-      variable: `${PREFIX}INTERVALS__SLOW`,
-      message: `must not be shorter than ${PREFIX}INTERVALS__MEDIUM (${s.INTERVALS__MEDIUM} s)`,
-    });
-  }
+  const tiersInOrder = [
+    ['INTERVALS__FAST', s.INTERVALS__FAST],
+    ['INTERVALS__MEDIUM', s.INTERVALS__MEDIUM],
+    ['INTERVALS__SLOW', s.INTERVALS__SLOW],
+  ] as const;
+  tiersInOrder.forEach(([name, seconds], index) => {
+    const faster = tiersInOrder[index - 1];
+    if (faster !== undefined && seconds < faster[1]) {
+      problems.push({
+        variable: `${PREFIX}${name}`,
+        message: `must not be shorter than ${PREFIX}${faster[0]} (${faster[1]} s)`,
+      });
+    }
+  });
   if (!s.COLLECTORS__ENABLE_BROADBAND && !s.COLLECTORS__ENABLE_TELEPHONY && !s.COLLECTORS__ENABLE_LOGIN) {
     problems.push({
       variable: `${PREFIX}COLLECTORS__ENABLE_BROADBAND`,

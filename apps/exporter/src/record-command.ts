@@ -5,7 +5,7 @@
  * @module
  */
 
-import { createChaosClient } from '@aaisp/chaos-client';
+import { createAccountClient } from './account-client.ts';
 import type { ExporterConfig } from './config.ts';
 import { type RecordedCommand, recordAccounts } from './record.ts';
 
@@ -32,11 +32,9 @@ export async function record(
         name: account.name,
         login: auth.controlLogin,
         secrets,
-        client: createChaosClient({
-          auth,
+        client: createAccountClient(account, {
+          api: config.api,
           baseUrl,
-          timeout: config.api.timeoutSeconds * 1000,
-          retry: config.api.maxRetries,
           userAgent: `aaisp-exporter/${options.version} (record)`,
         }),
       };
