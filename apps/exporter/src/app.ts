@@ -128,7 +128,7 @@ async function compose(
   });
   const server: Server = createExporterServer({
     store,
-    selfRegistry,
+    self: selfMetrics,
     tiers: () => scheduler.status(),
     version: options.version,
     demo: options.demo,

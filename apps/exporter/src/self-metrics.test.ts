@@ -56,4 +56,27 @@ describe('self-metrics', () => {
       'aaisp_collector_errors_total{collector="broadband_lines",error_type="auth",account="shop"} 1',
     );
   });
+
+  it('renders once per change: a scrape reuses the last render until a run or request is recorded, or a second passes', async () => {
+    const registry = new Registry();
+    let clock = 0;
+    const metrics = createSelfMetrics(registry, { version: '1', nodeVersion: 'v24' }, false, () => clock);
+    const run = { tier: 'fast', account: 'default', collector: 'broadband_lines', durationMs: 1 } as const;
+    metrics.recordRun({ ...run, outcome: 'ok' });
+    const first = metrics.render('text');
+    expect(metrics.render('text')).toBe(first);
+    expect(await first).toContain('aaisp_collector_success{collector="broadband_lines"} 1');
+    // A recorded run shows on the very next scrape.
+    metrics.recordRun({ ...run, outcome: 'timeout' });
+    const second = metrics.render('text');
+    expect(second).not.toBe(first);
+    expect(await second).toContain('aaisp_collector_success{collector="broadband_lines"} 0');
+    // The process metrics are at most a second old.
+    clock = 999;
+    expect(metrics.render('text')).toBe(second);
+    clock = 1000;
+    expect(metrics.render('text')).not.toBe(second);
+    // Each format has its own render; OpenMetrics keeps counters' family names.
+    expect(await metrics.render('openmetrics')).toContain('# TYPE aaisp_collector_errors counter');
+  });
 });

@@ -7,7 +7,9 @@
  */
 
 import type { ChaosResponseEvent } from '@aaisp/chaos-client';
+import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import { registryAsOpenMetrics } from './openmetrics.ts';
 import type { RunEvent } from './scheduler.ts';
 
 /** What the self-metrics record. */
@@ -16,7 +18,16 @@ export interface SelfMetrics {
   recordRun(event: RunEvent): void;
   /** After every CHAOS HTTP attempt (an SDK `onResponse` hook). */
   recordApiRequest(event: ChaosResponseEvent, account: string): void;
+  /**
+   * The exposition of the self-metrics (OpenMetrics without `# EOF`), rendered again only after a
+   * run or request was recorded, or once {@link SELF_METRICS_MAX_AGE_MS} has passed (the process
+   * metrics read /proc): a scrape does not pay for a render the last one already made.
+   */
+  render(format: ExpositionFormat): Promise<string>;
 }
+
+/** How old the cached process metrics (CPU, memory, handles) may be when served. */
+export const SELF_METRICS_MAX_AGE_MS = 1000;
 
 /** Build facts for `aaisp_exporter_build_info`. */
 export interface BuildInfo {
@@ -31,7 +42,12 @@ const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
  * Registers the self-metrics on `registry`. With `multiAccount`, per-collector and per-request
  * series also carry `account`, like every other series.
  */
-export function createSelfMetrics(registry: Registry, build: BuildInfo, multiAccount: boolean): SelfMetrics {
+export function createSelfMetrics(
+  registry: Registry,
+  build: BuildInfo,
+  multiAccount: boolean,
+  now: () => number = Date.now,
+): SelfMetrics {
   const registers = [registry];
   const account = multiAccount ? ['account'] : [];
   new Gauge({
@@ -93,8 +109,21 @@ export function createSelfMetrics(registry: Registry, build: BuildInfo, multiAcc
   const withAccount = (labels: Record<string, string>, name: string): Record<string, string> =>
     multiAccount ? { ...labels, account: name } : labels;
 
+  // A promise per format, so concurrent scrapes share one render.
+  const rendered = new Map<ExpositionFormat, { readonly atMs: number; readonly text: Promise<string> }>();
+
   return {
+    render(format) {
+      const cached = rendered.get(format);
+      if (cached !== undefined && now() - cached.atMs < SELF_METRICS_MAX_AGE_MS) return cached.text;
+      const text = format === 'openmetrics' ? registryAsOpenMetrics(registry) : registry.metrics();
+      rendered.set(format, { atMs: now(), text });
+      // A failed render must not be served again.
+      text.catch(() => rendered.delete(format));
+      return text;
+    },
     recordRun(event) {
+      rendered.clear();
       const collector = withAccount({ collector: event.collector }, event.account);
       duration.observe(
         withAccount({ collector: event.collector, tier: event.tier }, event.account),
@@ -105,6 +134,7 @@ export function createSelfMetrics(registry: Registry, build: BuildInfo, multiAcc
       else errors.inc(withAccount({ collector: event.collector, error_type: event.outcome }, event.account));
     },
     recordApiRequest(event, name) {
+      rendered.clear();
       const where = { subsystem: event.subsystem, command: event.command };
       requests.inc(withAccount({ ...where, outcome: event.outcome }, name));
       requestDuration.observe(withAccount(where, name), event.durationMs / 1000);

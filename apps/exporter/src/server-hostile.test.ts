@@ -82,10 +82,14 @@ function status(url: string, headers: Record<string, string> = {}): Promise<numb
 describe('the server under hostile input', () => {
   const store = createSnapshotStore();
   const selfRegistry = new Registry();
-  createSelfMetrics(selfRegistry, { version: '0.0.0-test', nodeVersion: process.version }, false);
+  const self = createSelfMetrics(
+    selfRegistry,
+    { version: '0.0.0-test', nodeVersion: process.version },
+    false,
+  );
   const server = createExporterServer({
     store,
-    selfRegistry,
+    self,
     tiers: () => [],
     version: '0.0.0-test',
     demo: false,

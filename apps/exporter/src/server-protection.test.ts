@@ -55,10 +55,14 @@ async function startServer(
   timeouts?: ServerTimeouts,
 ): Promise<{ base: string; port: number; close(): Promise<void> }> {
   const selfRegistry = new Registry();
-  createSelfMetrics(selfRegistry, { version: '0.0.0-test', nodeVersion: process.version }, false);
+  const self = createSelfMetrics(
+    selfRegistry,
+    { version: '0.0.0-test', nodeVersion: process.version },
+    false,
+  );
   const server: Server = createExporterServer({
     store: createSnapshotStore(),
-    selfRegistry,
+    self,
     tiers: () => [],
     version: '0.0.0-test',
     demo: false,

@@ -9,7 +9,11 @@ import { createSnapshotStore } from './snapshot.ts';
 describe('the exporter’s endpoints', () => {
   const store = createSnapshotStore();
   const selfRegistry = new Registry();
-  createSelfMetrics(selfRegistry, { version: '0.0.0-test', nodeVersion: process.version }, false);
+  const self = createSelfMetrics(
+    selfRegistry,
+    { version: '0.0.0-test', nodeVersion: process.version },
+    false,
+  );
   let tiers: TierStatus[] = [
     {
       name: 'fast',
@@ -23,7 +27,7 @@ describe('the exporter’s endpoints', () => {
   ];
   const server = createExporterServer({
     store,
-    selfRegistry,
+    self,
     tiers: () => tiers,
     version: '0.0.0-test',
     demo: true,

@@ -17,10 +17,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { CONTENT_TYPES, type ExpositionFormat } from '@aaisp/collectors';
-import type { Registry } from 'prom-client';
 import { type BasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
-import { registryAsOpenMetrics } from './openmetrics.ts';
 import type { TierStatus } from './scheduler.ts';
+import type { SelfMetrics } from './self-metrics.ts';
 import { ownedElsewhere, type ShardPlan } from './shard.ts';
 import type { SnapshotStore } from './snapshot.ts';
 import { renderStatusPage } from './status-page.ts';
@@ -57,8 +56,8 @@ export interface ServerTimeouts {
 /** What the endpoints read. */
 export interface ServerDeps {
   readonly store: SnapshotStore;
-  /** The self-metrics registry (Prometheus text content type). */
-  readonly selfRegistry: Registry;
+  /** The exporter's own metrics, appended to `/metrics`. */
+  readonly self: Pick<SelfMetrics, 'render'>;
   readonly tiers: () => readonly TierStatus[];
   readonly version: string;
   /** Demo mode: said on `/` and `/health`. */
@@ -231,10 +230,10 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
         format === 'openmetrics'
           ? [
               collected.subarray(0, collected.length - OPENMETRICS_EOF.length),
-              await registryAsOpenMetrics(deps.selfRegistry),
+              await deps.self.render('openmetrics'),
               OPENMETRICS_EOF,
             ]
-          : [collected, collected.length === 0 ? '' : '\n', await deps.selfRegistry.metrics()];
+          : [collected, collected.length === 0 ? '' : '\n', await deps.self.render('text')];
       return send(res, 200, CONTENT_TYPES[format], body);
     }
     case '/probe':
