@@ -32,14 +32,17 @@ export interface SnapshotStore {
   delete(account: string, collector: string): void;
   /**
    * The exposition of every entry younger than its max age at `nowMs` (only `account`'s, when
-   * given: `/probe`), with older entries dropped first. Rendered again only when something changed.
-   */
-  render(format: ExpositionFormat, nowMs: number, account?: string): string;
-  /**
-   * {@link render}'s text as UTF-8 bytes, encoded once per change too: a 1 000-line exposition is
-   * ~650 KB, and encoding it again for every scrape was a third of a scrape's CPU.
+   * given: `/probe`), as UTF-8 bytes, with older entries dropped first. Encoded again only when
+   * something changed: a 1 000-line exposition is ~650 KB, and rendering or encoding it for every
+   * scrape was most of a scrape's CPU.
    */
   renderBytes(format: ExpositionFormat, nowMs: number, account?: string): Buffer;
+  /**
+   * {@link renderBytes} decoded, for tests and tools. Not cached: only the bytes are kept, because
+   * the text of a 10 000-line exposition is a 12 MB string (its HELP texts are not all ASCII, so V8
+   * stores it two bytes a character) that the server never needs.
+   */
+  render(format: ExpositionFormat, nowMs: number, account?: string): string;
   /** The live entries at `nowMs`, for `/health` and the status page. */
   entries(nowMs: number): readonly SnapshotEntry[];
 }
@@ -47,8 +50,8 @@ export interface SnapshotStore {
 /** Creates an empty store. */
 export function createSnapshotStore(): SnapshotStore {
   const entries = new Map<string, SnapshotEntry>();
-  /** Rendered text (and its bytes, once asked for) by format and account. */
-  const cache = new Map<string, { readonly text: string; bytes?: Buffer }>();
+  /** Encoded expositions by format and account, emptied on every change. */
+  const cache = new Map<string, Buffer>();
   const key = (account: string, collector: string): string => `${account}\u0000${collector}`;
 
   const expire = (nowMs: number): void => {
@@ -60,27 +63,22 @@ export function createSnapshotStore(): SnapshotStore {
     }
   };
 
-  const rendered = (
-    format: ExpositionFormat,
-    nowMs: number,
-    account: string | undefined,
-  ): { readonly text: string; bytes?: Buffer } => {
+  const renderBytes = (format: ExpositionFormat, nowMs: number, account: string | undefined): Buffer => {
     expire(nowMs);
     const cacheKey = account === undefined ? format : key(format, account);
-    let entry = cache.get(cacheKey);
-    if (entry === undefined) {
+    let bytes = cache.get(cacheKey);
+    if (bytes === undefined) {
       const chosen = [...entries.values()].filter(
         (item) => account === undefined || item.account === account,
       );
-      entry = {
-        text: renderExposition(
-          chosen.map((item) => ({ collector: item.collector, samples: item.samples })),
-          format,
-        ),
-      };
-      cache.set(cacheKey, entry);
+      const text = renderExposition(
+        chosen.map((item) => ({ collector: item.collector, samples: item.samples })),
+        format,
+      );
+      bytes = Buffer.from(text, 'utf8');
+      cache.set(cacheKey, bytes);
     }
-    return entry;
+    return bytes;
   };
 
   return {
@@ -91,13 +89,9 @@ export function createSnapshotStore(): SnapshotStore {
     delete(account, collector) {
       if (entries.delete(key(account, collector))) cache.clear();
     },
+    renderBytes,
     render(format, nowMs, account) {
-      return rendered(format, nowMs, account).text;
-    },
-    renderBytes(format, nowMs, account) {
-      const entry = rendered(format, nowMs, account);
-      entry.bytes ??= Buffer.from(entry.text, 'utf8');
-      return entry.bytes;
+      return renderBytes(format, nowMs, account).toString('utf8');
     },
     entries(nowMs) {
       expire(nowMs);

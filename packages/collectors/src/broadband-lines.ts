@@ -104,7 +104,7 @@ export const quotaUpdated: MetricDefinition = defineMetric({
 export const syncChanges: MetricDefinition = defineMetric({
   name: 'aaisp_broadband_sync_changes_total',
   type: 'counter',
-  help: 'Times the exporter saw the line’s download or upload sync rate change (resync detection).',
+  help: "Times the exporter saw the line's download or upload sync rate change (resync detection).",
   unit: '',
   labels: LINE,
 });
