@@ -1,11 +1,12 @@
 /**
  * deploy/Dockerfile without Docker (none runs where these tests run). Its instructions are checked
  * as text, then its build stage is replayed on the host in a temporary directory: the build
- * context as .dockerignore filters it, `pnpm fetch`, `pnpm install --offline`, the libraries'
- * build and `pnpm deploy --prod`. The deployed tree, which the image copies to /app, must hold no
- * development dependency and no test, and must serve `--demo` on plain Node 24 the way the
- * image's ENTRYPOINT starts it (no `@aaisp/source` condition, so the libraries' dist/), answer the
- * image's HEALTHCHECK command and stop on its STOPSIGNAL.
+ * context as .dockerignore filters it, `pnpm fetch`, `pnpm install --offline`, the exporter's and
+ * the libraries' builds and `pnpm deploy --prod`. The deployed tree, which the image copies to
+ * /app, must hold no development dependency, no source and no test, and must serve `--demo` on
+ * plain Node 24 the way the image's ENTRYPOINT starts it (its flags and ENV, no `@aaisp/source`
+ * condition, so the libraries' dist/), answer the image's HEALTHCHECK command and stop on its
+ * STOPSIGNAL.
  *
  * What this cannot show: that the base image, `npm install --global` and the cache mounts behave
  * in Docker, and that USER, EXPOSE, LABEL and HEALTHCHECK take effect; only `docker build` can.
@@ -71,9 +72,14 @@ describe('deploy/Dockerfile', () => {
     expect(argsOf(runtime, 'STOPSIGNAL')).toEqual(['SIGTERM']);
   });
 
-  it('starts the TypeScript source on plain node, without the @aaisp/source condition', () => {
-    expect(entrypoint).toEqual(['node', 'src/main.ts']);
+  it('starts the built exporter on plain node, sized for memory (docs/performance.md)', () => {
+    expect(entrypoint).toEqual(['node', '--optimize-for-size', 'dist/main.js']);
     expect(argsOf(runtime, 'CMD')).toEqual([]);
+    expect(runtimeEnv).toMatchObject({
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '131072',
+      MALLOC_TRIM_THRESHOLD_: '131072',
+    });
   });
 
   it('has a HEALTHCHECK on /health that needs no curl or wget (node:24-slim has neither)', () => {
@@ -177,7 +183,7 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
     }
   });
 
-  it('holds no test, script or test artifact of the exporter', () => {
+  it('holds the built exporter, and no source, test, script or test artifact of it', () => {
     expect(readdirSync(app).sort()).toEqual(
       [
         'README.md',
@@ -186,10 +192,12 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
         'package.json',
         'pnpm-lock.yaml',
         'pnpm-workspace.yaml',
-        'src',
+        'dist',
       ].sort(),
     );
-    expect(readdirSync(join(app, 'src')).filter((file) => /\.test(-d)?\.ts$|^test-/.test(file))).toEqual([]);
+    // JavaScript and source maps only: no TypeScript, so no test and no test certificate helper.
+    expect(readdirSync(join(app, 'dist')).filter((file) => !/\.js(\.map)?$/.test(file))).toEqual([]);
+    expect(existsSync(join(app, 'dist', 'main.js'))).toBe(true);
     // Third-party packages ship their own tests; the size bound catches an accidental devDependency.
     expect(treeSize(app).bytes).toBeLessThan(60 * 1024 * 1024);
   });
