@@ -1,19 +1,13 @@
 /**
- * The child process of the suite: starts the exporter (or the floor server) when asked, reports
- * its own RSS after a GC, stops when told. Started by {@link ./remote.ts} with `--expose-gc`.
+ * The floor's child process: serves the bytes it is given when asked, stops when told. Started by
+ * {@link ./remote.ts}.
  *
  * @module
  */
 
-import { pino } from 'pino';
-import packageJson from '../package.json' with { type: 'json' };
-import { mockExporterConfig } from '../scripts/harness.ts';
-import { type App, startApp } from '../src/app.ts';
 import { type FloorServer, startFloor } from './floor.ts';
-import { epochMs, type Reply, type Request, toRequest } from './protocol.ts';
-import { memoryAfterGc } from './rss.ts';
+import { type Reply, type Request, toRequest } from './protocol.ts';
 
-let app: App | undefined;
 let floor: FloorServer | undefined;
 
 function send(reply: Reply): void {
@@ -22,23 +16,10 @@ function send(reply: Reply): void {
 
 async function handle(request: Request): Promise<Reply> {
   switch (request.kind) {
-    case 'exporter': {
-      const startedAt = epochMs();
-      app = await startApp(mockExporterConfig({ baseUrl: request.baseUrl }), {
-        logger: pino({ level: 'silent' }),
-        version: packageJson.version,
-        demo: false,
-      });
-      // Synchronous, so the first fast-tier run (queued on the loop) cannot have started yet.
-      return { kind: 'exporter', url: app.url, startedAt, rssBytes: memoryAfterGc().rssBytes };
-    }
     case 'floor':
       floor = await startFloor(Buffer.from(request.bodyBase64, 'base64'), request.contentType);
       return { kind: 'floor', url: floor.url };
-    case 'rss':
-      return { kind: 'rss', ...memoryAfterGc() };
     case 'stop':
-      await app?.stop();
       await floor?.close();
       return { kind: 'stopped' };
   }

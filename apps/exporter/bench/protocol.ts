@@ -1,29 +1,19 @@
 /**
- * The messages between the suite and its child process ({@link ./child.ts}), which holds the
- * exporter or the floor server on its own, so their memory and CPU are theirs alone and not the
- * load generator's or the mock's. Messages cross IPC as plain JSON and are checked on arrival.
+ * The messages between the suite and its child process ({@link ./child.ts}), which holds the floor
+ * server on its own, so its CPU is its own and not the load generator's or the mock's. Messages
+ * cross IPC as plain JSON and are checked on arrival.
  *
  * @module
  */
 
 /** What the suite asks of the child. */
 export type Request =
-  | { readonly kind: 'exporter'; readonly baseUrl: string }
   | { readonly kind: 'floor'; readonly bodyBase64: string; readonly contentType: string }
-  | { readonly kind: 'rss' }
   | { readonly kind: 'stop' };
 
 /** What the child answers. */
 export type Reply =
-  /** `startedAt` and times are epoch ms (`performance.timeOrigin + performance.now()`), comparable across processes. */
-  | { readonly kind: 'exporter'; readonly url: string; readonly startedAt: number; readonly rssBytes: number }
   | { readonly kind: 'floor'; readonly url: string }
-  | {
-      readonly kind: 'rss';
-      readonly rssBytes: number;
-      readonly heapUsedBytes: number;
-      readonly externalBytes: number;
-    }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -35,11 +25,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function toRequest(value: unknown): Request | undefined {
   if (!isRecord(value)) return undefined;
   const { kind } = value;
-  if (kind === 'exporter' && typeof value.baseUrl === 'string') return { kind, baseUrl: value.baseUrl };
   if (kind === 'floor' && typeof value.bodyBase64 === 'string' && typeof value.contentType === 'string') {
     return { kind, bodyBase64: value.bodyBase64, contentType: value.contentType };
   }
-  if (kind === 'rss' || kind === 'stop') return { kind };
+  if (kind === 'stop') return { kind };
   return undefined;
 }
 
@@ -47,34 +36,13 @@ export function toRequest(value: unknown): Request | undefined {
 export function toReply(value: unknown): Reply | undefined {
   if (!isRecord(value)) return undefined;
   const { kind } = value;
-  if (
-    kind === 'exporter' &&
-    typeof value.url === 'string' &&
-    typeof value.startedAt === 'number' &&
-    typeof value.rssBytes === 'number'
-  ) {
-    return { kind, url: value.url, startedAt: value.startedAt, rssBytes: value.rssBytes };
-  }
   if (kind === 'floor' && typeof value.url === 'string') return { kind, url: value.url };
-  if (
-    kind === 'rss' &&
-    typeof value.rssBytes === 'number' &&
-    typeof value.heapUsedBytes === 'number' &&
-    typeof value.externalBytes === 'number'
-  ) {
-    return {
-      kind,
-      rssBytes: value.rssBytes,
-      heapUsedBytes: value.heapUsedBytes,
-      externalBytes: value.externalBytes,
-    };
-  }
   if (kind === 'stopped') return { kind };
   if (kind === 'error' && typeof value.message === 'string') return { kind, message: value.message };
   return undefined;
 }
 
-/** Now as epoch ms with sub-millisecond resolution, comparable between the two processes. */
+/** Now as epoch ms with sub-millisecond resolution, comparable between processes. */
 export function epochMs(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -18,10 +18,9 @@ export interface Remote {
   stop(): Promise<void>;
 }
 
-/** Forks the child with GC exposed and workspace packages read from source. */
+/** Forks the child. */
 export function forkChild(): Remote {
   const child: ChildProcess = fork(CHILD, [], {
-    execArgv: ['--expose-gc', '--conditions=@aaisp/source'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -74,6 +74,39 @@ export function parseDockerfile(text: string): Dockerfile {
   return { globalArgs, stages };
 }
 
+/** The arguments of every `keyword` instruction of a stage, in order. */
+export function argsOf(stage: Stage | undefined, keyword: string): string[] {
+  return (stage?.instructions ?? []).filter((i) => i.keyword === keyword).map((i) => i.args);
+}
+
+/** An exec-form (JSON array) instruction's words. */
+export function execForm(args: string): string[] {
+  const words: unknown = JSON.parse(args);
+  if (!Array.isArray(words) || !words.every((word) => typeof word === 'string')) {
+    throw new Error(`not an exec-form array: ${args}`);
+  }
+  return words;
+}
+
+/** How the image's last stage starts the exporter: what the benchmark runs, too. */
+export interface ImageRuntime {
+  /** Every `ENV` of the runtime stage, merged. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The exec-form `ENTRYPOINT`, e.g. `['node', '--optimize-for-size', 'dist/main.js']`. */
+  readonly entrypoint: readonly string[];
+}
+
+/** The runtime stage's environment and entrypoint. */
+export function imageRuntime(dockerfile: Dockerfile): ImageRuntime {
+  const runtime = dockerfile.stages.at(-1);
+  const entrypoint = argsOf(runtime, 'ENTRYPOINT')[0];
+  if (runtime === undefined || entrypoint === undefined) throw new Error('the Dockerfile has no ENTRYPOINT');
+  return {
+    env: Object.assign({}, ...argsOf(runtime, 'ENV').map(keyValues)),
+    entrypoint: execForm(entrypoint),
+  };
+}
+
 /** `KEY=value` pairs of an `ENV` or `LABEL` (values may be double-quoted). */
 export function keyValues(args: string): Record<string, string> {
   const pairs: Record<string, string> = {};

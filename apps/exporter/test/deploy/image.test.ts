@@ -20,7 +20,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, readRepoFile } from './catalog.ts';
 import {
+  argsOf,
   dockerignorePatterns,
+  execForm,
+  imageRuntime,
   keyValues,
   parseDockerfile,
   replayStage,
@@ -34,22 +37,7 @@ const patterns = dockerignorePatterns(readRepoFile('.dockerignore'));
 const buildStage = dockerfile.stages.find((stage) => stage.name === 'build');
 const runtime = dockerfile.stages.at(-1) as Stage;
 
-/** The arguments of every `keyword` instruction of a stage. */
-function argsOf(stage: Stage | undefined, keyword: string): string[] {
-  return (stage?.instructions ?? []).filter((i) => i.keyword === keyword).map((i) => i.args);
-}
-
-/** An exec-form (JSON array) instruction's words. */
-function execForm(args: string): string[] {
-  const words: unknown = JSON.parse(args);
-  if (!Array.isArray(words) || !words.every((word) => typeof word === 'string')) {
-    throw new Error(`not an exec-form array: ${args}`);
-  }
-  return words;
-}
-
-const runtimeEnv = Object.assign({}, ...argsOf(runtime, 'ENV').map(keyValues)) as Record<string, string>;
-const entrypoint = execForm(argsOf(runtime, 'ENTRYPOINT')[0] ?? '[]');
+const { env: runtimeEnv, entrypoint } = imageRuntime(dockerfile);
 const healthcheck = argsOf(runtime, 'HEALTHCHECK')[0] ?? '';
 const healthcheckCommand = execForm(healthcheck.slice(healthcheck.indexOf('CMD ') + 4));
 /** `COPY --from=build /out /app`: where in the build stage the runtime's files come from. */

@@ -1,0 +1,116 @@
+/**
+ * The exporter as the image runs it, against a mock: `deploy/Dockerfile`'s ENTRYPOINT and ENV,
+ * read from the file so the bench cannot drift from what ships, started in this package's
+ * directory (the image's /app holds the same dist/ and the libraries' builds). Configured by
+ * environment variables as an operator would, on a free loopback port.
+ *
+ * @module
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
+import { readRepoFile } from '../test/deploy/catalog.ts';
+import { imageRuntime, parseDockerfile } from '../test/deploy/dockerfile.ts';
+import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
+import { epochMs } from './protocol.ts';
+
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** A start that does not log its URL within this is broken, not slow. */
+const LISTEN_LIMIT_MS = 30_000;
+const LISTENING = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"exporter listening"/;
+
+/** A running exporter process. */
+export interface ExporterProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Epoch ms just before the process was spawned. */
+  readonly spawnedAt: number;
+  /** Its memory when it logged that it listens: modules loaded, the first collection under way. */
+  readonly atListening: ProcessMemory;
+  /** Its memory now. */
+  memory(): ProcessMemory;
+  /** SIGTERM, as the image's STOPSIGNAL, and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/** The image's command line with `node` replaced by this Node, and its environment. */
+export function imageCommand(): { readonly args: string[]; readonly env: Record<string, string> } {
+  const runtime = imageRuntime(parseDockerfile(readRepoFile('deploy/Dockerfile')));
+  const [program, ...args] = runtime.entrypoint;
+  if (program !== 'node') throw new Error(`the image's ENTRYPOINT runs ${program}, not node`);
+  const main = args.find((arg) => !arg.startsWith('-'));
+  if (main === undefined || !existsSync(join(APP_DIR, main))) {
+    throw new Error(
+      `apps/exporter/${main ?? 'dist/main.js'} is missing: build first (npx -y pnpm@12.21.0 build)`,
+    );
+  }
+  return { args, env: { ...runtime.env } };
+}
+
+/** Starts the image's command against `mock` and resolves once it logged its URL. */
+export async function spawnExporter(mock: RunningChaosMock): Promise<ExporterProcess> {
+  const command = imageCommand();
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...command.env,
+    AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
+    AAISP_EXPORTER_SERVER__PORT: '0',
+    AAISP_EXPORTER_LOGGING__JSON: 'true',
+    AAISP_EXPORTER_API__BASE_URL: mock.url,
+    AAISP_EXPORTER_AUTH__CONTROL_LOGIN: DEFAULT_CREDENTIALS.controlLogin,
+    AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: DEFAULT_CREDENTIALS.controlPassword,
+  };
+  const spawnedAt = epochMs();
+  const child: ChildProcess = spawn(process.execPath, command.args, {
+    cwd: APP_DIR,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('the exporter process did not start');
+
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "exporter listening" within ${LISTEN_LIMIT_MS} ms:\n${output}`)),
+      LISTEN_LIMIT_MS,
+    );
+    const onData = (chunk: Buffer): void => {
+      // Kept only until the URL shows: the log of a long run is not the bench's business.
+      output += chunk.toString('utf8');
+      const found = LISTENING.exec(output)?.[1];
+      if (found !== undefined) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the exporter exited (${code}) before listening:\n${output}`));
+    });
+  });
+  const atListening = readProcessMemory(pid);
+  // Drained, or a chatty exporter would block on a full pipe.
+  child.stdout?.removeAllListeners('data').resume();
+  child.stderr?.removeAllListeners('data').resume();
+
+  return {
+    url,
+    pid,
+    spawnedAt,
+    atListening,
+    memory: () => readProcessMemory(pid),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) throw new Error(`the exporter exited with ${code} on SIGTERM`);
+    },
+  };
+}
