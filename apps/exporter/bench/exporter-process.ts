@@ -13,14 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
 import { readRepoFile } from '../test/deploy/catalog.ts';
-import { imageRuntime, parseDockerfile } from '../test/deploy/dockerfile.ts';
+import { imageRuntime, listeningUrl, parseDockerfile } from '../test/deploy/dockerfile.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 import { epochMs } from './protocol.ts';
 
 const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** A start that does not log its URL within this is broken, not slow. */
 const LISTEN_LIMIT_MS = 30_000;
-const LISTENING = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"exporter listening"/;
 
 /** A running exporter process. */
 export interface ExporterProcess {
@@ -36,8 +35,14 @@ export interface ExporterProcess {
   stop(): Promise<void>;
 }
 
-/** The image's command line with `node` replaced by this Node, and its environment. */
-export function imageCommand(): { readonly args: string[]; readonly env: Record<string, string> } {
+/** The image's command line, `node` left out (this Node runs it), and its environment. */
+export interface ImageCommand {
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** Reads the image's command from deploy/Dockerfile; throws if the exporter is not built. */
+export function imageCommand(): ImageCommand {
   const runtime = imageRuntime(parseDockerfile(readRepoFile('deploy/Dockerfile')));
   const [program, ...args] = runtime.entrypoint;
   if (program !== 'node') throw new Error(`the image's ENTRYPOINT runs ${program}, not node`);
@@ -47,12 +52,11 @@ export function imageCommand(): { readonly args: string[]; readonly env: Record<
       `apps/exporter/${main ?? 'dist/main.js'} is missing: build first (npx -y pnpm@12.21.0 build)`,
     );
   }
-  return { args, env: { ...runtime.env } };
+  return { args, env: runtime.env };
 }
 
-/** Starts the image's command against `mock` and resolves once it logged its URL. */
-export async function spawnExporter(mock: RunningChaosMock): Promise<ExporterProcess> {
-  const command = imageCommand();
+/** Starts the image's `command` against `mock` and resolves once it logged its URL. */
+export async function spawnExporter(command: ImageCommand, mock: RunningChaosMock): Promise<ExporterProcess> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -65,7 +69,7 @@ export async function spawnExporter(mock: RunningChaosMock): Promise<ExporterPro
     AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: DEFAULT_CREDENTIALS.controlPassword,
   };
   const spawnedAt = epochMs();
-  const child: ChildProcess = spawn(process.execPath, command.args, {
+  const child: ChildProcess = spawn(process.execPath, [...command.args], {
     cwd: APP_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,7 +87,7 @@ export async function spawnExporter(mock: RunningChaosMock): Promise<ExporterPro
     const onData = (chunk: Buffer): void => {
       // Kept only until the URL shows: the log of a long run is not the bench's business.
       output += chunk.toString('utf8');
-      const found = LISTENING.exec(output)?.[1];
+      const found = listeningUrl(output);
       if (found !== undefined) {
         clearTimeout(timer);
         resolve(found);

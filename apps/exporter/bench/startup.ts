@@ -10,7 +10,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RunningChaosMock } from '@aaisp/chaos-mock';
-import { type ExporterProcess, spawnExporter } from './exporter-process.ts';
+import { type ExporterProcess, type ImageCommand, spawnExporter } from './exporter-process.ts';
 import { epochMs } from './protocol.ts';
 
 /** How often the mock's counters and `/ready` are polled: fine enough for figures in tens of ms. */
@@ -27,8 +27,8 @@ export interface Started {
   readonly firstCallToReadyMs: number;
 }
 
-/** Spawns an exporter aimed at `mock`, then waits for `/ready`. */
-export async function startAndTime(mock: RunningChaosMock): Promise<Started> {
+/** Spawns the image's `command` aimed at `mock`, then waits for `/ready`. */
+export async function startAndTime(command: ImageCommand, mock: RunningChaosMock): Promise<Started> {
   const infoCalls = (): number => mock.stats().byCommand['broadband/info'] ?? 0;
   const callsBefore = infoCalls();
   let firstCallAt: number | undefined;
@@ -37,7 +37,7 @@ export async function startAndTime(mock: RunningChaosMock): Promise<Started> {
     if (firstCallAt === undefined && infoCalls() > callsBefore) firstCallAt = epochMs();
   }, POLL_MS);
   try {
-    const exporter = await spawnExporter(mock);
+    const exporter = await spawnExporter(command, mock);
     const deadline = exporter.spawnedAt + READY_LIMIT_MS;
     while (epochMs() < deadline) {
       const response = await fetch(`${exporter.url}/ready`);

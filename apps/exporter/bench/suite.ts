@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { startChaosMock } from '@aaisp/chaos-mock';
 import { megabytes, scriptArgs, wholeNumberArg } from '../scripts/harness.ts';
 import { type CallRate, measureCallRate, pythonPerHour, scheduledPerHour } from './chaos-calls.ts';
-import { imageCommand } from './exporter-process.ts';
+import { type ImageCommand, imageCommand } from './exporter-process.ts';
 import { type LoadFigures, loadUrl, TEXT_ACCEPT } from './load.ts';
 import type { ProcessMemory } from './process-memory.ts';
 import { forkChild } from './remote.ts';
@@ -77,10 +77,10 @@ function sampleValue(exposition: string, series: string): number {
   return match?.[1] === undefined ? Number.NaN : Number(match[1]);
 }
 
-async function measure(lines: number, durationSeconds: number): Promise<Measured> {
+async function measure(command: ImageCommand, lines: number, durationSeconds: number): Promise<Measured> {
   const mock = await startChaosMock({ lines, host: '127.0.0.1' });
   try {
-    const started = await startAndTime(mock);
+    const started = await startAndTime(command, mock);
     const { exporter: exporterProcess } = started;
     let exporter: LoadFigures;
     let afterCollection: ProcessMemory;
@@ -252,7 +252,7 @@ console.log(
 const results: Measured[] = [];
 for (const lines of lineCounts) {
   console.log(`measuring N = ${spaced(lines)} …`);
-  results.push(await measure(lines, durationSeconds));
+  results.push(await measure(command, lines, durationSeconds));
 }
 console.log('');
 console.log(formatTable(lineCounts, buildRows(results)));

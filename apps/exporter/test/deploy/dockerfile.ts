@@ -107,6 +107,14 @@ export function imageRuntime(dockerfile: Dockerfile): ImageRuntime {
   };
 }
 
+/**
+ * The loopback URL in the JSON log of an exporter started on 127.0.0.1, from its "exporter
+ * listening" line; undefined until that line is in `log`.
+ */
+export function listeningUrl(log: string): string | undefined {
+  return /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"exporter listening"/.exec(log)?.[1];
+}
+
 /** `KEY=value` pairs of an `ENV` or `LABEL` (values may be double-quoted). */
 export function keyValues(args: string): Record<string, string> {
   const pairs: Record<string, string> = {};

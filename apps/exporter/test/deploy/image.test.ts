@@ -25,6 +25,7 @@ import {
   execForm,
   imageRuntime,
   keyValues,
+  listeningUrl,
   parseDockerfile,
   replayStage,
   type Stage,
@@ -225,7 +226,7 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
     const deadline = Date.now() + 20_000;
     let url = '';
     while (url === '' && Date.now() < deadline && child.exitCode === null) {
-      url = /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"exporter listening"/.exec(output)?.[1] ?? '';
+      url = listeningUrl(output) ?? '';
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(url, output).not.toBe('');
