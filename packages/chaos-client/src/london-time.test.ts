@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseLondonWallTime } from './index.ts';
 import { londonOffset, londonOffsetFromTimeZoneDatabase } from './london-time.ts';
 
@@ -68,5 +68,23 @@ describe('londonOffset: the computed UK rule agrees with the time-zone database'
     // 1995: BST ended on 22 October, not on the last Sunday (29 October).
     expect(londonOffset(Date.UTC(1995, 9, 25, 12))).toBe(0);
     expect(londonOffset(Date.UTC(1995, 6, 1, 12))).toBe(3_600_000);
+  });
+});
+
+describe('london-time: the ICU formatter is built only when needed', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it('is not built on import nor for a date since 1996 (it pages in ~8 MB of ICU data)', async () => {
+    vi.resetModules();
+    const built = vi.spyOn(Intl, 'DateTimeFormat');
+    const fresh = await import('./london-time.ts');
+    expect(fresh.parseLondonWallTime('2026-07-14 17:00:00')?.toISOString()).toBe('2026-07-14T16:00:00.000Z');
+    expect(built).not.toHaveBeenCalled();
+    expect(fresh.londonOffset(Date.UTC(1995, 6, 1, 12))).toBe(3_600_000);
+    expect(fresh.londonOffset(Date.UTC(1990, 0, 1, 12))).toBe(0);
+    expect(built).toHaveBeenCalledTimes(1);
   });
 });
