@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { broadbandLines, lineCount, lineInfo, syncDownload } from '@aaisp/collectors';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +132,43 @@ describe('the exporter’s endpoints', () => {
     expect(text).toContain('aaisp_broadband_lines 1');
   });
 
+  it('gzips /metrics and /probe when asked (Prometheus sends Accept-Encoding: gzip), and only then', async () => {
+    const openmetrics = 'application/openmetrics-text;version=1.0.0';
+    // The snapshot's part of a body: the self-metrics may move between two requests.
+    const snapshotPart = (text: string): string =>
+      text
+        .split('\n')
+        .filter((line) => line.includes('aaisp_broadband'))
+        .join('\n');
+    for (const [path, accept] of [
+      ['/metrics', '*/*'],
+      ['/metrics', openmetrics],
+      ['/probe?target=default', '*/*'],
+      ['/probe?target=default', openmetrics],
+    ] as const) {
+      const plain = await rawGet(`${base}${path}`, { accept, 'accept-encoding': 'identity' });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.headers.vary).toBe('Accept, Accept-Encoding');
+      const zipped = await rawGet(`${base}${path}`, { accept, 'accept-encoding': 'gzip' });
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toBe('Accept, Accept-Encoding');
+      expect(zipped.headers['content-length']).toBe(String(zipped.body.length));
+      expect(zipped.headers['content-type']).toBe(plain.headers['content-type']);
+      const text = gunzipSync(zipped.body).toString('utf8');
+      expect(snapshotPart(text)).toBe(snapshotPart(plain.body.toString('utf8')));
+      expect(snapshotPart(text)).toContain('aaisp_broadband_lines');
+      if (accept === openmetrics) {
+        expect(text.match(/# EOF/g)).toHaveLength(1);
+        expect(text.endsWith('# EOF\n')).toBe(true);
+      }
+      if (path === '/metrics') expect(text).toContain('aaisp_exporter_up 1');
+    }
+    const refused = await rawGet(`${base}/metrics`, { 'accept-encoding': 'gzip;q=0, identity' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body.toString('utf8')).toContain('aaisp_broadband_lines 1');
+  });
+
   it('/health reports each tier; /ready is 503 until the first fast-tier success', async () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
@@ -163,3 +202,22 @@ describe('the exporter’s endpoints', () => {
     expect(head.status).toBe(200);
   });
 });
+
+/** A GET that leaves the body as it came (fetch would decode gzip by itself). */
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+      response.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}

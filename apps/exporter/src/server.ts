@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { CONTENT_TYPES, type ExpositionFormat } from '@aaisp/collectors';
 import { type BasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
+import { acceptsGzip, createGzipEncoder, type GzipEncoder } from './gzip.ts';
 import type { TierStatus } from './scheduler.ts';
 import type { SelfMetrics } from './self-metrics.ts';
 import { ownedElsewhere, type ShardPlan } from './shard.ts';
@@ -118,6 +119,27 @@ function send(
   res.end();
 }
 
+/**
+ * An exposition: `cached` (the snapshot's bytes) up to `headLength`, then `tail`, gzipped when the
+ * client accepts it. Both vary with the request's `Accept` (format) and `Accept-Encoding`.
+ */
+async function sendExposition(
+  req: IncomingMessage,
+  res: ServerResponse,
+  gzip: GzipEncoder,
+  format: ExpositionFormat,
+  cached: Buffer,
+  headLength: number,
+  tail: readonly (string | Buffer)[],
+): Promise<void> {
+  const vary = { vary: 'Accept, Accept-Encoding' };
+  if (!acceptsGzip(req.headers['accept-encoding'])) {
+    return send(res, 200, CONTENT_TYPES[format], [cached.subarray(0, headLength), ...tail], vary);
+  }
+  const body = await gzip.encode(cached, headLength, tail);
+  send(res, 200, CONTENT_TYPES[format], body, { ...vary, 'content-encoding': 'gzip' });
+}
+
 function json(res: ServerResponse, status: number, value: unknown): void {
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
 }
@@ -158,7 +180,13 @@ function healthDocument(
  * Prometheus can probe each account as its own target (blackbox_exporter's multi-target pattern)
  * as often as it likes without a single extra CHAOS call.
  */
-function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowMs: number): void {
+async function probe(
+  deps: ServerDeps,
+  gzip: GzipEncoder,
+  req: IncomingMessage,
+  res: ServerResponse,
+  nowMs: number,
+): Promise<void> {
   // The whole query after the first `?` (a later `?` is legal inside it); the base is a dummy.
   const targets = new URL(req.url ?? '/', 'http://probe.invalid').searchParams.getAll('target');
   const known = deps.accounts.length === 0 ? '(none)' : deps.accounts.join(', ');
@@ -188,13 +216,19 @@ function probe(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, nowM
     return;
   }
   const format = negotiateFormat(req.headers.accept);
-  send(res, 200, CONTENT_TYPES[format], deps.store.renderBytes(format, nowMs, target));
+  const bytes = deps.store.renderBytes(format, nowMs, target);
+  await sendExposition(req, res, gzip, format, bytes, bytes.length, []);
 }
 
 /**
  * Handles one request; {@link createExporterServer} wires it to `node:http`.
  */
-async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleRequest(
+  deps: ServerDeps,
+  gzip: GzipEncoder,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const now = deps.now ?? Date.now;
   const web = deps.web;
   for (const [name, value] of Object.entries(web?.headers ?? {})) res.setHeader(name, value);
@@ -226,18 +260,19 @@ async function handleRequest(deps: ServerDeps, req: IncomingMessage, res: Server
     case '/metrics': {
       const format = negotiateFormat(req.headers.accept);
       const collected = deps.store.renderBytes(format, now());
-      const body =
-        format === 'openmetrics'
-          ? [
-              collected.subarray(0, collected.length - OPENMETRICS_EOF.length),
-              await deps.self.render('openmetrics'),
-              OPENMETRICS_EOF,
-            ]
-          : [collected, collected.length === 0 ? '' : '\n', await deps.self.render('text')];
-      return send(res, 200, CONTENT_TYPES[format], body);
+      // The self-metrics go before OpenMetrics' `# EOF` and after a blank line in the text format.
+      return format === 'openmetrics'
+        ? sendExposition(req, res, gzip, format, collected, collected.length - OPENMETRICS_EOF.length, [
+            await deps.self.render('openmetrics'),
+            OPENMETRICS_EOF,
+          ])
+        : sendExposition(req, res, gzip, format, collected, collected.length, [
+            collected.length === 0 ? '' : '\n',
+            await deps.self.render('text'),
+          ]);
     }
     case '/probe':
-      return probe(deps, req, res, now());
+      return probe(deps, gzip, req, res, now());
     case '/health':
       return json(res, 200, healthDocument(tiers, deps));
     case '/ready': {
@@ -298,8 +333,9 @@ export function createExporterServer(deps: ServerDeps): Server {
     connectionsCheckingInterval: timeouts?.checkIntervalMs ?? 1_000,
     maxHeaderSize: 16 * 1024,
   };
+  const gzip = createGzipEncoder();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    handleRequest(deps, req, res).catch((error: unknown) => {
+    handleRequest(deps, gzip, req, res).catch((error: unknown) => {
       if (!res.headersSent)
         send(res, 500, TEXT, `Internal error: ${error instanceof Error ? error.name : 'unknown'}\n`);
       else res.destroy();

@@ -2,7 +2,9 @@
  * A real Prometheus (Debian's, installed by `.ci/run`) scrapes the exporter's `/metrics` and,
  * blackbox-style, `/probe?target=default`, while the exporter reads `@aaisp/chaos-mock`. Values are
  * asserted through Prometheus' HTTP API, so the whole path (exposition → scrape → TSDB → PromQL)
- * is proven, and live `/metrics` goes through `promtool check metrics`. A second Prometheus routes
+ * is proven, and live `/metrics` goes through `promtool check metrics`. Prometheus asks for
+ * OpenMetrics with `Accept-Encoding: gzip` (2.42 sends exactly that), so its Go decoder reads the
+ * exporter's gzip (a cached head and a per-scrape tail in one stream, src/gzip.ts) on every scrape. A second Prometheus routes
  * six accounts to two sharded replicas with `hashmod`, proving the exporter's shard hash is
  * Prometheus' own.
  */

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { acceptsGzip, createGzipEncoder } from './gzip.ts';
+
+/** A 10 000-line-like exposition: repetitive, as the real one is, so it compresses. */
+function exposition(lines: number): Buffer {
+  let text = '# HELP aaisp_broadband_sync_download_bits_per_second Download sync rate.\n';
+  text += '# TYPE aaisp_broadband_sync_download_bits_per_second gauge\n';
+  for (let line = 0; line < lines; line++) {
+    text += `aaisp_broadband_sync_download_bits_per_second{line_id="${30_000 + line}"} ${79_000_000 + line * 7}\n`;
+  }
+  return Buffer.from(`${text}# EOF\n`);
+}
+
+/** The system's gzip(1), a decoder that shares nothing with Node's zlib bindings. */
+function gunzipWithTool(body: Buffer): Buffer {
+  const result = spawnSync('gzip', ['-dc'], { input: body, maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`gzip -dc failed: ${result.stderr.toString()}`);
+  return result.stdout;
+}
+
+describe('createGzipEncoder: a cached head deflated once, a fresh tail per response', () => {
+  it('gives one gzip body that both zlib and gzip(1) read back as head + tail', async () => {
+    const encoder = createGzipEncoder();
+    const cached = exposition(20_000);
+    const headLength = cached.length - '# EOF\n'.length;
+    const tail = ['aaisp_exporter_up 1\n', Buffer.from('# EOF\n')];
+    const parts = await encoder.encode(cached, headLength, tail);
+    const body = Buffer.concat(parts);
+    const expected = Buffer.concat([
+      cached.subarray(0, headLength),
+      Buffer.from('aaisp_exporter_up 1\n# EOF\n'),
+    ]);
+    expect(gunzipSync(body).equals(expected)).toBe(true);
+    expect(gunzipWithTool(body).equals(expected)).toBe(true);
+    // A real exposition shrinks by an order of magnitude or more.
+    expect(body.length).toBeLessThan(expected.length / 10);
+  });
+
+  it('deflates the head once per cached buffer, whatever the tail, and again for a new buffer', async () => {
+    const encoder = createGzipEncoder();
+    const cached = exposition(1_000);
+    const first = await encoder.encode(cached, cached.length, ['up 1\n']);
+    const second = await encoder.encode(cached, cached.length, ['up 2\n']);
+    expect(second[1]).toBe(first[1]);
+    expect(gunzipSync(Buffer.concat(second)).toString().endsWith('\nup 2\n')).toBe(true);
+    const changed = exposition(1_001);
+    const third = await encoder.encode(changed, changed.length, ['up 3\n']);
+    expect(third[1]).not.toBe(first[1]);
+    expect(gunzipSync(Buffer.concat(third)).equals(Buffer.concat([changed, Buffer.from('up 3\n')]))).toBe(
+      true,
+    );
+  });
+
+  it('shares one deflate between concurrent requests for a new buffer', async () => {
+    const encoder = createGzipEncoder();
+    const cached = exposition(5_000);
+    const bodies = await Promise.all(
+      [1, 2, 3].map((n) => encoder.encode(cached, cached.length, [`up ${n}\n`])),
+    );
+    expect(bodies[1]?.[1]).toBe(bodies[0]?.[1]);
+    expect(bodies[2]?.[1]).toBe(bodies[0]?.[1]);
+  });
+
+  it('handles an empty head (nothing collected yet) and an empty tail (/probe)', async () => {
+    const encoder = createGzipEncoder();
+    const empty = Buffer.alloc(0);
+    const onlyTail = Buffer.concat(await encoder.encode(empty, 0, ['aaisp_exporter_up 1\n']));
+    expect(gunzipWithTool(onlyTail).toString()).toBe('aaisp_exporter_up 1\n');
+    const cached = exposition(10);
+    const onlyHead = Buffer.concat(await encoder.encode(cached, cached.length, []));
+    expect(gunzipWithTool(onlyHead).equals(cached)).toBe(true);
+  });
+
+  it('writes the length modulo 2^32 and a CRC-32 over head and tail together', async () => {
+    const encoder = createGzipEncoder();
+    const cached = Buffer.from('abc');
+    const body = Buffer.concat(await encoder.encode(cached, 3, ['def']));
+    // RFC 1952 trailer; CRC-32("abcdef") = 0x4b8e39ef.
+    expect(body.readUInt32LE(body.length - 8)).toBe(0x4b8e39ef);
+    expect(body.readUInt32LE(body.length - 4)).toBe(6);
+  });
+});
+
+describe('acceptsGzip: the Accept-Encoding header, with q-values', () => {
+  it.each([
+    ['gzip', true],
+    ['gzip, deflate, br', true],
+    ['deflate, GZIP;q=0.5', true],
+    ['x-gzip', true],
+    ['*', true],
+    ['br, *;q=0.1', true],
+    ['gzip;q=0', false],
+    ['gzip;q=0.000, *', false],
+    ['*;q=0', false],
+    ['identity', false],
+    ['deflate, br', false],
+    ['', false],
+  ])('%j → %s', (header, expected) => {
+    expect(acceptsGzip(header)).toBe(expected);
+  });
+
+  it('is false without the header: a client that did not ask may not decode it', () => {
+    expect(acceptsGzip(undefined)).toBe(false);
+  });
+});

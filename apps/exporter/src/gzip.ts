@@ -1,0 +1,107 @@
+/**
+ * gzip for `/metrics` and `/probe`, when the client asks: Prometheus always sends
+ * `Accept-Encoding: gzip`, and a 10 000-line exposition is 6.4 MB as text but ~0.45 MB gzipped.
+ *
+ * The body is the snapshot's cached bytes (the head, unchanged until the next tier run) followed by
+ * the self-metrics (the tail, new every second). Compressing 6.4 MB takes ~45 ms, too much for every
+ * scrape, so the head is deflated once per snapshot change, ending in a sync flush (byte-aligned,
+ * not the final block), and each response deflates only its tail and appends it. Deflate blocks
+ * carry no state from earlier blocks beyond back-references, and the tail's never reach before its
+ * own start, so head + tail is one valid deflate stream; it gets one gzip header and a trailer whose
+ * CRC-32 continues from the head's (`zlib.crc32`'s running value). That is a single-member gzip
+ * file any decoder reads, not a concatenation of members (which some decoders stop after the first
+ * of). pigz joins independently deflated blocks the same way.
+ *
+ * @module
+ */
+
+import { constants, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+
+/** RFC 1952 header: magic, deflate, no flags, no mtime, no extra flags, OS unknown. */
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+/** A head deflated once: its stream without the final block, its CRC-32 and its length. */
+interface DeflatedHead {
+  readonly length: number;
+  readonly deflated: Buffer;
+  readonly crc: number;
+}
+
+/** Deflates response bodies whose head is a cached buffer. One per server. */
+export interface GzipEncoder {
+  /**
+   * `cached.subarray(0, headLength)` followed by `tail`, as one gzip body in parts (written in
+   * order, never joined). The head is deflated on a worker thread once per `cached` buffer and
+   * `headLength`; concurrent requests for a new buffer wait for the same work.
+   */
+  encode(cached: Buffer, headLength: number, tail: readonly (string | Buffer)[]): Promise<readonly Buffer[]>;
+}
+
+function deflateHead(cached: Buffer, headLength: number): Promise<DeflatedHead> {
+  const head = cached.subarray(0, headLength);
+  return new Promise((resolve, reject) => {
+    deflateRaw(head, { finishFlush: constants.Z_SYNC_FLUSH }, (error, deflated) => {
+      if (error) reject(error);
+      else resolve({ length: headLength, deflated, crc: crc32(head) });
+    });
+  });
+}
+
+/** Creates an encoder whose cache lives as long as the snapshot's buffers it was given. */
+export function createGzipEncoder(): GzipEncoder {
+  // Keyed by the snapshot's buffer: a change makes a new one, and the old entry goes with it.
+  const heads = new WeakMap<Buffer, Promise<DeflatedHead>>();
+
+  const headOf = (cached: Buffer, headLength: number): Promise<DeflatedHead> => {
+    const known = heads.get(cached);
+    if (known !== undefined) {
+      return known.then((head) => (head.length === headLength ? head : deflateHead(cached, headLength)));
+    }
+    const fresh = deflateHead(cached, headLength);
+    heads.set(cached, fresh);
+    // A failed deflate (out of memory) is not cached: the next request tries again.
+    fresh.catch(() => heads.delete(cached));
+    return fresh;
+  };
+
+  return {
+    async encode(cached, headLength, tail) {
+      const head = await headOf(cached, headLength);
+      const tailBytes = Buffer.concat(
+        tail.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)),
+      );
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(crc32(tailBytes, head.crc), 0);
+      // ISIZE is the length modulo 2^32 (RFC 1952).
+      trailer.writeUInt32LE((head.length + tailBytes.length) % 2 ** 32, 4);
+      return [GZIP_HEADER, head.deflated, deflateRawSync(tailBytes), trailer];
+    },
+  };
+}
+
+/**
+ * Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` with a
+ * q-value above 0, or, when neither is named, `*` with one. A missing header means identity: a
+ * client that did not ask may not be able to decode it.
+ *
+ * @example
+ * ```ts
+ * acceptsGzip('gzip'); // true (Prometheus)
+ * acceptsGzip('gzip;q=0, identity'); // false
+ * acceptsGzip(undefined); // false
+ * ```
+ */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  let wildcard: boolean | undefined;
+  for (const element of header.split(',')) {
+    const [coding = '', ...parameters] = element.split(';').map((part) => part.trim().toLowerCase());
+    const q = parameters.find((parameter) => parameter.startsWith('q='));
+    // An unreadable q-value counts as 1 (RFC 9110 allows at most three decimals; be lenient).
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    const accepted = Number.isNaN(weight) || weight > 0;
+    if (coding === 'gzip' || coding === 'x-gzip') return accepted;
+    if (coding === '*') wildcard = accepted;
+  }
+  return wildcard ?? false;
+}
