@@ -4,6 +4,7 @@
  * @module
  */
 
+import { request } from 'node:http';
 import autocannon from 'autocannon';
 
 /** The `Accept` header Prometheus sends for the text format. */
@@ -25,6 +26,41 @@ export interface LoadOptions {
   readonly durationSeconds: number;
   /** Requests per second over all connections; as fast as possible when absent. */
   readonly overallRate?: number | undefined;
+  /** Ask for gzip, as Prometheus does; identity when absent. */
+  readonly gzip?: boolean | undefined;
+}
+
+/** What a response carried on the wire: the body as sent, not decoded. */
+export interface WireResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly contentEncoding: string | undefined;
+  readonly body: Buffer;
+}
+
+/** One GET with the load's headers, its body left as sent (fetch would decode gzip). */
+export function getOnce(url: string, options: Pick<LoadOptions, 'gzip'> = {}): Promise<WireResponse> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: loadHeaders(options) }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'] ?? '',
+          contentEncoding: response.headers['content-encoding'],
+          body: Buffer.concat(chunks),
+        }),
+      );
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+function loadHeaders(options: Pick<LoadOptions, 'gzip'>): Record<string, string> {
+  return { accept: TEXT_ACCEPT, 'accept-encoding': options.gzip === true ? 'gzip' : 'identity' };
 }
 
 /** Loads `url` with autocannon in this process and answers its figures. */
@@ -33,7 +69,7 @@ export async function loadUrl(url: string, options: LoadOptions): Promise<LoadFi
     url,
     connections: options.connections,
     duration: options.durationSeconds,
-    headers: { accept: TEXT_ACCEPT },
+    headers: loadHeaders(options),
     ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
   });
   return {

@@ -18,7 +18,7 @@ import { startChaosMock } from '@aaisp/chaos-mock';
 import { megabytes, scriptArgs, wholeNumberArg } from '../scripts/harness.ts';
 import { type CallRate, measureCallRate, pythonPerHour, scheduledPerHour } from './chaos-calls.ts';
 import { type ImageCommand, imageCommand } from './exporter-process.ts';
-import { type LoadFigures, loadUrl, TEXT_ACCEPT } from './load.ts';
+import { getOnce, type LoadFigures, loadUrl, TEXT_ACCEPT } from './load.ts';
 import type { ProcessMemory } from './process-memory.ts';
 import { forkChild } from './remote.ts';
 import { measureSdk, type SdkFigures } from './sdk.ts';
@@ -50,6 +50,8 @@ const READY_LIMIT_MS = 2_000;
 interface Measured {
   readonly lines: number;
   readonly bodyBytes: number;
+  /** The same body gzipped, as the exporter sends it to Prometheus. */
+  readonly gzipBytes: number;
   readonly atListening: ProcessMemory;
   readonly afterCollection: ProcessMemory;
   readonly afterLoad: ProcessMemory;
@@ -58,6 +60,8 @@ interface Measured {
   readonly startToReadyMs: number;
   readonly firstCallToReadyMs: number;
   readonly exporter: LoadFigures;
+  /** The same load asking for gzip, as Prometheus does. */
+  readonly exporterGzip: LoadFigures;
   readonly floor: LoadFigures;
   readonly callsFast: CallRate;
   readonly callsSlow: CallRate;
@@ -83,22 +87,28 @@ async function measure(command: ImageCommand, lines: number, durationSeconds: nu
     const started = await startAndTime(command, mock);
     const { exporter: exporterProcess } = started;
     let exporter: LoadFigures;
+    let exporterGzip: LoadFigures;
     let afterCollection: ProcessMemory;
     let afterLoad: ProcessMemory;
     let heapUsedBytes: number;
     let body: Buffer;
+    let gzipBytes: number;
     let contentType: string;
     try {
       await delay(SETTLE_MS);
       afterCollection = exporterProcess.memory();
-      const probe = await fetch(`${exporterProcess.url}/metrics`, { headers: { accept: TEXT_ACCEPT } });
-      body = Buffer.from(await probe.arrayBuffer());
-      contentType = probe.headers.get('content-type') ?? 'text/plain; version=0.0.4; charset=utf-8';
-      if (probe.status !== 200) throw new Error(`/metrics answered ${probe.status} before the load`);
-      exporter = await loadUrl(`${exporterProcess.url}/metrics`, {
-        connections: LOAD_CONNECTIONS,
-        durationSeconds,
-      });
+      const url = `${exporterProcess.url}/metrics`;
+      const plain = await getOnce(url);
+      if (plain.status !== 200) throw new Error(`/metrics answered ${plain.status} before the load`);
+      body = plain.body;
+      contentType = plain.contentType;
+      const zipped = await getOnce(url, { gzip: true });
+      if (zipped.contentEncoding !== 'gzip') throw new Error('/metrics did not gzip when asked');
+      gzipBytes = zipped.body.length;
+      exporter = await loadUrl(url, { connections: LOAD_CONNECTIONS, durationSeconds });
+      // After the plain load, so the ratio to the floor is measured as before; the memory read
+      // after the settle has seen both.
+      exporterGzip = await loadUrl(url, { connections: LOAD_CONNECTIONS, durationSeconds, gzip: true });
       await delay(SETTLE_MS);
       afterLoad = exporterProcess.memory();
       const self = await (
@@ -130,6 +140,7 @@ async function measure(command: ImageCommand, lines: number, durationSeconds: nu
     return {
       lines,
       bodyBytes: body.length,
+      gzipBytes,
       atListening: exporterProcess.atListening,
       afterCollection,
       afterLoad,
@@ -137,6 +148,7 @@ async function measure(command: ImageCommand, lines: number, durationSeconds: nu
       startToReadyMs: started.startToReadyMs,
       firstCallToReadyMs: started.firstCallToReadyMs,
       exporter,
+      exporterGzip,
       floor,
       callsFast,
       callsSlow,
@@ -167,10 +179,15 @@ function buildRows(results: readonly Measured[]): Row[] {
     `${rate.perHour.toFixed(1)} (${rate.calls} calls, ${rate.scrapes} scrapes)`;
   return [
     { figure: '/metrics body KB', cells: cells((r) => (r.bodyBytes / 1024).toFixed(1)) },
+    { figure: '/metrics body KB gzipped', cells: cells((r) => (r.gzipBytes / 1024).toFixed(1)) },
     { figure: `exporter p50 ms (${LOAD_CONNECTIONS} conns)`, cells: cells((r) => String(r.exporter.p50Ms)) },
     { figure: 'exporter p99 ms', cells: cells((r) => String(r.exporter.p99Ms)) },
     { figure: 'exporter req/s', cells: cells((r) => r.exporter.requestsPerSecond.toFixed(0)) },
     { figure: 'exporter errors + non-2xx', cells: cells((r) => String(r.exporter.failures)) },
+    { figure: 'exporter gzip p50 ms', cells: cells((r) => String(r.exporterGzip.p50Ms)) },
+    { figure: 'exporter gzip p99 ms', cells: cells((r) => String(r.exporterGzip.p99Ms)) },
+    { figure: 'exporter gzip req/s', cells: cells((r) => r.exporterGzip.requestsPerSecond.toFixed(0)) },
+    { figure: 'exporter gzip errors + non-2xx', cells: cells((r) => String(r.exporterGzip.failures)) },
     { figure: 'floor p50 ms', cells: cells((r) => String(r.floor.p50Ms)) },
     { figure: 'floor p99 ms', cells: cells((r) => String(r.floor.p99Ms)) },
     { figure: 'floor req/s', cells: cells((r) => r.floor.requestsPerSecond.toFixed(0)) },
@@ -258,7 +275,7 @@ console.log('');
 console.log(formatTable(lineCounts, buildRows(results)));
 console.log('');
 console.log(
-  `Load: autocannon in the suite process, keep-alive, text exposition; the exporter and the floor (node:http serving the same bytes) each run in a process of their own. Memory: the exporter's /proc/PID/status, no forced GC, read ${SETTLE_MS / 1000} s after ready and after the load.`,
+  `Load: autocannon in the suite process, keep-alive, text exposition, plain then gzip (as Prometheus asks); the exporter and the floor (node:http serving the same bytes) each run in a process of their own. Memory: the exporter's /proc/PID/status, no forced GC, read ${SETTLE_MS / 1000} s after ready and after both loads.`,
 );
 console.log(
   `CHAOS calls: tiers shortened to 1 / 2 / 4 s (every collector on) for ${CALLS_WINDOW_SECONDS} s; each command's mean call period × (default / short interval) → calls per hour at 60 / 300 / 900 s.`,

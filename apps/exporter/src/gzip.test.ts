@@ -38,13 +38,18 @@ describe('createGzipEncoder: a cached head deflated once, a fresh tail per respo
     expect(body.length).toBeLessThan(expected.length / 10);
   });
 
-  it('deflates the head once per cached buffer, whatever the tail, and again for a new buffer', async () => {
+  it('deflates the head once per cached buffer and the tail once per change, and again for a new buffer', async () => {
     const encoder = createGzipEncoder();
     const cached = exposition(1_000);
     const first = await encoder.encode(cached, cached.length, ['up 1\n']);
     const second = await encoder.encode(cached, cached.length, ['up 2\n']);
     expect(second[1]).toBe(first[1]);
     expect(gunzipSync(Buffer.concat(second)).toString().endsWith('\nup 2\n')).toBe(true);
+    // The same self-metrics again (scrapes within one second): nothing is compressed.
+    const again = await encoder.encode(cached, cached.length, ['up 2\n']);
+    expect(again[2]).toBe(second[2]);
+    expect(again[3]).toBe(second[3]);
+    expect(second[2]).not.toBe(first[2]);
     const changed = exposition(1_001);
     const third = await encoder.encode(changed, changed.length, ['up 3\n']);
     expect(third[1]).not.toBe(first[1]);

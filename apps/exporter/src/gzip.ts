@@ -25,6 +25,29 @@ interface DeflatedHead {
   readonly length: number;
   readonly deflated: Buffer;
   readonly crc: number;
+  /** The last tail sent after this head, deflated: the self-metrics change at most once a second. */
+  lastTail?: DeflatedTail;
+}
+
+/** A tail deflated as the end of the stream, with the gzip trailer it gives after its head. */
+interface DeflatedTail {
+  readonly parts: readonly (string | Buffer)[];
+  readonly deflated: Buffer;
+  readonly trailer: Buffer;
+}
+
+/** Same parts in the same order: the self-metrics' cached string is the same string until it changes. */
+function sameParts(a: readonly (string | Buffer)[], b: readonly (string | Buffer)[]): boolean {
+  return a.length === b.length && a.every((part, index) => part === b[index]);
+}
+
+function deflateTail(head: DeflatedHead, parts: readonly (string | Buffer)[]): DeflatedTail {
+  const bytes = Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)));
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(bytes, head.crc), 0);
+  // ISIZE is the length modulo 2^32 (RFC 1952).
+  trailer.writeUInt32LE((head.length + bytes.length) % 2 ** 32, 4);
+  return { parts, deflated: deflateRawSync(bytes), trailer };
 }
 
 /** Deflates response bodies whose head is a cached buffer. One per server. */
@@ -32,7 +55,8 @@ export interface GzipEncoder {
   /**
    * `cached.subarray(0, headLength)` followed by `tail`, as one gzip body in parts (written in
    * order, never joined). The head is deflated on a worker thread once per `cached` buffer and
-   * `headLength`; concurrent requests for a new buffer wait for the same work.
+   * `headLength`; concurrent requests for a new buffer wait for the same work. The last tail is
+   * kept too, so scrapes within the same second compress nothing.
    */
   encode(cached: Buffer, headLength: number, tail: readonly (string | Buffer)[]): Promise<readonly Buffer[]>;
 }
@@ -67,14 +91,12 @@ export function createGzipEncoder(): GzipEncoder {
   return {
     async encode(cached, headLength, tail) {
       const head = await headOf(cached, headLength);
-      const tailBytes = Buffer.concat(
-        tail.map((part) => (typeof part === 'string' ? Buffer.from(part) : part)),
-      );
-      const trailer = Buffer.alloc(8);
-      trailer.writeUInt32LE(crc32(tailBytes, head.crc), 0);
-      // ISIZE is the length modulo 2^32 (RFC 1952).
-      trailer.writeUInt32LE((head.length + tailBytes.length) % 2 ** 32, 4);
-      return [GZIP_HEADER, head.deflated, deflateRawSync(tailBytes), trailer];
+      let last = head.lastTail;
+      if (last === undefined || !sameParts(last.parts, tail)) {
+        last = deflateTail(head, tail);
+        head.lastTail = last;
+      }
+      return [GZIP_HEADER, head.deflated, last.deflated, last.trailer];
     },
   };
 }
