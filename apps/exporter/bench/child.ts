@@ -17,7 +17,11 @@ function send(reply: Reply): void {
 async function handle(request: Request): Promise<Reply> {
   switch (request.kind) {
     case 'floor':
-      floor = await startFloor(Buffer.from(request.bodyBase64, 'base64'), request.contentType);
+      floor = await startFloor(
+        Buffer.from(request.bodyBase64, 'base64'),
+        request.contentType,
+        request.contentEncoding,
+      );
       return { kind: 'floor', url: floor.url };
     case 'stop':
       await floor?.close();

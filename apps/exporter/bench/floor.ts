@@ -17,10 +17,22 @@ export interface FloorServer {
   close(): Promise<void>;
 }
 
-/** Serves `body` from memory with `contentType` on a free loopback port. */
-export async function startFloor(body: Buffer, contentType: string): Promise<FloorServer> {
+/**
+ * Serves `body` from memory with `contentType` (and `contentEncoding`, for the exporter's gzipped
+ * answer) on a free loopback port.
+ */
+export async function startFloor(
+  body: Buffer,
+  contentType: string,
+  contentEncoding?: string,
+): Promise<FloorServer> {
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
+    'content-length': body.length,
+  };
+  if (contentEncoding !== undefined) headers['content-encoding'] = contentEncoding;
   const server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': contentType, 'content-length': body.length });
+    response.writeHead(200, headers);
     response.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -59,7 +59,8 @@ export function getOnce(url: string, options: Pick<LoadOptions, 'gzip'> = {}): P
   });
 }
 
-function loadHeaders(options: Pick<LoadOptions, 'gzip'>): Record<string, string> {
+/** The request headers of a load: Prometheus' text `Accept`, gzip or identity. */
+export function loadHeaders(options: Pick<LoadOptions, 'gzip'>): Record<string, string> {
   return { accept: TEXT_ACCEPT, 'accept-encoding': options.gzip === true ? 'gzip' : 'identity' };
 }
 

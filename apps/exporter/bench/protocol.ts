@@ -8,7 +8,13 @@
 
 /** What the suite asks of the child. */
 export type Request =
-  | { readonly kind: 'floor'; readonly bodyBase64: string; readonly contentType: string }
+  | {
+      readonly kind: 'floor';
+      readonly bodyBase64: string;
+      readonly contentType: string;
+      /** `gzip` when the body is the exporter's gzipped answer. */
+      readonly contentEncoding?: string | undefined;
+    }
   | { readonly kind: 'stop' };
 
 /** What the child answers. */
@@ -26,7 +32,9 @@ export function toRequest(value: unknown): Request | undefined {
   if (!isRecord(value)) return undefined;
   const { kind } = value;
   if (kind === 'floor' && typeof value.bodyBase64 === 'string' && typeof value.contentType === 'string') {
-    return { kind, bodyBase64: value.bodyBase64, contentType: value.contentType };
+    const { contentEncoding } = value;
+    if (contentEncoding !== undefined && typeof contentEncoding !== 'string') return undefined;
+    return { kind, bodyBase64: value.bodyBase64, contentType: value.contentType, contentEncoding };
   }
   if (kind === 'stop') return { kind };
   return undefined;
