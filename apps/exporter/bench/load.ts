@@ -48,7 +48,7 @@ export function getOnce(url: string, options: Pick<LoadOptions, 'gzip'> = {}): P
       response.on('end', () =>
         resolve({
           status: response.statusCode ?? 0,
-          contentType: response.headers['content-type'] ?? '',
+          contentType: response.headers['content-type'] ?? 'text/plain; version=0.0.4; charset=utf-8',
           contentEncoding: response.headers['content-encoding'],
           body: Buffer.concat(chunks),
         }),

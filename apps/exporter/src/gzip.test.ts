@@ -68,6 +68,19 @@ describe('createGzipEncoder: a cached head deflated once, a fresh tail per respo
     expect(bodies[2]?.[1]).toBe(bodies[0]?.[1]);
   });
 
+  it('keeps one head per length of the same buffer (OpenMetrics sends all but its # EOF)', async () => {
+    const encoder = createGzipEncoder();
+    const cached = exposition(100);
+    const withoutEof = cached.length - '# EOF\n'.length;
+    const whole = await encoder.encode(cached, cached.length, []);
+    const cut = await encoder.encode(cached, withoutEof, ['# EOF\n']);
+    expect(cut[1]).not.toBe(whole[1]);
+    expect((await encoder.encode(cached, withoutEof, ['# EOF\n']))[1]).toBe(cut[1]);
+    expect((await encoder.encode(cached, cached.length, []))[1]).toBe(whole[1]);
+    expect(gunzipWithTool(Buffer.concat(cut)).equals(cached)).toBe(true);
+    expect(gunzipWithTool(Buffer.concat(whole)).equals(cached)).toBe(true);
+  });
+
   it('handles an empty head (nothing collected yet) and an empty tail (/probe)', async () => {
     const encoder = createGzipEncoder();
     const empty = Buffer.alloc(0);

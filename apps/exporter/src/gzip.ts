@@ -4,13 +4,13 @@
  *
  * The body is the snapshot's cached bytes (the head, unchanged until the next tier run) followed by
  * the self-metrics (the tail, new every second). Compressing 6.4 MB takes ~45 ms, too much for every
- * scrape, so the head is deflated once per snapshot change, ending in a sync flush (byte-aligned,
- * not the final block), and each response deflates only its tail and appends it. Deflate blocks
- * carry no state from earlier blocks beyond back-references, and the tail's never reach before its
- * own start, so head + tail is one valid deflate stream; it gets one gzip header and a trailer whose
- * CRC-32 continues from the head's (`zlib.crc32`'s running value). That is a single-member gzip
- * file any decoder reads, not a concatenation of members (which some decoders stop after the first
- * of). pigz joins independently deflated blocks the same way.
+ * scrape, so the head is deflated once per snapshot change (on the threadpool; its CRC-32, a few ms,
+ * on the main thread), ending in a sync flush (byte-aligned, not the final block), and each
+ * response deflates only its tail and appends it. Deflate blocks carry no state from earlier blocks
+ * beyond back-references, and the tail's never reach before its own start, so head + tail is one
+ * valid deflate stream; it gets one gzip header and a trailer whose CRC-32 continues from the
+ * head's (`zlib.crc32`'s running value). That is a single-member gzip file any decoder reads, not a
+ * concatenation of members (which some decoders stop after the first of).
  *
  * @module
  */
@@ -54,7 +54,7 @@ function deflateTail(head: DeflatedHead, parts: readonly (string | Buffer)[]): D
 export interface GzipEncoder {
   /**
    * `cached.subarray(0, headLength)` followed by `tail`, as one gzip body in parts (written in
-   * order, never joined). The head is deflated on a worker thread once per `cached` buffer and
+   * order, never joined). The head is deflated on the threadpool once per `cached` buffer and
    * `headLength`; concurrent requests for a new buffer wait for the same work. The last tail is
    * kept too, so scrapes within the same second compress nothing.
    */
@@ -73,18 +73,24 @@ function deflateHead(cached: Buffer, headLength: number): Promise<DeflatedHead> 
 
 /** Creates an encoder whose cache lives as long as the snapshot's buffers it was given. */
 export function createGzipEncoder(): GzipEncoder {
-  // Keyed by the snapshot's buffer: a change makes a new one, and the old entry goes with it.
-  const heads = new WeakMap<Buffer, Promise<DeflatedHead>>();
+  // Keyed by the snapshot's buffer: a change makes a new one, and the old entries go with it. In
+  // the server each buffer is only ever sent with one head length (its format's), but nothing here
+  // relies on that.
+  const heads = new WeakMap<Buffer, Map<number, Promise<DeflatedHead>>>();
 
   const headOf = (cached: Buffer, headLength: number): Promise<DeflatedHead> => {
-    const known = heads.get(cached);
-    if (known !== undefined) {
-      return known.then((head) => (head.length === headLength ? head : deflateHead(cached, headLength)));
+    let byLength = heads.get(cached);
+    if (byLength === undefined) {
+      byLength = new Map();
+      heads.set(cached, byLength);
     }
+    const known = byLength.get(headLength);
+    if (known !== undefined) return known;
     const fresh = deflateHead(cached, headLength);
-    heads.set(cached, fresh);
+    byLength.set(headLength, fresh);
     // A failed deflate (out of memory) is not cached: the next request tries again.
-    fresh.catch(() => heads.delete(cached));
+    const lengths = byLength;
+    fresh.catch(() => lengths.delete(headLength));
     return fresh;
   };
 
@@ -102,9 +108,11 @@ export function createGzipEncoder(): GzipEncoder {
 }
 
 /**
- * Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` with a
- * q-value above 0, or, when neither is named, `*` with one. A missing header means identity: a
- * client that did not ask may not be able to decode it.
+ * Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` (the
+ * first named) with a q-value above 0, or, when neither is named, `*` with one. A missing header
+ * means identity: a client that did not ask may not be able to decode it. Weights are not ranked
+ * against each other: a client that accepts gzip at all gets it, because for a 6 MB exposition
+ * gzip is what any client wants (RFC 9110 lets the server choose among acceptable codings).
  *
  * @example
  * ```ts
