@@ -29,8 +29,8 @@ export { defineMetric } from './metric.ts';
 export type { CollectorMetrics, PromAdapter } from './prom.ts';
 export { createPromAdapter } from './prom.ts';
 export { collectors } from './registry.ts';
-export type { ExpositionFormat, Snapshot } from './render.ts';
-export { CONTENT_TYPES, renderExposition } from './render.ts';
+export type { ExpositionFormat, RenderedSeries, Snapshot } from './render.ts';
+export { assembleExposition, CONTENT_TYPES, renderExposition, renderSeries } from './render.ts';
 export type { LineSyncMemory, SyncChangeState } from './sync-changes.ts';
 export { emptySyncChangeState, trackSyncChanges } from './sync-changes.ts';
 export {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  assembleExposition,
   broadbandLines,
   CONTENT_TYPES,
   lineCount,
   lineInfo,
   quotaTotal,
   renderExposition,
+  renderSeries,
   syncChanges,
   telephonyRatecard,
 } from './index.ts';
@@ -139,5 +141,52 @@ describe('renderExposition', () => {
   it('names the content type of each format', () => {
     expect(CONTENT_TYPES.text).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(CONTENT_TYPES.openmetrics).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+  });
+});
+
+describe('renderSeries and assembleExposition: series rendered once, joined per format', () => {
+  const lines = (account: string, id: string) =>
+    broadbandLines.collect(
+      { lines: [{ id, login: `${account}@a.1`, syncDownBps: 1, raw: {} }], serviceChoices: [], skipped: [] },
+      { account },
+    );
+  const home = { collector: broadbandLines, samples: lines('home', '1') };
+  const shop = { collector: broadbandLines, samples: lines('shop', '2') };
+
+  it('assembles exactly what renderExposition writes, in both formats', () => {
+    const series = [renderSeries(home), renderSeries(shop)];
+    for (const format of ['text', 'openmetrics'] as const) {
+      expect(Buffer.concat(assembleExposition(series, format)).toString('utf8')).toBe(
+        renderExposition([home, shop], format),
+      );
+    }
+  });
+
+  it("shares each family's series bytes between the formats, never copying them", () => {
+    const series = renderSeries(home);
+    const download = series.lines.get('aaisp_broadband_sync_download_bits_per_second');
+    expect(download?.toString('utf8')).toBe(
+      'aaisp_broadband_sync_download_bits_per_second{line_id="1",account="home"} 1\n',
+    );
+    expect(assembleExposition([series], 'text')).toContain(download);
+    expect(assembleExposition([series], 'openmetrics')).toContain(download);
+    let total = 0;
+    for (const bytes of series.lines.values()) total += bytes.length;
+    expect(series.byteLength).toBe(total);
+  });
+
+  it('leaves out samples of metrics the collector does not define, and heads empty families', () => {
+    const series = renderSeries({
+      collector,
+      samples: [
+        { metric: quotaTotal.name, labels: {}, value: 1 },
+        { metric: lineCount.name, labels: {}, value: 3 },
+      ],
+    });
+    expect([...series.lines.keys()]).toEqual([lineCount.name]);
+    const text = Buffer.concat(assembleExposition([series], 'text')).toString('utf8');
+    expect(text).not.toContain(quotaTotal.name);
+    expect(text).toContain(`# TYPE ${lineInfo.name} gauge\n`);
+    expect(text).toContain(`${lineCount.name} 3\n`);
   });
 });

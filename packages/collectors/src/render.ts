@@ -54,17 +54,8 @@ function formatLabels(labels: Readonly<Record<string, string>>): string {
   return text === '' ? '' : `{${text}}`;
 }
 
-/**
- * Appends one family's lines to `out`; pieces are joined once at the end. `labelText` caches the
- * rendered label set per labels object: collectors share one object across a line's series.
- */
-function family(
-  out: string[],
-  definition: MetricDefinition,
-  samples: readonly Sample[],
-  format: ExpositionFormat,
-  labelText: Map<object, string>,
-): void {
+/** A family's `HELP`/`TYPE` (and OpenMetrics `UNIT`) lines in `format`. */
+function familyHeader(definition: MetricDefinition, format: ExpositionFormat): string {
   const isCounter = definition.type === 'counter';
   // OpenMetrics names a counter family without `_total`; its samples keep the suffix.
   const familyName =
@@ -72,27 +63,103 @@ function family(
   const help = `# HELP ${familyName} ${escapeHelp(definition.help, format)}\n`;
   const type = `# TYPE ${familyName} ${definition.type}\n`;
   if (format === 'openmetrics') {
-    out.push(type, definition.unit === '' ? '' : `# UNIT ${familyName} ${definition.unit}\n`, help);
-  } else {
-    out.push(help, type);
+    return `${type}${definition.unit === '' ? '' : `# UNIT ${familyName} ${definition.unit}\n`}${help}`;
   }
-  for (const entry of samples) {
+  return `${help}${type}`;
+}
+
+/**
+ * One snapshot's series, rendered once: each family's series lines as UTF-8. A series line is the
+ * same in both formats, so one rendering serves text and OpenMetrics alike.
+ */
+export interface RenderedSeries {
+  readonly collector: CollectorMetrics;
+  /** Family name → its series lines in sample order. Families without samples are absent. */
+  readonly lines: ReadonlyMap<string, Buffer>;
+  /** The bytes of all `lines`, for accounting. */
+  readonly byteLength: number;
+}
+
+/**
+ * Renders one snapshot's samples to series lines, to be joined by {@link assembleExposition}.
+ * An exporter that keeps these instead of the samples holds the bytes it serves and nothing else,
+ * and re-renders only the snapshot that changed. A sample of a metric the collector does not
+ * define is left out.
+ *
+ * @example
+ * ```ts
+ * const series = renderSeries({ collector: broadbandLines, samples });
+ * const parts = assembleExposition([series], 'openmetrics'); // write them in order
+ * ```
+ */
+export function renderSeries(snapshot: Snapshot): RenderedSeries {
+  const text = new Map<string, string[]>();
+  for (const definition of snapshot.collector.metrics) text.set(definition.name, []);
+  // Collectors share one labels object across a line's series: render each set once.
+  const labelText = new Map<object, string>();
+  for (const entry of snapshot.samples) {
+    const out = text.get(entry.metric);
+    if (out === undefined) continue;
     let labels = labelText.get(entry.labels);
     if (labels === undefined) {
       labels = formatLabels(entry.labels);
       labelText.set(entry.labels, labels);
     }
-    out.push(`${definition.name}${labels} ${formatValue(entry.value)}\n`);
+    out.push(`${entry.metric}${labels} ${formatValue(entry.value)}\n`);
   }
+  const lines = new Map<string, Buffer>();
+  let byteLength = 0;
+  for (const [name, out] of text) {
+    if (out.length === 0) continue;
+    const bytes = Buffer.from(out.join(''), 'utf8');
+    lines.set(name, bytes);
+    byteLength += bytes.length;
+  }
+  return { collector: snapshot.collector, lines, byteLength };
+}
+
+const BLANK_LINE = Buffer.from('\n');
+const OPENMETRICS_EOF = Buffer.from('# EOF\n');
+
+/**
+ * Joins rendered series into one exposition, as parts to write in order (never copied into one
+ * buffer): each family's header in `format`, then its lines from each snapshot in turn. Families
+ * appear in the order the collectors define them, and snapshots of the same collector (one per
+ * account) are merged into one family each; a defined metric without samples still gets its
+ * header. OpenMetrics ends with `# EOF`.
+ */
+export function assembleExposition(series: readonly RenderedSeries[], format: ExpositionFormat): Buffer[] {
+  // Families are merged across snapshots, so one snapshot per account still gives one HELP/TYPE.
+  const families = new Map<string, { definition: MetricDefinition; lines: Buffer[] }>();
+  for (const { collector, lines } of series) {
+    for (const definition of collector.metrics) {
+      let family = families.get(definition.name);
+      if (!family) {
+        family = { definition, lines: [] };
+        families.set(definition.name, family);
+      }
+      const own = lines.get(definition.name);
+      if (own !== undefined) family.lines.push(own);
+    }
+  }
+  const parts: Buffer[] = [];
+  for (const { definition, lines } of families.values()) {
+    // Prometheus text separates families with a blank line, as prom-client does.
+    if (format === 'text' && parts.length > 0) parts.push(BLANK_LINE);
+    parts.push(Buffer.from(familyHeader(definition, format), 'utf8'), ...lines);
+  }
+  if (format === 'openmetrics') parts.push(OPENMETRICS_EOF);
+  return parts;
 }
 
 /**
- * Renders snapshots as one exposition. Families appear in the order the collectors define them,
- * series in sample order; a defined metric without samples still gets its `HELP` and `TYPE`.
- * Snapshots of the same collector (one per account) are merged into one family each.
- * The text format matches what prom-client 15 writes for the same samples, byte for byte.
- * Samples are trusted as the collectors made them: one of a metric the collector does not define
- * is left out, and nothing else is checked (use `createPromAdapter().apply` to validate).
+ * Renders snapshots as one exposition: {@link renderSeries} and {@link assembleExposition} in one
+ * step, as text. Families appear in the order the collectors define them, series in sample order;
+ * a defined metric without samples still gets its `HELP` and `TYPE`. Snapshots of the same
+ * collector (one per account) are merged into one family each. The text format matches what
+ * prom-client 15 writes for the same samples, byte for byte. Samples are trusted as the
+ * collectors made them: one of a metric the collector does not define is left out, and nothing
+ * else is checked (use `createPromAdapter().apply` to validate).
  *
  * @example
  * ```ts
@@ -101,27 +168,5 @@ function family(
  * ```
  */
 export function renderExposition(snapshots: readonly Snapshot[], format: ExpositionFormat): string {
-  // Families are merged across snapshots, so one snapshot per account still gives one HELP/TYPE.
-  const families = new Map<string, { definition: MetricDefinition; samples: Sample[] }>();
-  for (const { collector, samples } of snapshots) {
-    const own = new Map<string, Sample[]>();
-    for (const definition of collector.metrics) {
-      let entry = families.get(definition.name);
-      if (!entry) {
-        entry = { definition, samples: [] };
-        families.set(definition.name, entry);
-      }
-      own.set(definition.name, entry.samples);
-    }
-    for (const entry of samples) own.get(entry.metric)?.push(entry);
-  }
-  const out: string[] = [];
-  const labelText = new Map<object, string>();
-  for (const { definition, samples } of families.values()) {
-    // Prometheus text separates families with a blank line, as prom-client does.
-    if (format === 'text' && out.length > 0) out.push('\n');
-    family(out, definition, samples, format, labelText);
-  }
-  if (format === 'openmetrics') out.push('# EOF\n');
-  return out.join('');
+  return Buffer.concat(assembleExposition(snapshots.map(renderSeries), format)).toString('utf8');
 }
