@@ -2,7 +2,7 @@
  * gzip for `/metrics` and `/probe`, when the client asks: Prometheus always sends
  * `Accept-Encoding: gzip`, and a 10 000-line exposition is 6.4 MB as text but ~0.45 MB gzipped.
  *
- * The body is the snapshot's cached bytes (the head, unchanged until the next tier run) followed by
+ * The body is the snapshot's cached parts (the head, unchanged until the next tier run) followed by
  * the self-metrics (the tail, new every second). Compressing 6.4 MB takes ~45 ms, too much for every
  * scrape, so the head is deflated once per snapshot change (on the threadpool; its CRC-32, a few ms,
  * on the main thread), ending in a sync flush (byte-aligned, not the final block), and each
@@ -53,50 +53,55 @@ function deflateTail(head: DeflatedHead, parts: readonly (string | Buffer)[]): D
 /** Deflates response bodies whose head is a cached buffer. One per server. */
 export interface GzipEncoder {
   /**
-   * `cached.subarray(0, headLength)` followed by `tail`, as one gzip body in parts (written in
-   * order, never joined). The head is deflated on the threadpool once per `cached` buffer and
-   * `headLength`; concurrent requests for a new buffer wait for the same work. The last tail is
+   * The first `headParts` of `cached` followed by `tail`, as one gzip body in parts (written in
+   * order, never joined). The head is deflated on the threadpool once per `cached` array and
+   * `headParts`; concurrent requests for a new array wait for the same work. The last tail is
    * kept too, so scrapes within the same second compress nothing.
    */
-  encode(cached: Buffer, headLength: number, tail: readonly (string | Buffer)[]): Promise<readonly Buffer[]>;
+  encode(
+    cached: readonly Buffer[],
+    headParts: number,
+    tail: readonly (string | Buffer)[],
+  ): Promise<readonly Buffer[]>;
 }
 
-function deflateHead(cached: Buffer, headLength: number): Promise<DeflatedHead> {
-  const head = cached.subarray(0, headLength);
+function deflateHead(cached: readonly Buffer[], headParts: number): Promise<DeflatedHead> {
+  // One buffer for zlib's one-shot call: transient, once per snapshot change.
+  const head = Buffer.concat(cached.slice(0, headParts));
   return new Promise((resolve, reject) => {
     deflateRaw(head, { finishFlush: constants.Z_SYNC_FLUSH }, (error, deflated) => {
       if (error) reject(error);
-      else resolve({ length: headLength, deflated, crc: crc32(head) });
+      else resolve({ length: head.length, deflated, crc: crc32(head) });
     });
   });
 }
 
-/** Creates an encoder whose cache lives as long as the snapshot's buffers it was given. */
+/** Creates an encoder whose cache lives as long as the snapshot's part arrays it was given. */
 export function createGzipEncoder(): GzipEncoder {
-  // Keyed by the snapshot's buffer: a change makes a new one, and the old entries go with it. In
-  // the server each buffer is only ever sent with one head length (its format's), but nothing here
+  // Keyed by the snapshot's parts array: a change makes a new one, and the old entries go with
+  // it. In the server each array is only ever sent with one head (its format's), but nothing here
   // relies on that.
-  const heads = new WeakMap<Buffer, Map<number, Promise<DeflatedHead>>>();
+  const heads = new WeakMap<readonly Buffer[], Map<number, Promise<DeflatedHead>>>();
 
-  const headOf = (cached: Buffer, headLength: number): Promise<DeflatedHead> => {
-    let byLength = heads.get(cached);
-    if (byLength === undefined) {
-      byLength = new Map();
-      heads.set(cached, byLength);
+  const headOf = (cached: readonly Buffer[], headParts: number): Promise<DeflatedHead> => {
+    let byCount = heads.get(cached);
+    if (byCount === undefined) {
+      byCount = new Map();
+      heads.set(cached, byCount);
     }
-    const known = byLength.get(headLength);
+    const known = byCount.get(headParts);
     if (known !== undefined) return known;
-    const fresh = deflateHead(cached, headLength);
-    byLength.set(headLength, fresh);
+    const fresh = deflateHead(cached, headParts);
+    byCount.set(headParts, fresh);
     // A failed deflate (out of memory) is not cached: the next request tries again.
-    const lengths = byLength;
-    fresh.catch(() => lengths.delete(headLength));
+    const counts = byCount;
+    fresh.catch(() => counts.delete(headParts));
     return fresh;
   };
 
   return {
-    async encode(cached, headLength, tail) {
-      const head = await headOf(cached, headLength);
+    async encode(cached, headParts, tail) {
+      const head = await headOf(cached, headParts);
       let last = head.lastTail;
       if (last === undefined || !sameParts(last.parts, tail)) {
         last = deflateTail(head, tail);

@@ -87,7 +87,7 @@ const REFUSALS: Readonly<Record<ClientCertRefusal, string>> = {
   'san-not-allowed': 'the client certificate has none of the allowed SANs',
 };
 
-/** The last line of every OpenMetrics exposition (the snapshot's renderer always writes it). */
+/** The last line of every OpenMetrics exposition (the snapshot's last part, always). */
 const OPENMETRICS_EOF = '# EOF\n';
 
 /** Prometheus asks for OpenMetrics in `Accept`; anything else gets the text format. */
@@ -120,23 +120,23 @@ function send(
 }
 
 /**
- * An exposition: `cached` (the snapshot's bytes) up to `headLength`, then `tail`, gzipped when the
- * client accepts it. Both vary with the request's `Accept` (format) and `Accept-Encoding`.
+ * An exposition: the first `headParts` of the snapshot's `cached` parts, then `tail`, gzipped when
+ * the client accepts it. Both vary with the request's `Accept` (format) and `Accept-Encoding`.
  */
 async function sendExposition(
   req: IncomingMessage,
   res: ServerResponse,
   gzip: GzipEncoder,
   format: ExpositionFormat,
-  cached: Buffer,
-  headLength: number,
+  cached: readonly Buffer[],
+  headParts: number,
   tail: readonly (string | Buffer)[],
 ): Promise<void> {
   const vary = { vary: 'Accept, Accept-Encoding' };
   if (!acceptsGzip(req.headers['accept-encoding'])) {
-    return send(res, 200, CONTENT_TYPES[format], [cached.subarray(0, headLength), ...tail], vary);
+    return send(res, 200, CONTENT_TYPES[format], [...cached.slice(0, headParts), ...tail], vary);
   }
-  const body = await gzip.encode(cached, headLength, tail);
+  const body = await gzip.encode(cached, headParts, tail);
   send(res, 200, CONTENT_TYPES[format], body, { ...vary, 'content-encoding': 'gzip' });
 }
 
@@ -216,8 +216,8 @@ async function probe(
     return;
   }
   const format = negotiateFormat(req.headers.accept);
-  const bytes = deps.store.renderBytes(format, nowMs, target);
-  await sendExposition(req, res, gzip, format, bytes, bytes.length, []);
+  const { parts } = deps.store.exposition(format, nowMs, target);
+  await sendExposition(req, res, gzip, format, parts, parts.length, []);
 }
 
 /**
@@ -259,15 +259,16 @@ async function handleRequest(
   switch (path) {
     case '/metrics': {
       const format = negotiateFormat(req.headers.accept);
-      const collected = deps.store.renderBytes(format, now());
-      // The self-metrics go before OpenMetrics' `# EOF` and after a blank line in the text format.
+      const { parts, byteLength } = deps.store.exposition(format, now());
+      // The self-metrics go before OpenMetrics' `# EOF` (the last part) and after a blank line in
+      // the text format.
       return format === 'openmetrics'
-        ? sendExposition(req, res, gzip, format, collected, collected.length - OPENMETRICS_EOF.length, [
+        ? sendExposition(req, res, gzip, format, parts, parts.length - 1, [
             await deps.self.render('openmetrics'),
             OPENMETRICS_EOF,
           ])
-        : sendExposition(req, res, gzip, format, collected, collected.length, [
-            collected.length === 0 ? '' : '\n',
+        : sendExposition(req, res, gzip, format, parts, parts.length, [
+            byteLength === 0 ? '' : '\n',
             await deps.self.render('text'),
           ]);
     }

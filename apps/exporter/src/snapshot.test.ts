@@ -107,17 +107,78 @@ describe('the snapshot store', () => {
     expect(store.render('text', 3)).toContain('{account="home"} 3');
   });
 
-  it('encodes the exposition to bytes once per change, and again after one', () => {
+  it('assembles the exposition once per change, from entries rendered when stored', () => {
     const store = createSnapshotStore();
     const entry = { account: 'default', collector: broadbandLines, maxAgeMs: MINUTE };
     store.set({ ...entry, collectedAtMs: 0, samples: [{ metric: lineCount.name, labels: {}, value: 4 }] });
-    const first = store.renderBytes('text', 1);
-    expect(first.toString('utf8')).toBe(store.render('text', 1));
-    expect(store.renderBytes('text', 2)).toBe(first);
-    expect(store.renderBytes('openmetrics', 2).toString('utf8').endsWith('# EOF\n')).toBe(true);
+    const first = store.exposition('text', 1);
+    expect(Buffer.concat(first.parts).toString('utf8')).toBe(store.render('text', 1));
+    expect(first.byteLength).toBe(Buffer.concat(first.parts).length);
+    expect(store.exposition('text', 2)).toBe(first);
+    // Small: one buffer (OpenMetrics keeps its `# EOF` apart, for the self-metrics to go before it).
+    expect(first.parts).toHaveLength(1);
+    const openmetrics = store.exposition('openmetrics', 2);
+    expect(openmetrics.parts).toHaveLength(2);
+    expect(openmetrics.parts.at(-1)?.toString('utf8')).toBe('# EOF\n');
     store.set({ ...entry, collectedAtMs: 3, samples: [{ metric: lineCount.name, labels: {}, value: 5 }] });
-    const second = store.renderBytes('text', 3);
+    const second = store.exposition('text', 3);
     expect(second).not.toBe(first);
-    expect(second.toString('utf8')).toContain('aaisp_broadband_lines 5');
+    expect(store.render('text', 3)).toContain('aaisp_broadband_lines 5');
+  });
+
+  it('writes a large exposition as parts, each series rendered once and shared by both formats', () => {
+    const store = createSnapshotStore();
+    const samples = Array.from({ length: 20_000 }, (_, line) => ({
+      metric: syncDownload.name,
+      labels: { line_id: String(30_000 + line) },
+      value: 80_000_000,
+    }));
+    store.set({ account: 'default', collector: broadbandLines, collectedAtMs: 0, maxAgeMs: MINUTE, samples });
+    const text = store.exposition('text', 1);
+    const openmetrics = store.exposition('openmetrics', 1);
+    expect(text.byteLength).toBeGreaterThan(1024 * 1024);
+    const series = text.parts.find((part) => part.length > 1024 * 1024);
+    expect(series?.toString('utf8').startsWith(`${syncDownload.name}{line_id="30000"} 80000000\n`)).toBe(
+      true,
+    );
+    expect(openmetrics.parts).toContain(series);
+    expect(openmetrics.parts.at(-1)?.toString('utf8')).toBe('# EOF\n');
+    expect(Buffer.concat(text.parts).toString('utf8')).toBe(store.render('text', 1));
+  });
+
+  it('keeps the line collector’s rows for the status page, not its samples', () => {
+    const store = createSnapshotStore();
+    store.set({
+      account: 'home',
+      collector: broadbandLines,
+      collectedAtMs: 0,
+      maxAgeMs: MINUTE,
+      samples: [
+        {
+          metric: 'aaisp_broadband_line_info',
+          labels: { line_id: '7', login: 'x@a.1', name: 'Shop' },
+          value: 1,
+        },
+        {
+          metric: 'aaisp_broadband_sync_download_bits_per_second',
+          labels: { line_id: '7' },
+          value: 80_000_000,
+        },
+        { metric: lineCount.name, labels: {}, value: 1 },
+      ],
+    });
+    store.set({
+      account: 'home',
+      collector: broadbandServices,
+      collectedAtMs: 0,
+      maxAgeMs: MINUTE,
+      samples: [{ metric: 'aaisp_broadband_services', labels: {}, value: 3 }],
+    });
+    const [lines, services] = store.entries(1);
+    expect(lines?.lines).toEqual([
+      { account: 'home', id: '7', name: 'Shop', login: 'x@a.1', down: 80_000_000 },
+    ]);
+    expect(lines !== undefined && 'samples' in lines).toBe(false);
+    expect(services?.lines).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { broadbandLines } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
 import type { TierStatus } from './scheduler.ts';
-import type { SnapshotEntry } from './snapshot.ts';
+import { createSnapshotStore, type SnapshotEntry, type StoredEntry } from './snapshot.ts';
 import {
   escapeHtml,
   formatAgo,
@@ -28,8 +28,13 @@ function tier(overrides: Partial<TierStatus> = {}): TierStatus {
   };
 }
 
-function linesEntry(account: string, samples: SnapshotEntry['samples']): SnapshotEntry {
-  return { account, collector: broadbandLines, samples, collectedAtMs: NOW - 3_000, maxAgeMs: 180_000 };
+/** A stored line-collector entry, as the snapshot keeps it. */
+function linesEntry(account: string, samples: SnapshotEntry['samples']): StoredEntry {
+  const store = createSnapshotStore();
+  store.set({ account, collector: broadbandLines, samples, collectedAtMs: NOW - 3_000, maxAgeMs: 180_000 });
+  const [entry] = store.entries(NOW);
+  if (entry === undefined) throw new Error('the store dropped a fresh entry');
+  return entry;
 }
 
 const line = (id: string, metric: string, value: number, labels: Record<string, string> = {}) => ({

@@ -7,12 +7,13 @@
  * @module
  */
 
+import type { LineSummary } from './line-summary.ts';
 import type { TierStatus } from './scheduler.ts';
-import type { SnapshotEntry } from './snapshot.ts';
+import type { StoredEntry } from './snapshot.ts';
 
 /** What the page shows. */
 export interface StatusPageData {
-  readonly entries: readonly SnapshotEntry[];
+  readonly entries: readonly StoredEntry[];
   readonly tiers: readonly TierStatus[];
   readonly version: string;
   readonly demo: boolean;
@@ -81,62 +82,10 @@ export function formatAgo(nowMs: number, ms: number | undefined): string {
   return `${span(seconds)} ago`;
 }
 
-interface LineRow {
-  account: string;
-  id: string;
-  name: string;
-  login: string;
-  down?: number;
-  up?: number;
-  adjusted?: number;
-  remaining?: number;
-  total?: number;
-  limited?: number;
-}
-
-function lineRows(entries: readonly SnapshotEntry[]): LineRow[] {
-  const rows = new Map<string, LineRow>();
-  for (const entry of entries) {
-    if (entry.collector.name !== 'broadband_lines') continue;
-    for (const sample of entry.samples) {
-      const id = sample.labels.line_id;
-      if (id === undefined) continue;
-      const key = `${entry.account}\u0000${id}`;
-      const row = rows.get(key) ?? { account: entry.account, id, name: '', login: '' };
-      rows.set(key, row);
-      switch (sample.metric) {
-        case 'aaisp_broadband_line_info':
-          row.name = sample.labels.name ?? '';
-          row.login = sample.labels.login ?? '';
-          break;
-        case 'aaisp_broadband_sync_download_bits_per_second':
-          row.down = sample.value;
-          break;
-        case 'aaisp_broadband_sync_upload_bits_per_second':
-          row.up = sample.value;
-          break;
-        case 'aaisp_broadband_sync_download_adjusted_bits_per_second':
-          row.adjusted = sample.value;
-          break;
-        case 'aaisp_broadband_quota_remaining_bytes':
-          row.remaining = sample.value;
-          break;
-        case 'aaisp_broadband_quota_total_bytes':
-          row.total = sample.value;
-          break;
-        case 'aaisp_broadband_quota_limited':
-          row.limited = sample.value;
-          break;
-      }
-    }
-  }
-  return [...rows.values()];
-}
-
 const e = escapeHtml;
 
 /** The two quota cells: how much is used (bar and percentage), and what is left of the total. */
-function quotaCells(row: LineRow): string {
+function quotaCells(row: LineSummary): string {
   if (row.limited !== 1) {
     // CHAOS reports unlimited lines as a monthly quota of 0, and some tariffs send no quota at
     // all: the metrics cannot tell the two apart.
@@ -155,8 +104,8 @@ function quotaCells(row: LineRow): string {
   return `<td class="quota"><meter aria-hidden="true" min="0" max="100" low="75" high="90" optimum="0" value="${Math.min(percent, 100)}"></meter> ${e(usedText)}</td><td class="num">${e(`${formatBytes(row.remaining)} left ${ofTotal}`)}</td>`;
 }
 
-function linesSection(entries: readonly SnapshotEntry[], nowMs: number): string {
-  const lines = lineRows(entries);
+function linesSection(entries: readonly StoredEntry[], nowMs: number): string {
+  const lines = entries.flatMap((entry) => entry.lines);
   if (lines.length === 0) {
     return '<h2>Lines</h2>\n<p>No line data yet, or the last data is older than its maximum age (see the tiers below).</p>';
   }
