@@ -4,9 +4,9 @@
  *
  * The body is the snapshot's cached parts (the head, unchanged until the next tier run) followed by
  * the self-metrics (the tail, new every second). Compressing 6.4 MB takes ~45 ms, too much for every
- * scrape, so the head is deflated once per snapshot change (on the threadpool; its CRC-32, a few ms,
- * on the main thread), ending in a sync flush (byte-aligned, not the final block), and each
- * response deflates only its tail and appends it. Deflate blocks carry no state from earlier blocks
+ * scrape, so the head is deflated once per snapshot change (on the threadpool, part by part; its
+ * CRC-32, a few ms, on the main thread), each piece ending in a sync flush (byte-aligned, not the
+ * final block), and each response deflates only its tail and appends it. Deflate blocks carry no state from earlier blocks
  * beyond back-references, and the tail's never reach before its own start, so head + tail is one
  * valid deflate stream; it gets one gzip header and a trailer whose CRC-32 continues from the
  * head's (`zlib.crc32`'s running value). That is a single-member gzip file any decoder reads, not a
@@ -50,7 +50,7 @@ function deflateTail(head: DeflatedHead, parts: readonly (string | Buffer)[]): D
   return { parts, deflated: deflateRawSync(bytes), trailer };
 }
 
-/** Deflates response bodies whose head is a cached buffer. One per server. */
+/** Deflates response bodies whose head is the snapshot's cached parts. One per server. */
 export interface GzipEncoder {
   /**
    * The first `headParts` of `cached` followed by `tail`, as one gzip body in parts (written in
@@ -65,15 +65,31 @@ export interface GzipEncoder {
   ): Promise<readonly Buffer[]>;
 }
 
-function deflateHead(cached: readonly Buffer[], headParts: number): Promise<DeflatedHead> {
-  // One buffer for zlib's one-shot call: transient, once per snapshot change.
-  const head = Buffer.concat(cached.slice(0, headParts));
+/** One part deflated as a non-final, byte-aligned piece of a longer stream. */
+function deflatePart(part: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    deflateRaw(head, { finishFlush: constants.Z_SYNC_FLUSH }, (error, deflated) => {
+    deflateRaw(part, { finishFlush: constants.Z_SYNC_FLUSH }, (error, deflated) => {
       if (error) reject(error);
-      else resolve({ length: head.length, deflated, crc: crc32(head) });
+      else resolve(deflated);
     });
   });
+}
+
+/**
+ * Deflates the head part by part, never joining the parts (a large exposition is 6.4 MB): each
+ * part is its own sync-flushed piece, which is valid for the reason head + tail is, and the
+ * pieces are joined (~0.45 MB at 10 000 lines) so a response writes one buffer for the head.
+ */
+async function deflateHead(cached: readonly Buffer[], headParts: number): Promise<DeflatedHead> {
+  const head = cached.slice(0, headParts);
+  let crc = 0;
+  let length = 0;
+  for (const part of head) {
+    crc = crc32(part, crc);
+    length += part.length;
+  }
+  const pieces = await Promise.all(head.map(deflatePart));
+  return { length, deflated: Buffer.concat(pieces), crc };
 }
 
 /** Creates an encoder whose cache lives as long as the snapshot's part arrays it was given. */

@@ -10,14 +10,22 @@ import type { Sample } from '@aaisp/collectors';
 /** One line's row on the status page. */
 export interface LineSummary {
   readonly account: string;
+  /** CHAOS line ID (`line_id`). */
   readonly id: string;
+  /** The line's name from the service choices; `''` when CHAOS has none. */
   readonly name: string;
   readonly login: string;
+  /** Download sync rate, bits per second. */
   readonly down?: number;
+  /** Upload sync rate, bits per second. */
   readonly up?: number;
+  /** Adjusted download rate, bits per second. */
   readonly adjusted?: number;
+  /** Quota left this month, bytes. */
   readonly remaining?: number;
+  /** Monthly quota allowance, bytes. */
   readonly total?: number;
+  /** 1 for a line with a quota limit, 0 for one without. */
   readonly limited?: number;
 }
 

@@ -169,6 +169,37 @@ describe('the exporter’s endpoints', () => {
     expect(refused.body.toString('utf8')).toContain('aaisp_broadband_lines 1');
   });
 
+  it('serves a large exposition (written as parts) whole: Content-Length right, one # EOF, plain and gzipped', async () => {
+    const samples = Array.from({ length: 20_000 }, (_, line) => ({
+      metric: syncDownload.name,
+      labels: { line_id: String(40_000 + line) },
+      value: 79_987_000,
+    }));
+    store.set({ account: 'shop', collector: broadbandLines, collectedAtMs: 0, maxAgeMs: 180_000, samples });
+    try {
+      expect(store.exposition('openmetrics', 1_000).parts.length).toBeGreaterThan(3);
+      const accept = 'application/openmetrics-text;version=1.0.0';
+      for (const path of ['/metrics', '/probe?target=shop']) {
+        const plain = await rawGet(`${base}${path}`, { accept, 'accept-encoding': 'identity' });
+        expect(plain.headers['content-length']).toBe(String(plain.body.length));
+        const zipped = await rawGet(`${base}${path}`, { accept, 'accept-encoding': 'gzip' });
+        expect(zipped.headers['content-length']).toBe(String(zipped.body.length));
+        for (const text of [plain.body.toString('utf8'), gunzipSync(zipped.body).toString('utf8')]) {
+          expect(text.length).toBeGreaterThan(1024 * 1024);
+          expect(text.match(/^# EOF$/gm)).toHaveLength(1);
+          expect(text.endsWith('# EOF\n')).toBe(true);
+          expect(text).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="59999"} 79987000\n');
+          expect(text.match(/^# TYPE aaisp_broadband_sync_download_bits_per_second gauge$/gm)).toHaveLength(
+            1,
+          );
+          if (path === '/metrics') expect(text).toMatch(/aaisp_exporter_up 1\n(.|\n)*# EOF\n$/);
+        }
+      }
+    } finally {
+      store.delete('shop', broadbandLines.name);
+    }
+  });
+
   it('/health reports each tier; /ready is 503 until the first fast-tier success', async () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({

@@ -126,6 +126,30 @@ describe('the snapshot store', () => {
     expect(store.render('text', 3)).toContain('aaisp_broadband_lines 5');
   });
 
+  it('assembles a new exposition after a delete and after an expiry (caches key on it)', () => {
+    const store = createSnapshotStore();
+    const empty = store.exposition('openmetrics', 0);
+    // Nothing collected yet: an empty head, then the `# EOF` the server writes after its own metrics.
+    expect(empty.parts.map((part) => part.toString('utf8'))).toEqual(['', '# EOF\n']);
+    expect(empty.byteLength).toBe('# EOF\n'.length);
+    const base = {
+      account: 'default',
+      collectedAtMs: 0,
+      samples: [{ metric: lineCount.name, labels: {}, value: 4 }],
+    };
+    store.set({ ...base, collector: broadbandLines, maxAgeMs: MINUTE });
+    store.set({ ...base, collector: broadbandServices, maxAgeMs: 3 * MINUTE, samples: [] });
+    const both = store.exposition('text', 1);
+    expect(store.exposition('text', 2)).toBe(both);
+    store.delete('default', broadbandServices.name);
+    const afterDelete = store.exposition('text', 3);
+    expect(afterDelete).not.toBe(both);
+    expect(store.exposition('text', 4)).toBe(afterDelete);
+    const afterExpiry = store.exposition('text', MINUTE + 1);
+    expect(afterExpiry).not.toBe(afterDelete);
+    expect(Buffer.concat(afterExpiry.parts).toString('utf8')).not.toContain('aaisp_broadband_lines 4');
+  });
+
   it('writes a large exposition as parts, each series rendered once and shared by both formats', () => {
     const store = createSnapshotStore();
     const samples = Array.from({ length: 20_000 }, (_, line) => ({

@@ -39,7 +39,9 @@ export interface StoredEntry {
   readonly series: RenderedSeries;
   /** The status page's rows; empty except for the `broadband_lines` collector. */
   readonly lines: readonly LineSummary[];
+  /** When the data was collected (ms since the epoch). */
   readonly collectedAtMs: number;
+  /** After this long the entry is dropped. */
   readonly maxAgeMs: number;
 }
 
@@ -50,6 +52,7 @@ export interface StoredEntry {
 export interface Exposition {
   /** In OpenMetrics the last part is always `# EOF\n`. */
   readonly parts: readonly Buffer[];
+  /** The bytes of all parts: the `Content-Length` of the exposition alone. */
   readonly byteLength: number;
 }
 
@@ -80,13 +83,17 @@ const LINE_COLLECTOR = 'broadband_lines';
  * copy would double the largest thing the exporter holds (6.4 MB), and writing is bound by the
  * bytes, not the parts.
  */
-const JOIN_BELOW_BYTES = 1024 * 1024;
+const JOIN_UP_TO_BYTES = 1024 * 1024;
 
 /** `parts` as one buffer, OpenMetrics' `# EOF` kept as the last part (the server writes before it). */
 function joined(parts: readonly Buffer[], format: ExpositionFormat): Buffer[] {
   if (format !== 'openmetrics') return [Buffer.concat(parts)];
+  // assembleExposition always ends OpenMetrics with it; the server's writes depend on that.
   const eof = parts.at(-1);
-  return eof === undefined ? [] : [Buffer.concat(parts.slice(0, -1)), eof];
+  if (eof === undefined || eof.toString('utf8') !== '# EOF\n') {
+    throw new Error('an OpenMetrics exposition must end with # EOF');
+  }
+  return [Buffer.concat(parts.slice(0, -1)), eof];
 }
 
 /** Creates an empty store. */
@@ -119,7 +126,7 @@ export function createSnapshotStore(): SnapshotStore {
       );
       let byteLength = 0;
       for (const part of parts) byteLength += part.length;
-      cached = { parts: byteLength <= JOIN_BELOW_BYTES ? joined(parts, format) : parts, byteLength };
+      cached = { parts: byteLength <= JOIN_UP_TO_BYTES ? joined(parts, format) : parts, byteLength };
       cache.set(cacheKey, cached);
     }
     return cached;

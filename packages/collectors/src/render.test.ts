@@ -153,7 +153,41 @@ describe('renderSeries and assembleExposition: series rendered once, joined per 
   const home = { collector: broadbandLines, samples: lines('home', '1') };
   const shop = { collector: broadbandLines, samples: lines('shop', '2') };
 
-  it('assembles exactly what renderExposition writes, in both formats', () => {
+  it('merges accounts into one family each, in OpenMetrics, byte for byte', () => {
+    const withUnit = { name: 'with_unit', metrics: [syncChanges, quotaTotal, lineCount, lineCount] };
+    const a = renderSeries({
+      collector: withUnit,
+      samples: [
+        { metric: lineCount.name, labels: { account: 'a' }, value: 1 },
+        { metric: syncChanges.name, labels: { line_id: '1', account: 'a' }, value: 2 },
+        { metric: quotaTotal.name, labels: { line_id: '1', account: 'a' }, value: 1e12 },
+      ],
+    });
+    const b = renderSeries({
+      collector: withUnit,
+      samples: [{ metric: lineCount.name, labels: { account: 'b' }, value: 3 }],
+    });
+    expect(Buffer.concat(assembleExposition([a, b], 'openmetrics')).toString('utf8')).toBe(
+      [
+        '# TYPE aaisp_broadband_sync_changes counter',
+        "# HELP aaisp_broadband_sync_changes Times the exporter saw the line's download or upload sync rate change (resync detection).",
+        'aaisp_broadband_sync_changes_total{line_id="1",account="a"} 2',
+        '# TYPE aaisp_broadband_quota_total_bytes gauge',
+        '# UNIT aaisp_broadband_quota_total_bytes bytes',
+        '# HELP aaisp_broadband_quota_total_bytes Monthly quota allowance in bytes (limited lines only; excludes bonus and top-ups).',
+        'aaisp_broadband_quota_total_bytes{line_id="1",account="a"} 1000000000000',
+        '# TYPE aaisp_broadband_lines gauge',
+        '# HELP aaisp_broadband_lines Broadband lines in the last broadband/info answer.',
+        // A collector that lists a metric twice gets its series once.
+        'aaisp_broadband_lines{account="a"} 1',
+        'aaisp_broadband_lines{account="b"} 3',
+        '# EOF',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('assembles what renderExposition writes, in both formats', () => {
     const series = [renderSeries(home), renderSeries(shop)];
     for (const format of ['text', 'openmetrics'] as const) {
       expect(Buffer.concat(assembleExposition(series, format)).toString('utf8')).toBe(

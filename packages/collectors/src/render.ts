@@ -73,6 +73,7 @@ function familyHeader(definition: MetricDefinition, format: ExpositionFormat): s
  * same in both formats, so one rendering serves text and OpenMetrics alike.
  */
 export interface RenderedSeries {
+  /** The collector whose families these are: it gives their order, headers and empty families. */
   readonly collector: CollectorMetrics;
   /** Family name → its series lines in sample order. Families without samples are absent. */
   readonly lines: ReadonlyMap<string, Buffer>;
@@ -118,9 +119,6 @@ export function renderSeries(snapshot: Snapshot): RenderedSeries {
   return { collector: snapshot.collector, lines, byteLength };
 }
 
-const BLANK_LINE = Buffer.from('\n');
-const OPENMETRICS_EOF = Buffer.from('# EOF\n');
-
 /**
  * Joins rendered series into one exposition, as parts to write in order (never copied into one
  * buffer): each family's header in `format`, then its lines from each snapshot in turn. Families
@@ -132,6 +130,8 @@ export function assembleExposition(series: readonly RenderedSeries[], format: Ex
   // Families are merged across snapshots, so one snapshot per account still gives one HELP/TYPE.
   const families = new Map<string, { definition: MetricDefinition; lines: Buffer[] }>();
   for (const { collector, lines } of series) {
+    // A collector that lists a metric twice still gets its series once.
+    const seen = new Set<string>();
     for (const definition of collector.metrics) {
       let family = families.get(definition.name);
       if (!family) {
@@ -139,16 +139,20 @@ export function assembleExposition(series: readonly RenderedSeries[], format: Ex
         families.set(definition.name, family);
       }
       const own = lines.get(definition.name);
-      if (own !== undefined) family.lines.push(own);
+      if (own !== undefined && !seen.has(definition.name)) family.lines.push(own);
+      seen.add(definition.name);
     }
   }
+  // Fresh buffers per call: the parts are handed out, and a shared one written to by a caller would
+  // corrupt every later exposition.
+  const blankLine = Buffer.from('\n');
   const parts: Buffer[] = [];
   for (const { definition, lines } of families.values()) {
     // Prometheus text separates families with a blank line, as prom-client does.
-    if (format === 'text' && parts.length > 0) parts.push(BLANK_LINE);
+    if (format === 'text' && parts.length > 0) parts.push(blankLine);
     parts.push(Buffer.from(familyHeader(definition, format), 'utf8'), ...lines);
   }
-  if (format === 'openmetrics') parts.push(OPENMETRICS_EOF);
+  if (format === 'openmetrics') parts.push(Buffer.from('# EOF\n'));
   return parts;
 }
 
