@@ -5,7 +5,16 @@
  * @module
  */
 
-import type { Sample } from '@aaisp/collectors';
+import {
+  lineInfo,
+  quotaLimited,
+  quotaRemaining,
+  quotaTotal,
+  type Sample,
+  syncDownload,
+  syncDownloadAdjusted,
+  syncUpload,
+} from '@aaisp/collectors';
 
 /** One line's row on the status page. */
 export interface LineSummary {
@@ -41,26 +50,26 @@ export function summarizeLines(account: string, samples: readonly Sample[]): Lin
       rows.set(id, row);
     }
     switch (sample.metric) {
-      case 'aaisp_broadband_line_info':
+      case lineInfo.name:
         row.name = sample.labels.name ?? '';
         row.login = sample.labels.login ?? '';
         break;
-      case 'aaisp_broadband_sync_download_bits_per_second':
+      case syncDownload.name:
         row.down = sample.value;
         break;
-      case 'aaisp_broadband_sync_upload_bits_per_second':
+      case syncUpload.name:
         row.up = sample.value;
         break;
-      case 'aaisp_broadband_sync_download_adjusted_bits_per_second':
+      case syncDownloadAdjusted.name:
         row.adjusted = sample.value;
         break;
-      case 'aaisp_broadband_quota_remaining_bytes':
+      case quotaRemaining.name:
         row.remaining = sample.value;
         break;
-      case 'aaisp_broadband_quota_total_bytes':
+      case quotaTotal.name:
         row.total = sample.value;
         break;
-      case 'aaisp_broadband_quota_limited':
+      case quotaLimited.name:
         row.limited = sample.value;
         break;
     }

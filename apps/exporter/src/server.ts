@@ -87,9 +87,6 @@ const REFUSALS: Readonly<Record<ClientCertRefusal, string>> = {
   'san-not-allowed': 'the client certificate has none of the allowed SANs',
 };
 
-/** The last line of every OpenMetrics exposition (the snapshot's last part, always). */
-const OPENMETRICS_EOF = '# EOF\n';
-
 /** Prometheus asks for OpenMetrics in `Accept`; anything else gets the text format. */
 function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return accept !== undefined && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'text';
@@ -260,12 +257,12 @@ async function handleRequest(
     case '/metrics': {
       const format = negotiateFormat(req.headers.accept);
       const { parts, byteLength } = deps.store.exposition(format, now());
-      // The self-metrics go before OpenMetrics' `# EOF` (the last part) and after a blank line in
-      // the text format.
+      // The self-metrics go before OpenMetrics' `# EOF` (the snapshot's last part, written after
+      // them) and after a blank line in the text format.
       return format === 'openmetrics'
         ? sendExposition(req, res, gzip, format, parts, parts.length - 1, [
             await deps.self.render('openmetrics'),
-            OPENMETRICS_EOF,
+            ...parts.slice(-1),
           ])
         : sendExposition(req, res, gzip, format, parts, parts.length, [
             byteLength === 0 ? '' : '\n',

@@ -13,6 +13,7 @@
 
 import {
   assembleExposition,
+  broadbandLines,
   type CollectorMetrics,
   type ExpositionFormat,
   type RenderedSeries,
@@ -73,8 +74,6 @@ export interface SnapshotStore {
   /** The live entries at `nowMs`, for the status page. */
   entries(nowMs: number): readonly StoredEntry[];
 }
-
-const LINE_COLLECTOR = 'broadband_lines';
 
 /**
  * Expositions up to this size are joined into one buffer (~650 KB at 1 000 lines). Writing ~90
@@ -139,7 +138,7 @@ export function createSnapshotStore(): SnapshotStore {
         account,
         collector,
         series: renderSeries({ collector, samples }),
-        lines: collector.name === LINE_COLLECTOR ? summarizeLines(account, samples) : [],
+        lines: collector.name === broadbandLines.name ? summarizeLines(account, samples) : [],
         collectedAtMs,
         maxAgeMs,
       });

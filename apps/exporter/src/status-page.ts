@@ -7,6 +7,7 @@
  * @module
  */
 
+import { broadbandLines } from '@aaisp/collectors';
 import type { LineSummary } from './line-summary.ts';
 import type { TierStatus } from './scheduler.ts';
 import type { StoredEntry } from './snapshot.ts';
@@ -110,7 +111,7 @@ function linesSection(entries: readonly StoredEntry[], nowMs: number): string {
     return '<h2>Lines</h2>\n<p>No line data yet, or the last data is older than its maximum age (see the tiers below).</p>';
   }
   const collected = entries
-    .filter((entry) => entry.collector.name === 'broadband_lines')
+    .filter((entry) => entry.collector.name === broadbandLines.name)
     .map((entry) => entry.collectedAtMs);
   const oldest = collected.length === 0 ? undefined : Math.min(...collected);
   const accounts = new Set(lines.map((row) => row.account));
