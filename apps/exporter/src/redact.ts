@@ -9,6 +9,8 @@
  * @module
  */
 
+import { secretForms } from '@aaisp/chaos-client';
+
 /** Keys whose value is a secret: removed with their value. */
 const SECRET_KEY = /pass(word)?|secret|token/i;
 /** Keys whose value keeps only its pattern: postcodes (however spelt) and account numbers. */
@@ -59,18 +61,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function createRedactor(options: { readonly secrets: readonly string[] }): Redactor {
-  // As sent, JSON-escaped and URL-encoded: CHAOS may echo any of them. Longest first.
-  const secrets = [
-    ...new Set(
-      options.secrets.flatMap((secret) => [
-        secret,
-        JSON.stringify(secret).slice(1, -1),
-        encodeURIComponent(secret),
-      ]),
-    ),
-  ]
-    .filter((secret) => secret !== '')
-    .sort((a, b) => b.length - a.length);
+  // Every form CHAOS may echo a password in, longest first: the SDK's own list.
+  const secrets = secretForms(options.secrets);
   /** Base login (before any `.n` line suffix) → pseudonym base. */
   const pseudonyms = new Map<string, string>();
 

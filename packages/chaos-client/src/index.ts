@@ -28,6 +28,7 @@ export { createChaosClient, DEFAULT_BASE_URL } from './client.ts';
 export type { ChaosErrorDetails, ChaosErrorKind, ChaosSchemaIssue } from './errors.ts';
 export { ChaosError, isChaosError } from './errors.ts';
 export { parseLondonWallTime } from './london-time.ts';
+export { secretForms } from './secret-forms.ts';
 export type { Ratecard, RatecardCode, RatecardRate } from './telephony.ts';
 export type {
   AccountAuth,

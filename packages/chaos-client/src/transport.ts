@@ -9,6 +9,7 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError } from 'ky';
 import { ChaosError, type ChaosErrorKind } from './errors.ts';
 import { isRecord } from './is-record.ts';
+import { secretForms } from './secret-forms.ts';
 
 /** Control-login credentials: reach the lines of that login (and of logins under a manager). */
 export interface ControlLoginAuth {
@@ -216,22 +217,6 @@ function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: numbe
 
 /** Replaces every credential secret in a text CHAOS (or fetch) sent back. */
 type Scrub = (text: string) => string;
-
-/**
- * Every form a password can take in text we pass on: as sent, JSON-escaped (a non-string CHAOS
- * `error` is stringified, so `"` and `\\` come back escaped), and URL- or form-encoded (an echo
- * of our request body). Longest first, so no form is left half-replaced.
- */
-function secretForms(secrets: readonly string[]): string[] {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    forms.add(secret);
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    forms.add(encodeURIComponent(secret));
-    forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
-  }
-  return [...forms].filter((form) => form !== '').sort((a, b) => b.length - a.length);
-}
 
 /**
  * Maps a top-level CHAOS `error` to its kind. Any `error` key means failure: one that is not a
