@@ -19,12 +19,6 @@ import type { ExporterConfig } from '../src/config.ts';
 import { COMMAND_OF, planTiers } from '../src/tiers.ts';
 import { type LoadOptions, loadUrl } from './load.ts';
 
-/** The default tiers, which the short ones stand in for. */
-export const DEFAULT_INTERVALS: ExporterConfig['intervals'] = {
-  fastSeconds: 60,
-  mediumSeconds: 300,
-  slowSeconds: 900,
-};
 const SHORT_INTERVALS: ExporterConfig['intervals'] = { fastSeconds: 1, mediumSeconds: 2, slowSeconds: 4 };
 const POLL_MS = 5;
 const SECONDS_PER_HOUR = 3600;
@@ -46,10 +40,12 @@ function shortConfig(baseUrl: string): ExporterConfig {
   return mockExporterConfig({ baseUrl, intervals: SHORT_INTERVALS, telephonyAndLogin: true });
 }
 
+/** The default tiers (every collector on), which the short ones stand in for. */
+const DEFAULT_PLAN = planTiers(mockExporterConfig({ baseUrl: 'http://127.0.0.1/', telephonyAndLogin: true }));
+
 /** The calls per hour per account the schedule itself promises at the default tiers. */
 export function scheduledPerHour(): number {
-  const config = { ...shortConfig('http://127.0.0.1/'), intervals: DEFAULT_INTERVALS };
-  return planTiers(config).reduce(
+  return DEFAULT_PLAN.reduce(
     (sum, tier) => sum + (tier.collectors.length * SECONDS_PER_HOUR) / tier.intervalSeconds,
     0,
   );
@@ -60,10 +56,7 @@ export function scheduledPerHour(): number {
  * line plus two, at the same intervals.
  */
 export function pythonPerHour(lines: number): number {
-  const runsPerHour =
-    SECONDS_PER_HOUR / DEFAULT_INTERVALS.fastSeconds +
-    SECONDS_PER_HOUR / DEFAULT_INTERVALS.mediumSeconds +
-    SECONDS_PER_HOUR / DEFAULT_INTERVALS.slowSeconds;
+  const runsPerHour = DEFAULT_PLAN.reduce((sum, tier) => sum + SECONDS_PER_HOUR / tier.intervalSeconds, 0);
   return (lines + 2) * runsPerHour;
 }
 
@@ -85,9 +78,7 @@ async function measureAgainst(mock: RunningChaosMock, scrape: LoadOptions): Prom
   const config = shortConfig(mock.url);
   const stretch = new Map<string, number>();
   for (const tier of planTiers(config)) {
-    const defaultSeconds = planTiers({ ...config, intervals: DEFAULT_INTERVALS }).find(
-      (plan) => plan.name === tier.name,
-    )?.intervalSeconds;
+    const defaultSeconds = DEFAULT_PLAN.find((plan) => plan.name === tier.name)?.intervalSeconds;
     if (defaultSeconds === undefined) throw new Error(`tier ${tier.name} has no default interval`);
     for (const collector of tier.collectors) {
       stretch.set(COMMAND_OF[collector], defaultSeconds / tier.intervalSeconds);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
 import { readRepoFile } from '../test/deploy/catalog.ts';
-import { imageRuntime, listeningUrl, parseDockerfile } from '../test/deploy/dockerfile.ts';
+import { imageRuntime, listeningUrl, loopbackEnv, parseDockerfile } from '../test/deploy/dockerfile.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 import { epochMs } from './protocol.ts';
 
@@ -58,12 +58,7 @@ export function imageCommand(): ImageCommand {
 /** Starts the image's `command` against `mock` and resolves once it logged its URL. */
 export async function spawnExporter(command: ImageCommand, mock: RunningChaosMock): Promise<ExporterProcess> {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    ...command.env,
-    AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
-    AAISP_EXPORTER_SERVER__PORT: '0',
-    AAISP_EXPORTER_LOGGING__JSON: 'true',
+    ...loopbackEnv(command.env),
     AAISP_EXPORTER_API__BASE_URL: mock.url,
     AAISP_EXPORTER_AUTH__CONTROL_LOGIN: DEFAULT_CREDENTIALS.controlLogin,
     AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: DEFAULT_CREDENTIALS.controlPassword,

@@ -13,8 +13,8 @@ import { Agent, request } from 'node:http';
 import type { LoadFigures, LoadOptions } from './load.ts';
 import { loadHeaders } from './load.ts';
 
-/** The value at quantile `q` (0–1) of ascending `sorted`, nearest rank. */
-function quantile(sorted: readonly number[], q: number): number {
+/** The value at quantile `q` (0–1) of ascending `sorted`, nearest rank (the bench's one definition). */
+export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }

@@ -6,9 +6,7 @@
 
 import { request } from 'node:http';
 import autocannon from 'autocannon';
-
-/** The `Accept` header Prometheus sends for the text format. */
-export const TEXT_ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
+import { ACCEPT_HEADERS } from '../scripts/harness.ts';
 
 /** What one load run measured. */
 export interface LoadFigures {
@@ -61,7 +59,7 @@ export function getOnce(url: string, options: Pick<LoadOptions, 'gzip'> = {}): P
 
 /** The request headers of a load: Prometheus' text `Accept`, gzip or identity. */
 export function loadHeaders(options: Pick<LoadOptions, 'gzip'>): Record<string, string> {
-  return { accept: TEXT_ACCEPT, 'accept-encoding': options.gzip === true ? 'gzip' : 'identity' };
+  return { accept: ACCEPT_HEADERS.text, 'accept-encoding': options.gzip === true ? 'gzip' : 'identity' };
 }
 
 /** Loads `url` with autocannon in this process and answers its figures. */

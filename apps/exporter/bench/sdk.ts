@@ -10,6 +10,7 @@
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
 import { broadbandLines, emptySyncChangeState, trackSyncChanges } from '@aaisp/collectors';
+import { quantile } from './http-load.ts';
 
 const WARMUPS = 3;
 const RUNS = 15;
@@ -24,10 +25,11 @@ export interface SdkFigures {
   readonly collectMs: number;
 }
 
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
+const median = (samples: readonly number[]): number =>
+  quantile(
+    [...samples].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** Median of RUNS timed runs after WARMUPS untimed ones, in ms. */
 async function timeMedian(task: () => unknown): Promise<number> {

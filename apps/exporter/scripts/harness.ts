@@ -1,6 +1,7 @@
 /**
- * What the load and soak scripts share: an exporter configuration aimed at a local
- * `@aaisp/chaos-mock`, waiting for `/ready`, and reading whole-number arguments.
+ * What the load and soak scripts and the bench share: an exporter configuration aimed at a local
+ * `@aaisp/chaos-mock`, Prometheus' `Accept` headers, waiting for `/ready`, and reading whole-number
+ * arguments.
  *
  * @module
  */
@@ -38,6 +39,13 @@ export function mockExporterConfig(options: MockConfigOptions): ExporterConfig {
     collectors: { broadband: true, telephony: slowTier, login: slowTier, includePostcode: false },
   });
 }
+
+/** The `Accept` header Prometheus sends, per exposition format (for OpenMetrics, its default). */
+export const ACCEPT_HEADERS = {
+  text: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
+  openmetrics:
+    'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+} as const;
 
 /** How long {@link waitForReady} polls before giving up: a first run that never succeeds is a bug. */
 const READY_LIMIT_MS = 60_000;

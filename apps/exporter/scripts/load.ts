@@ -19,16 +19,16 @@ import { pino } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from '../src/app.ts';
 import { planTiers } from '../src/tiers.ts';
-import { megabytes, mockExporterConfig, scriptArgs, waitForReady, wholeNumberArg } from './harness.ts';
+import {
+  ACCEPT_HEADERS,
+  megabytes,
+  mockExporterConfig,
+  scriptArgs,
+  waitForReady,
+  wholeNumberArg,
+} from './harness.ts';
 
-type Format = 'text' | 'openmetrics';
-
-/** The `Accept` header per format: for OpenMetrics, what Prometheus sends by default. */
-const ACCEPT_HEADERS: Readonly<Record<Format, string>> = {
-  text: 'text/plain;version=0.0.4;q=1,*/*;q=0.1',
-  openmetrics:
-    'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
-};
+type Format = keyof typeof ACCEPT_HEADERS;
 
 function isFormat(text: string): text is Format {
   return text === 'text' || text === 'openmetrics';

@@ -115,6 +115,21 @@ export function listeningUrl(log: string): string | undefined {
   return /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"exporter listening"/.exec(log)?.[1];
 }
 
+/**
+ * The environment to run the image's command on this machine: `PATH` and `HOME`, the image's
+ * `ENV`, and a free loopback port with JSON logs, so {@link listeningUrl} finds the URL.
+ */
+export function loopbackEnv(runtimeEnv: Readonly<Record<string, string>>): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...runtimeEnv,
+    AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
+    AAISP_EXPORTER_SERVER__PORT: '0',
+    AAISP_EXPORTER_LOGGING__JSON: 'true',
+  };
+}
+
 /** `KEY=value` pairs of an `ENV` or `LABEL` (values may be double-quoted). */
 export function keyValues(args: string): Record<string, string> {
   const pairs: Record<string, string> = {};

@@ -26,6 +26,7 @@ import {
   imageRuntime,
   keyValues,
   listeningUrl,
+  loopbackEnv,
   parseDockerfile,
   replayStage,
   type Stage,
@@ -204,14 +205,7 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
   it('serves --demo from the ENTRYPOINT, answers the HEALTHCHECK and stops on SIGTERM', async () => {
     expect(Number(process.versions.node.split('.')[0])).toBe(24);
     const [, ...entryArgs] = entrypoint;
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      ...runtimeEnv,
-      AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
-      AAISP_EXPORTER_SERVER__PORT: '0',
-      AAISP_EXPORTER_LOGGING__JSON: 'true',
-    };
+    const env = loopbackEnv(runtimeEnv);
     const child = spawn(process.execPath, [...entryArgs, '--demo'], { cwd: app, env, stdio: 'pipe' });
     exporter = child;
     let output = '';
