@@ -15,8 +15,8 @@ import { pino } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { mockExporterConfig } from '../scripts/harness.ts';
 import { startApp } from '../src/app.ts';
-import type { ExporterConfig } from '../src/config.ts';
-import { COMMAND_OF, planTiers } from '../src/tiers.ts';
+import type { ExporterConfig } from '../src/config/config.ts';
+import { COMMAND_OF, planTiers } from '../src/schedule/tiers.ts';
 import { type LoadOptions, loadUrl } from './load.ts';
 
 const SHORT_INTERVALS: ExporterConfig['intervals'] = { fastSeconds: 1, mediumSeconds: 2, slowSeconds: 4 };

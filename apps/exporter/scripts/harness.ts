@@ -7,7 +7,7 @@
  */
 
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ExporterConfig } from '../src/config.ts';
+import type { ExporterConfig } from '../src/config/config.ts';
 import { testExporterConfig } from '../test/support/exporter-config.ts';
 
 /** The knobs the scripts turn; everything else is the exporter's default. */

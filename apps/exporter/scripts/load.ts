@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { pino } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from '../src/app.ts';
-import { planTiers } from '../src/tiers.ts';
+import { planTiers } from '../src/schedule/tiers.ts';
 import {
   ACCEPT_HEADERS,
   megabytes,

@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Document, isSeq, parseDocument, type YAMLSeq } from 'yaml';
 
-const REPO_ROOT = new URL('../../../', import.meta.url);
+const REPO_ROOT = new URL('../../..', import.meta.url);
 
 /** The rule files embedded, in order (recording rules first: the alerts use them). */
 export const RULE_FILES: readonly string[] = ['deploy/prometheus/rules.yml', 'deploy/prometheus/alerts.yml'];

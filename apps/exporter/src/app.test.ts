@@ -3,8 +3,8 @@ import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aai
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testExporterConfig } from '../test/support/exporter-config.ts';
 import { type App, startApp } from './app.ts';
-import { type ExporterConfig, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { type ExporterConfig, loadConfig } from './config/config.ts';
+import { createLogger } from './telemetry/logger.ts';
 
 const PASSWORD = 'App-Test-Pa55word';
 

@@ -10,17 +10,17 @@ import type { Server } from 'node:http';
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { createAccountClient } from './account-client.ts';
-import { createBasicAuth } from './basic-auth.ts';
-import { createCollectJob } from './collect-job.ts';
-import type { AccountConfig, ExporterConfig } from './config.ts';
-import type { DemoChaos } from './demo.ts';
-import { createScheduler, type Scheduler, type SchedulerOptions } from './scheduler.ts';
-import { createSelfMetrics } from './self-metrics.ts';
-import { createExporterServer, type ServerProtection } from './server.ts';
-import { planShard } from './shard.ts';
-import { createSnapshotStore } from './snapshot.ts';
-import { planTiers } from './tiers.ts';
+import { createAccountClient } from './chaos/account-client.ts';
+import type { AccountConfig, ExporterConfig } from './config/config.ts';
+import type { DemoChaos } from './demo/demo.ts';
+import { createBasicAuth } from './http/protect/basic-auth.ts';
+import { createExporterServer, type ServerProtection } from './http/server.ts';
+import { createCollectJob } from './schedule/collect-job.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from './schedule/scheduler.ts';
+import { planShard } from './schedule/shard.ts';
+import { planTiers } from './schedule/tiers.ts';
+import { createSnapshotStore } from './store/snapshot.ts';
+import { createSelfMetrics } from './telemetry/self-metrics.ts';
 
 /** A running exporter. */
 export interface App {
@@ -59,7 +59,7 @@ function protection(web: ExporterConfig['web']): ServerProtection {
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
 export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
   // Loaded only for --demo: the mock and msw cost a real exporter ~40 MB of memory for nothing.
-  const demo = options.demo ? await (await import('./demo.ts')).startDemoChaos() : undefined;
+  const demo = options.demo ? await (await import('./demo/demo.ts')).startDemoChaos() : undefined;
   try {
     return await compose(config, options, demo);
   } catch (error) {

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from './app.ts';
-import { loadConfig, PREFIX } from './config.ts';
-import { createLogger } from './logger.ts';
-import { record } from './record-command.ts';
+import { loadConfig, PREFIX } from './config/config.ts';
+import { record } from './record/record-command.ts';
+import { createLogger } from './telemetry/logger.ts';
 
 const HELP = `Usage: aaisp-exporter [options]
        aaisp-exporter record --out DIR [--demo]

@@ -15,7 +15,7 @@ import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aai
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, startApp } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,7 +30,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 /** Where the screenshots go (gitignored). */
-const ARTIFACTS: string = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const ARTIFACTS: string = fileURLToPath(new URL('../../test-artifacts', import.meta.url));
 /** A password no other fixture uses, so finding it on the page is a leak. */
 const PASSWORD = 'Status-Page-S3cret!pw';
 /** Postcodes of generated mock lines start with this; the page never shows postcodes. */

@@ -1,7 +1,7 @@
 /**
  * The metric catalog the deploy tests check names against: what the exporter really exposes.
  * Collector metrics come from `@aaisp/collectors`' own definitions; the exporter's self-metrics
- * from the `new Gauge|Counter|Histogram({ name: '…' })` calls in `src/self-metrics.ts`. Also a
+ * from the `new Gauge|Counter|Histogram({ name: '…' })` calls in `src/telemetry/self-metrics.ts`. Also a
  * reader for the catalog tables in `docs/metrics.md` (not its migration table, whose left column
  * holds the original exporter's names), so the tests can check both sources agree.
  */
@@ -22,9 +22,9 @@ export interface CatalogMetric {
 }
 
 /** The repository root, for reading deploy/ and docs/. */
-export const REPO_ROOT: URL = new URL('../../../../', import.meta.url);
+export const REPO_ROOT: URL = new URL('../../../..', import.meta.url);
 
-const SELF_METRICS_SOURCE = new URL('apps/exporter/src/self-metrics.ts', REPO_ROOT);
+const SELF_METRICS_SOURCE = new URL('apps/exporter/src/telemetry/self-metrics.ts', REPO_ROOT);
 const METRICS_DOC = new URL('docs/metrics.md', REPO_ROOT);
 
 /** Reads a repository file as text. */
@@ -32,7 +32,7 @@ export function readRepoFile(path: string): string {
   return readFileSync(new URL(path, REPO_ROOT), 'utf8');
 }
 
-/** The exporter's self-metrics, read from the prom-client constructors in `src/self-metrics.ts`. */
+/** The exporter's self-metrics, read from the prom-client constructors in `src/telemetry/self-metrics.ts`. */
 export function selfMetrics(): CatalogMetric[] {
   const source = readFileSync(SELF_METRICS_SOURCE, 'utf8');
   const found = [

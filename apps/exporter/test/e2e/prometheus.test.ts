@@ -4,7 +4,7 @@
  * asserted through Prometheus' HTTP API, so the whole path (exposition → scrape → TSDB → PromQL)
  * is proven, and live `/metrics` goes through `promtool check metrics`. Prometheus asks for
  * OpenMetrics with `Accept-Encoding: gzip` (2.42 sends exactly that), so its Go decoder reads the
- * exporter's gzip (a cached head and a per-scrape tail in one stream, src/gzip.ts) on every scrape. A second Prometheus routes
+ * exporter's gzip (a cached head and a per-scrape tail in one stream, src/http/gzip.ts) on every scrape. A second Prometheus routes
  * six accounts to two sharded replicas with `hashmod`, proving the exporter's shard hash is
  * Prometheus' own.
  */
@@ -19,9 +19,9 @@ import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aai
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type App, startApp } from '../../src/app.ts';
-import type { AccountConfig, ExporterConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
-import type { ShardConfig } from '../../src/shard.ts';
+import type { AccountConfig, ExporterConfig } from '../../src/config/config.ts';
+import type { ShardConfig } from '../../src/schedule/shard.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';

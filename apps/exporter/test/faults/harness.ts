@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { type App, startApp } from '../../src/app.ts';
-import { createLogger } from '../../src/logger.ts';
-import { type RecordedCommand, recordAccounts } from '../../src/record.ts';
+import { type RecordedCommand, recordAccounts } from '../../src/record/record.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
 import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 /** A password no other fixture uses, so finding it anywhere is a leak. */

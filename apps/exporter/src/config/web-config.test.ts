@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPki, type TestPki } from './test-certificates.ts';
+import { createTestPki, type TestPki } from '../../test/support/certificates.ts';
 import { loadWebConfig, type WebConfigResult } from './web-config.ts';
 
 const SECRET = 'Web-Config-S3cret';

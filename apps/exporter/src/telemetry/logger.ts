@@ -6,7 +6,7 @@
  */
 
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
-import type { ExporterConfig } from './config.ts';
+import type { ExporterConfig } from '../config/config.ts';
 
 const SECRET_KEYS = [
   'password',

@@ -8,9 +8,9 @@
  */
 
 import { broadbandLines } from '@aaisp/collectors';
+import type { TierStatus } from '../schedule/scheduler.ts';
+import type { StoredEntry } from '../store/snapshot.ts';
 import type { LineSummary } from './line-summary.ts';
-import type { TierStatus } from './scheduler.ts';
-import type { StoredEntry } from './snapshot.ts';
 
 /** What the page shows. */
 export interface StatusPageData {

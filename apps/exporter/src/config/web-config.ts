@@ -17,7 +17,7 @@ import { validateHeaderValue } from 'node:http';
 import { dirname, isAbsolute, join } from 'node:path';
 import { createSecureContext, type SecureVersion } from 'node:tls';
 import * as z from 'zod';
-import { cannotRead, notValidYaml, parseYamlText } from './config-files.ts';
+import { cannotRead, notValidYaml, parseYamlText } from './yaml-file.ts';
 
 /** The toolkit's client certificate policies (Go's `tls.ClientAuthType` names). */
 export const CLIENT_AUTH_TYPES = [

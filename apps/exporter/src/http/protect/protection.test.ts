@@ -6,15 +6,15 @@ import { join } from 'node:path';
 import * as bcrypt from 'bcryptjs';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, startApp } from './app.ts';
+import { createTestPki, type TestPki } from '../../../test/support/certificates.ts';
+import { type App, startApp } from '../../app.ts';
+import { loadConfig } from '../../config/config.ts';
+import { loadWebConfig, type TlsSettings } from '../../config/web-config.ts';
+import { createSnapshotStore } from '../../store/snapshot.ts';
+import { createLogger } from '../../telemetry/logger.ts';
+import { createSelfMetrics } from '../../telemetry/self-metrics.ts';
+import { createExporterServer, type ServerProtection, type ServerTimeouts } from '../server.ts';
 import { createBasicAuth, type PasswordCompare } from './basic-auth.ts';
-import { loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
-import { createSelfMetrics } from './self-metrics.ts';
-import { createExporterServer, type ServerProtection, type ServerTimeouts } from './server.ts';
-import { createSnapshotStore } from './snapshot.ts';
-import { createTestPki, type TestPki } from './test-certificates.ts';
-import { loadWebConfig, type TlsSettings } from './web-config.ts';
 
 const PASSWORD = 'Scrape-Pa55word-9';
 // Cost 4, the lowest, keeps the tests quick; the production cost is the operator's choice.

@@ -11,7 +11,7 @@
 import type { ServerOptions } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { TlsSettings } from './web-config.ts';
+import type { TlsSettings } from '../../config/web-config.ts';
 
 /** The `node:https` options for these settings. */
 export type HttpsOptions = Pick<

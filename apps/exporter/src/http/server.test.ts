@@ -3,10 +3,10 @@ import { gunzipSync } from 'node:zlib';
 import { broadbandLines, lineCount, lineInfo, syncDownload } from '@aaisp/collectors';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TierStatus } from './scheduler.ts';
-import { createSelfMetrics } from './self-metrics.ts';
+import type { TierStatus } from '../schedule/scheduler.ts';
+import { createSnapshotStore } from '../store/snapshot.ts';
+import { createSelfMetrics } from '../telemetry/self-metrics.ts';
 import { createExporterServer } from './server.ts';
-import { createSnapshotStore } from './snapshot.ts';
 
 describe('the exporter’s endpoints', () => {
   const store = createSnapshotStore();

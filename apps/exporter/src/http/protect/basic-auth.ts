@@ -10,7 +10,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { compare as bcryptCompare, truncates } from 'bcryptjs';
-import { createSemaphore } from './semaphore.ts';
+import { createSemaphore } from '../../schedule/semaphore.ts';
 
 /** The `WWW-Authenticate` header of every 401. */
 export const WWW_AUTHENTICATE = 'Basic realm="aaisp-exporter", charset="UTF-8"';

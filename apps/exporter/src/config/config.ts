@@ -9,9 +9,9 @@
 
 import type { ChaosAuth } from '@aaisp/chaos-client';
 import * as z from 'zod';
-import { cannotRead, notValidYaml, parseYamlText } from './config-files.ts';
-import type { ShardConfig } from './shard.ts';
+import type { ShardConfig } from '../schedule/shard.ts';
 import { loadWebConfig, type WebConfigFile } from './web-config.ts';
+import { cannotRead, notValidYaml, parseYamlText } from './yaml-file.ts';
 
 /** The prefix of every variable. */
 export const PREFIX = 'AAISP_EXPORTER_';

@@ -19,7 +19,7 @@ import {
   trackSyncChanges,
 } from '@aaisp/collectors';
 import type { Logger } from 'pino';
-import type { SnapshotStore } from './snapshot.ts';
+import type { SnapshotStore } from '../store/snapshot.ts';
 import type { CollectorName, TierPlan } from './tiers.ts';
 
 /** What a collect job needs. */

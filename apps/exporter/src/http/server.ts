@@ -17,15 +17,15 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import { CONTENT_TYPES, type ExpositionFormat } from '@aaisp/collectors';
-import { type BasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
+import type { TlsSettings } from '../config/web-config.ts';
+import type { TierStatus } from '../schedule/scheduler.ts';
+import { ownedElsewhere, type ShardPlan } from '../schedule/shard.ts';
+import { renderStatusPage } from '../status-page/status-page.ts';
+import type { SnapshotStore } from '../store/snapshot.ts';
+import type { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { acceptsGzip, createGzipEncoder, type GzipEncoder } from './gzip.ts';
-import type { TierStatus } from './scheduler.ts';
-import type { SelfMetrics } from './self-metrics.ts';
-import { ownedElsewhere, type ShardPlan } from './shard.ts';
-import type { SnapshotStore } from './snapshot.ts';
-import { renderStatusPage } from './status-page.ts';
-import { type ClientCertRefusal, clientCertificateRefusal, httpsOptions } from './tls-server.ts';
-import type { TlsSettings } from './web-config.ts';
+import { type BasicAuth, WWW_AUTHENTICATE } from './protect/basic-auth.ts';
+import { type ClientCertRefusal, clientCertificateRefusal, httpsOptions } from './protect/tls.ts';
 
 /** How the endpoints are protected (from the web-config file). Absent: plain HTTP, open. */
 export interface ServerProtection {

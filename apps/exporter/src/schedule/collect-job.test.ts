@@ -1,9 +1,9 @@
 import { type ChaosClient, createChaosClient, isChaosError } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSnapshotStore } from '../store/snapshot.ts';
+import { createLogger } from '../telemetry/logger.ts';
 import { createCollectJob } from './collect-job.ts';
-import { createLogger } from './logger.ts';
-import { createSnapshotStore } from './snapshot.ts';
 import { planTiers } from './tiers.ts';
 
 const tiers = planTiers({

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ExporterConfig } from './config.ts';
+import type { ExporterConfig } from '../config/config.ts';
 
 /** The three tiers. */
 export type TierName = 'fast' | 'medium' | 'slow';

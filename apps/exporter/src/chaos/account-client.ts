@@ -6,7 +6,7 @@
  */
 
 import { type ChaosClient, type ChaosHooks, createChaosClient } from '@aaisp/chaos-client';
-import type { AccountConfig, ExporterConfig } from './config.ts';
+import type { AccountConfig, ExporterConfig } from '../config/config.ts';
 
 /** What {@link createAccountClient} needs besides the account. */
 export interface AccountClientOptions {

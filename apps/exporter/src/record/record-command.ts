@@ -5,8 +5,8 @@
  * @module
  */
 
-import { createAccountClient } from './account-client.ts';
-import type { ExporterConfig } from './config.ts';
+import { createAccountClient } from '../chaos/account-client.ts';
+import type { ExporterConfig } from '../config/config.ts';
 import { type RecordedCommand, recordAccounts } from './record.ts';
 
 /** What the command line adds to the configuration. */
@@ -22,7 +22,7 @@ export async function record(
   options: RecordCommandOptions,
 ): Promise<RecordedCommand[]> {
   // Loaded only for --demo, as in app.ts.
-  const demo = options.demo ? await (await import('./demo.ts')).startDemoChaos() : undefined;
+  const demo = options.demo ? await (await import('../demo/demo.ts')).startDemoChaos() : undefined;
   try {
     const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
     const accounts = (demo?.accounts ?? config.accounts).map((account) => {

@@ -1,7 +1,7 @@
 import { broadbandLines } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
-import type { TierStatus } from './scheduler.ts';
-import { createSnapshotStore, type SnapshotEntry, type StoredEntry } from './snapshot.ts';
+import type { TierStatus } from '../schedule/scheduler.ts';
+import { createSnapshotStore, type SnapshotEntry, type StoredEntry } from '../store/snapshot.ts';
 import {
   escapeHtml,
   formatAgo,

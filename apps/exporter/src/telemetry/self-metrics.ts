@@ -9,8 +9,8 @@
 import type { ChaosResponseEvent } from '@aaisp/chaos-client';
 import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import type { RunEvent } from '../schedule/scheduler.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
-import type { RunEvent } from './scheduler.ts';
 
 /** What the self-metrics record. */
 export interface SelfMetrics {

@@ -20,7 +20,7 @@ import {
   renderSeries,
   type Sample,
 } from '@aaisp/collectors';
-import { type LineSummary, summarizeLines } from './line-summary.ts';
+import { type LineSummary, summarizeLines } from '../status-page/line-summary.ts';
 
 /** One collector's last good result for one account, as a collection run hands it over. */
 export interface SnapshotEntry {

@@ -6,7 +6,7 @@
  */
 
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
-import type { AccountConfig } from './config.ts';
+import type { AccountConfig } from '../config/config.ts';
 
 /** A running demo CHAOS and the account to use against it. */
 export interface DemoChaos {

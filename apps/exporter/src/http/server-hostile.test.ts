@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { broadbandLines, lineCount } from '@aaisp/collectors';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSelfMetrics } from './self-metrics.ts';
+import { createSnapshotStore } from '../store/snapshot.ts';
+import { createSelfMetrics } from '../telemetry/self-metrics.ts';
 import { createExporterServer } from './server.ts';
-import { createSnapshotStore } from './snapshot.ts';
 
 /**
  * Short limits so the slow-client tests finish quickly; the assertions only say "closed before

@@ -1,6 +1,6 @@
 import { ChaosError } from '@aaisp/chaos-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../telemetry/logger.ts';
 import { createScheduler, type RunEvent, type SchedulerOptions } from './scheduler.ts';
 import type { TierPlan } from './tiers.ts';
 
