@@ -36,7 +36,10 @@ export function mockExporterConfig(options: MockConfigOptions): ExporterConfig {
       maxRetries: options.maxRetries ?? 3,
       concurrencyLimit: 5,
     },
-    collectors: { broadband: true, telephony: slowTier, login: slowTier, includePostcode: false },
+    collectors: {
+      enabled: { broadband: true, telephony: slowTier, login: slowTier },
+      includePostcode: false,
+    },
   });
 }
 

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import type { CollectorBinding } from './collectors/index.ts';
 import { createAccountClient } from './chaos/account-client.ts';
 import type { AccountConfig, ExporterConfig } from './config/config.ts';
 import type { DemoChaos } from './demo/demo.ts';
@@ -42,6 +43,8 @@ export interface AppOptions {
    * them; the defaults are the design's.
    */
   readonly timing?: Pick<SchedulerOptions, 'staggerMs' | 'authBackoffMs' | 'reprobeMs'> | undefined;
+  /** The collectors to run; default: all of `src/collectors/`. Tests add a throwaway one. */
+  readonly bindings?: readonly CollectorBinding[] | undefined;
 }
 
 const names = (accounts: readonly AccountConfig[]): string[] => accounts.map((account) => account.name);
@@ -108,7 +111,7 @@ async function compose(
       }),
     ]),
   );
-  const tiers = planTiers(config);
+  const tiers = planTiers(config, options.bindings);
   const store = createSnapshotStore();
   const scheduler = createScheduler({
     ...options.timing,

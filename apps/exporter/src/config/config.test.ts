@@ -39,7 +39,7 @@ describe('loadConfig: good configurations', () => {
         logging: { level: 'info', json: false },
         intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
         api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 3, concurrencyLimit: 5 },
-        collectors: { broadband: true, telephony: false, login: false, includePostcode: false },
+        collectors: { enabled: { broadband: true, telephony: false, login: false }, includePostcode: false },
         web: { headers: {}, healthOpen: false },
       },
     });
@@ -70,7 +70,7 @@ describe('loadConfig: good configurations', () => {
       logging: { level: 'debug', json: true },
       intervals: { fastSeconds: 30, mediumSeconds: 120, slowSeconds: 600 },
       api: { baseUrl: 'http://127.0.0.1:8080/', timeoutSeconds: 10, maxRetries: 0, concurrencyLimit: 2 },
-      collectors: { broadband: true, telephony: true, login: true, includePostcode: true },
+      collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: true },
     });
   });
 

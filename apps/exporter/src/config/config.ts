@@ -9,6 +9,13 @@
 
 import type { ChaosAuth } from '@aaisp/chaos-client';
 import * as z from 'zod';
+import {
+  BINDINGS,
+  type CollectorBinding,
+  type EnableSetting,
+  enableSettings,
+  isEnabled,
+} from '../collectors/index.ts';
 import type { ShardConfig } from '../schedule/shard.ts';
 import { loadWebConfig, type WebConfigFile } from './web-config.ts';
 import { cannotRead, notValidYaml, parseYamlText } from './yaml-file.ts';
@@ -49,9 +56,11 @@ export interface ExporterConfig {
     readonly concurrencyLimit: number;
   };
   readonly collectors: {
-    readonly broadband: boolean;
-    readonly telephony: boolean;
-    readonly login: boolean;
+    /**
+     * Each collector enable flag (`broadband`, `telephony`, `login`, …: see the bindings in
+     * `src/collectors/`) as set by `COLLECTORS__ENABLE_<FLAG>`; a flag left out takes its default.
+     */
+    readonly enabled: Readonly<Record<string, boolean>>;
     /** Add the `postcode` label to `aaisp_broadband_line_info` (personal data; off by default). */
     readonly includePostcode: boolean;
   };
@@ -116,7 +125,7 @@ const baseUrl: z.ZodType<string, string> = z
     return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
   }, 'must not carry credentials, a query or a fragment (credentials go in AUTH__ variables)');
 
-/** Each variable after the prefix, its parser and default. */
+/** Each variable after the prefix, its parser and default; the collector flags are added per binding. */
 const Settings = z.object({
   SERVER__HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
   // 0 picks a free port (tests, side-by-side runs); the address is logged at start.
@@ -136,15 +145,19 @@ const Settings = z.object({
   API__TIMEOUT: wholeNumber(1, 300).default(30),
   API__MAX_RETRIES: wholeNumber(0, 10).default(3),
   API__CONCURRENCY_LIMIT: wholeNumber(1, 100).default(5),
-  COLLECTORS__ENABLE_BROADBAND: booleanText.default(true),
-  COLLECTORS__ENABLE_TELEPHONY: booleanText.default(false),
-  COLLECTORS__ENABLE_LOGIN: booleanText.default(false),
   COLLECTORS__INCLUDE_POSTCODE: booleanText.default(false),
   WEB__HEALTH_OPEN: booleanText.default(false),
   // Bounds: a thousand replicas is far past any real deployment; INDEX < COUNT is checked below.
   SHARD__INDEX: wholeNumber(0, 999).optional(),
   SHARD__COUNT: wholeNumber(1, 1000).optional(),
 });
+
+/** One `COLLECTORS__ENABLE_<FLAG>` per enable flag of `bindings`, with the flag's default. */
+function flagSettingsOf(flags: readonly EnableSetting[]) {
+  return z.object(
+    Object.fromEntries(flags.map((setting) => [setting.variable, booleanText.default(setting.default)])),
+  );
+}
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
@@ -350,18 +363,25 @@ function webFromFile(path: string, sources: ConfigSources, problems: ConfigProbl
  * if (!result.ok) for (const { variable, message } of result.problems) console.error(`${variable}: ${message}`);
  * ```
  */
-export function loadConfig(sources: ConfigSources): ConfigResult {
+export function loadConfig(
+  sources: ConfigSources,
+  bindings: readonly CollectorBinding[] = BINDINGS,
+): ConfigResult {
   const problems: ConfigProblem[] = [];
+  const flags = enableSettings(bindings);
+  const FlagSettings = flagSettingsOf(flags);
   const env = sources.env;
   const value = (name: string): string | undefined => env[`${PREFIX}${name}`];
   const known: Record<string, string> = {};
-  for (const key of Object.keys(Settings.shape)) {
+  for (const key of [...Object.keys(Settings.shape), ...Object.keys(FlagSettings.shape)]) {
     const text = value(key);
     if (text !== undefined && text !== '') known[key] = text;
   }
   const settings = Settings.safeParse(known);
-  if (!settings.success) {
-    for (const issue of settings.error.issues) {
+  const flagSettings = FlagSettings.safeParse(known);
+  for (const parsed of [settings, flagSettings]) {
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) {
       problems.push({ variable: `${PREFIX}${String(issue.path[0] ?? '')}`, message: issue.message });
     }
   }
@@ -413,7 +433,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       message: `credentials are required: set ${label('CONTROL_LOGIN')} and ${label('CONTROL_PASSWORD')} (or _FILE), the account pair, ${PREFIX}CONFIG_FILE, or run with --demo`,
     });
   }
-  if (!settings.success || problems.length > 0) return { ok: false, problems };
+  if (!settings.success || !flagSettings.success || problems.length > 0) return { ok: false, problems };
 
   const s = settings.data;
   // A slower tier that ran more often than a faster one would turn the tier table upside down.
@@ -431,9 +451,12 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
       });
     }
   });
-  if (!s.COLLECTORS__ENABLE_BROADBAND && !s.COLLECTORS__ENABLE_TELEPHONY && !s.COLLECTORS__ENABLE_LOGIN) {
+  const enabled: Record<string, boolean> = {};
+  for (const flag of flags) enabled[flag.flag] = flagSettings.data[flag.variable] === true;
+  const [firstFlag] = flags;
+  if (firstFlag !== undefined && !bindings.some((binding) => isEnabled(binding, enabled))) {
     problems.push({
-      variable: `${PREFIX}COLLECTORS__ENABLE_BROADBAND`,
+      variable: `${PREFIX}${firstFlag.variable}`,
       message: 'every collector is disabled: enable at least one',
     });
   }
@@ -458,9 +481,7 @@ export function loadConfig(sources: ConfigSources): ConfigResult {
         concurrencyLimit: s.API__CONCURRENCY_LIMIT,
       },
       collectors: {
-        broadband: s.COLLECTORS__ENABLE_BROADBAND,
-        telephony: s.COLLECTORS__ENABLE_TELEPHONY,
-        login: s.COLLECTORS__ENABLE_LOGIN,
+        enabled,
         includePostcode: s.COLLECTORS__INCLUDE_POSTCODE,
       },
       web: { ...web, healthOpen: s.WEB__HEALTH_OPEN },

@@ -1,6 +1,7 @@
 import { type ChaosClient, createChaosClient, isChaosError } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bindingNamed } from '../collectors/index.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createCollectJob } from './collect-job.ts';
@@ -8,7 +9,7 @@ import { planTiers } from './tiers.ts';
 
 const tiers = planTiers({
   intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
-  collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
+  collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: false },
 });
 const signal = new AbortController().signal;
 
@@ -57,7 +58,7 @@ describe('a collect job against the mock CHAOS', () => {
 
   it('makes one broadband/info call for every line and stores their series', async () => {
     const { store, run } = job();
-    await run('default', 'broadband_lines', signal);
+    await run('default', bindingNamed('broadband_lines'), signal);
     expect(mock.stats().byCommand).toEqual({ 'broadband/info': 1 });
     const text = store.render('text', 0);
     expect(text).toContain('aaisp_broadband_lines 6');
@@ -69,8 +70,8 @@ describe('a collect job against the mock CHAOS', () => {
   it('keeps the good lines under schema drift and logs each bad line once', async () => {
     const { store, run } = job();
     mock.setScenario('schema-drift');
-    await run('default', 'broadband_lines', signal);
-    await run('default', 'broadband_lines', signal);
+    await run('default', bindingNamed('broadband_lines'), signal);
+    await run('default', bindingNamed('broadband_lines'), signal);
     expect(store.render('text', 0)).toContain('aaisp_broadband_lines 3');
     const warnings = logs.filter((line) => line.msg === 'CHAOS sent a line with bad data; it is left out');
     expect(warnings.map((line) => line.line)).toEqual(['32001', 'info[1]', '32003']);
@@ -78,18 +79,20 @@ describe('a collect job against the mock CHAOS', () => {
 
   it('throws on failure and leaves the last good data in place', async () => {
     const { store, run } = job();
-    await run('default', 'broadband_services', signal);
+    await run('default', bindingNamed('broadband_services'), signal);
     mock.setScenario('http-500');
-    const error = await run('default', 'broadband_services', signal).catch((caught: unknown) => caught);
+    const error = await run('default', bindingNamed('broadband_services'), signal).catch(
+      (caught: unknown) => caught,
+    );
     expect(isChaosError(error) && error.kind).toBe('http');
     expect(store.render('text', 0)).toContain('aaisp_broadband_services 6');
   });
 
   it('runs the slow-tier collectors, labels every series with the account when there are several, and adds postcodes only when enabled', async () => {
     const { store, run } = job({ multiAccount: true, includePostcode: true });
-    await run('default', 'login_services', signal);
-    await run('default', 'telephony_ratecard', signal);
-    await run('default', 'broadband_lines', signal);
+    await run('default', bindingNamed('login_services'), signal);
+    await run('default', bindingNamed('telephony_ratecard'), signal);
+    await run('default', bindingNamed('broadband_lines'), signal);
     const text = store.render('text', 0);
     expect(text).toContain('aaisp_login_services{account="default"} 3');
     expect(text).toContain('aaisp_telephony_ratecard_prefixes{account="default"} 4');

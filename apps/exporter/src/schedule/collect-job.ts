@@ -1,5 +1,5 @@
 /**
- * One collector run for one account: the single CHAOS call the collector needs, the pure
+ * One collector run for one account: the collector binding's single CHAOS call and pure
  * collector, and the result stored in the snapshot. A failure throws and leaves the last good
  * snapshot in place (it ages out on its own).
  *
@@ -7,20 +7,10 @@
  */
 
 import type { ChaosClient } from '@aaisp/chaos-client';
-import {
-  broadbandLines,
-  broadbandServices,
-  type CollectorMetrics,
-  emptySyncChangeState,
-  loginServices,
-  type Sample,
-  type SyncChangeState,
-  telephonyRatecard,
-  trackSyncChanges,
-} from '@aaisp/collectors';
 import type { Logger } from 'pino';
+import { type CollectorBinding, type CollectorRun, nameOf } from '../collectors/index.ts';
 import type { SnapshotStore } from '../store/snapshot.ts';
-import type { CollectorName, TierPlan } from './tiers.ts';
+import type { TierPlan } from './tiers.ts';
 
 /** What a collect job needs. */
 export interface CollectJobOptions {
@@ -35,73 +25,39 @@ export interface CollectJobOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/** The function the scheduler calls: one run of `collector` for `account`. */
+export type CollectJob = (account: string, collector: CollectorBinding, signal: AbortSignal) => Promise<void>;
+
 /**
- * Creates the function the scheduler calls. Resync memory is kept per account here, and lines the
- * SDK had to skip (a broken field) are logged once per line and reason, not on every run.
+ * Creates the function the scheduler calls. Each planned binding is started once here, so what it
+ * remembers between runs (resync memory, bad lines already logged) lives as long as the exporter.
  */
-export function createCollectJob(
-  options: CollectJobOptions,
-): (account: string, collector: CollectorName, signal: AbortSignal) => Promise<void> {
+export function createCollectJob(options: CollectJobOptions): CollectJob {
   const now = options.now ?? Date.now;
-  const syncStates = new Map<string, SyncChangeState>();
-  const reported = new Set<string>();
-  const maxAgeMs = new Map<CollectorName, number>();
+  const runs = new Map<CollectorBinding, { run: CollectorRun; maxAgeMs: number }>();
   for (const tier of options.tiers) {
-    for (const collector of tier.collectors) maxAgeMs.set(collector, tier.maxAgeSeconds * 1000);
+    for (const binding of tier.collectors) {
+      const run = binding.start({
+        logger: options.logger.child({ collector: nameOf(binding) }),
+        includePostcode: options.includePostcode,
+      });
+      runs.set(binding, { run, maxAgeMs: tier.maxAgeSeconds * 1000 });
+    }
   }
 
-  return async (account, collector, signal) => {
+  return async (account, binding, signal) => {
     const client = options.clients.get(account);
     if (!client) throw new Error(`no client for account ${account}`);
+    const planned = runs.get(binding);
+    if (!planned) throw new Error(`collector ${nameOf(binding)} is not in the tier plan`);
     const context = options.multiAccount ? { account } : {};
-    const call = { signal };
-    let metrics: CollectorMetrics;
-    let samples: Sample[];
-    switch (collector) {
-      case 'broadband_lines': {
-        // One bad line must not hide the good ones: skip it, keep the rest, say why once.
-        const info = await client.broadband.info({ ...call, onInvalidLine: 'skip' });
-        for (const skipped of info.skipped) {
-          const reason = skipped.issues
-            .map((issue) => `${issue.path.slice(2).join('.')}: ${issue.message}`)
-            .join('; ');
-          const key = `${account}\u0000${skipped.id ?? `#${skipped.index}`}\u0000${reason}`;
-          if (reported.has(key)) continue;
-          reported.add(key);
-          options.logger.warn(
-            { account, line: skipped.id ?? `info[${skipped.index}]`, reason },
-            'CHAOS sent a line with bad data; it is left out',
-          );
-        }
-        const syncChanges = trackSyncChanges(syncStates.get(account) ?? emptySyncChangeState(), info);
-        syncStates.set(account, syncChanges);
-        metrics = broadbandLines;
-        samples = broadbandLines.collect(info, {
-          ...context,
-          syncChanges,
-          includePostcode: options.includePostcode,
-        });
-        break;
-      }
-      case 'broadband_services':
-        metrics = broadbandServices;
-        samples = broadbandServices.collect(await client.broadband.services(call), context);
-        break;
-      case 'login_services':
-        metrics = loginServices;
-        samples = loginServices.collect(await client.login.services(call), context);
-        break;
-      case 'telephony_ratecard':
-        metrics = telephonyRatecard;
-        samples = telephonyRatecard.collect(await client.telephony.ratecard(call), context);
-        break;
-    }
+    const samples = await planned.run({ account, client, signal, context });
     options.store.set({
       account,
-      collector: metrics,
+      collector: binding.collector,
       samples,
       collectedAtMs: now(),
-      maxAgeMs: maxAgeMs.get(collector) ?? Number.POSITIVE_INFINITY,
+      maxAgeMs: planned.maxAgeMs,
     });
   };
 }

@@ -1,5 +1,6 @@
 import { ChaosError } from '@aaisp/chaos-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bindingNamed, nameOf } from '../collectors/index.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createScheduler, type RunEvent, type SchedulerOptions } from './scheduler.ts';
 import type { TierPlan } from './tiers.ts';
@@ -8,13 +9,13 @@ const FAST: TierPlan = {
   name: 'fast',
   intervalSeconds: 60,
   maxAgeSeconds: 180,
-  collectors: ['broadband_lines'],
+  collectors: [bindingNamed('broadband_lines')],
 };
 const MEDIUM: TierPlan = {
   name: 'medium',
   intervalSeconds: 300,
   maxAgeSeconds: 900,
-  collectors: ['broadband_services'],
+  collectors: [bindingNamed('broadband_services')],
 };
 
 /** A scheduler with a log capture and a record of every collect call (at fake time). */
@@ -51,7 +52,7 @@ describe('the tier scheduler', () => {
     const { scheduler } = setup({
       tiers: [FAST, MEDIUM],
       collect: async (_account, collector) => {
-        calls.push([collector, seconds(Date.now())]);
+        calls.push([nameOf(collector), seconds(Date.now())]);
       },
     });
     scheduler.start();
@@ -137,10 +138,16 @@ describe('the tier scheduler', () => {
   it('leaves alone, for hours, a command CHAOS does not offer, but keeps running the others', async () => {
     const calls: string[] = [];
     const { scheduler, logs } = setup({
-      tiers: [{ ...MEDIUM, intervalSeconds: 300, collectors: ['broadband_services', 'telephony_ratecard'] }],
+      tiers: [
+        {
+          ...MEDIUM,
+          intervalSeconds: 300,
+          collectors: [bindingNamed('broadband_services'), bindingNamed('telephony_ratecard')],
+        },
+      ],
       collect: async (_account, collector) => {
-        calls.push(collector);
-        if (collector === 'telephony_ratecard')
+        calls.push(nameOf(collector));
+        if (nameOf(collector) === 'telephony_ratecard')
           throw new ChaosError('http', 'CHAOS telephony/ratecard: HTTP 500', { status: 500 });
       },
     });

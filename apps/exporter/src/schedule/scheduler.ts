@@ -10,8 +10,13 @@
 
 import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
+import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import { createAuthBreakers } from './auth-breaker.ts';
+import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
+import type { CollectJob } from './collect-job.ts';
+import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
 import { createSemaphore } from './semaphore.ts';
-import type { CollectorName, TierName, TierPlan } from './tiers.ts';
+import type { TierName, TierPlan } from './tiers.ts';
 
 /** Why one collector run of one account ended the way it did. */
 export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
@@ -20,7 +25,8 @@ export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
 export interface RunEvent {
   readonly tier: TierName;
   readonly account: string;
-  readonly collector: CollectorName;
+  /** The collector's name. */
+  readonly collector: string;
   readonly durationMs: number;
   readonly outcome: RunOutcome;
   /** The error, when the outcome is not `ok`. */
@@ -47,7 +53,7 @@ export interface SchedulerOptions {
   readonly accounts: readonly string[];
   readonly tiers: readonly TierPlan[];
   /** Makes the one CHAOS call of `collector` for `account` and stores its samples; throws on failure. */
-  readonly collect: (account: string, collector: CollectorName, signal: AbortSignal) => Promise<void>;
+  readonly collect: CollectJob;
   readonly concurrencyLimit: number;
   readonly logger: Logger;
   /** Called after every attempted run, e.g. to update self-metrics. */
@@ -71,22 +77,6 @@ export interface Scheduler {
   status(): readonly TierStatus[];
 }
 
-const MAX_AUTH_BACKOFF_MS = 4 * 60 * 60_000;
-/** A failing job waits up to 8 intervals, so a CHAOS outage costs few calls. */
-const MAX_BACKOFF_FACTOR = 8;
-/**
- * Commands whose HTTP 500 means "not on this account" (telephony without VoIP, RK). A 500 from
- * a broadband command is treated as a passing fault and backed off normally.
- */
-const OPTIONAL_COLLECTORS: ReadonlySet<CollectorName> = new Set(['login_services', 'telephony_ratecard']);
-
-/** Back-off state of one collector of one account. */
-interface JobState {
-  failures: number;
-  /** Skip runs before this time (ms since the epoch). */
-  notBeforeMs: number;
-}
-
 interface TierState {
   plan: TierPlan;
   running: Promise<void> | undefined;
@@ -108,8 +98,7 @@ function messageOf(error: unknown): string {
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now;
   const staggerMs = options.staggerMs ?? 2000;
-  const authBackoffMs = options.authBackoffMs ?? 15 * 60_000;
-  const reprobeMs = options.reprobeMs ?? 6 * 60 * 60_000;
+  const reprobeMs = options.reprobeMs ?? DEFAULT_REPROBE_MS;
   const semaphore = createSemaphore(options.concurrencyLimit);
   const controller = new AbortController();
   const log = options.logger.child({ component: 'scheduler' });
@@ -121,12 +110,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lastError: undefined,
     nextRunMs: undefined,
   }));
-  const jobs = new Map<string, JobState>();
-  /** Auth breaker per account: when calls may resume, and how many refusals in a row. */
-  const breakers = new Map<string, { untilMs: number; refusals: number }>();
-  /** Commands CHAOS does not offer, per account, until their re-probe time. */
-  const unavailable = new Map<string, number>();
+  const jobs = new Map<string, BackoffState>();
+  const breakers = createAuthBreakers(options.authBackoffMs);
+  const unavailable = createUnavailable(reprobeMs);
   let stopped = false;
+  const jobKey = (account: string, collector: CollectorBinding): string =>
+    `${account}\u0000${nameOf(collector)}`;
 
   const schedule = (tier: TierState, delayMs: number): void => {
     if (stopped) return;
@@ -139,92 +128,74 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }, delayMs);
   };
 
+  /** Logs a failure by what it means: a paused account, a command CHAOS lacks, or a retry. */
+  const onFailure = (
+    error: unknown,
+    key: string,
+    job: BackoffState,
+    account: string,
+    collector: CollectorBinding,
+    logger: Logger,
+  ): void => {
+    if (outcomeOf(error) === 'auth') {
+      const opened = breakers.refuse(account, now());
+      if (opened !== undefined) {
+        logger.error(
+          { err: error, pauseMinutes: Math.round(opened.pauseMs / 60_000) },
+          'CHAOS refused the credentials: no calls for this account until the pause ends. Check that its control login is the base login (ab123@a, not a line login ab123@a.1) and its password, or the account number pair',
+        );
+      }
+    } else if (meansUnavailable(error, collector.optional)) {
+      unavailable.rest(key, now());
+      logger.warn(
+        { err: error, reprobeMinutes: Math.round(reprobeMs / 60_000) },
+        'CHAOS does not offer this command for this account; it will be tried again rarely',
+      );
+    } else {
+      logger.warn(
+        { err: error, retryInSeconds: Math.round((job.notBeforeMs - now()) / 1000) },
+        'collector run failed',
+      );
+    }
+  };
+
   const runOne = async (
     tier: TierState,
     account: string,
-    collector: CollectorName,
+    collector: CollectorBinding,
     runStartedMs: number,
   ): Promise<void> => {
-    const key = `${account}\u0000${collector}`;
-    const job = jobs.get(key) ?? { failures: 0, notBeforeMs: 0 };
+    const key = jobKey(account, collector);
+    const job = jobs.get(key) ?? freshBackoff();
     jobs.set(key, job);
-    const skip = (): boolean => {
-      const breaker = breakers.get(account);
-      const until = unavailable.get(key);
-      return (
-        (breaker !== undefined && now() < breaker.untilMs) ||
-        (until !== undefined && now() < until) ||
-        now() < job.notBeforeMs
-      );
-    };
-    if (skip()) return;
+    const skip =
+      breakers.openAt(account, now()) !== undefined ||
+      unavailable.isResting(key, now()) ||
+      isBackingOff(job, now());
+    if (skip) return;
     const started = now();
-    const logger = log.child({ tier: tier.plan.name, account, collector });
-    const intervalMs = tier.plan.intervalSeconds * 1000;
+    const name = nameOf(collector);
+    const logger = log.child({ tier: tier.plan.name, account, collector: name });
+    const report = { tier: tier.plan.name, account, collector: name };
     try {
       await semaphore.run(() => options.collect(account, collector, controller.signal), controller.signal);
-      breakers.delete(account);
-      if (unavailable.delete(key)) logger.info('command available again');
-      job.failures = 0;
-      job.notBeforeMs = 0;
+      breakers.close(account);
+      if (unavailable.clear(key)) logger.info('command available again');
+      recordSuccess(job);
       tier.lastSuccessMs = now();
-      options.onRun?.({
-        tier: tier.plan.name,
-        account,
-        collector,
-        durationMs: now() - started,
-        outcome: 'ok',
-      });
+      options.onRun?.({ ...report, durationMs: now() - started, outcome: 'ok' });
     } catch (error) {
       if (controller.signal.aborted) return;
       const outcome = outcomeOf(error);
       tier.lastError = { kind: outcome, message: messageOf(error), atMs: now() };
-      job.failures++;
-      // The first failure retries on the next tick; then 2, 4 and at most 8 intervals apart.
-      const backoffMs = intervalMs * Math.min(2 ** (job.failures - 1), MAX_BACKOFF_FACTOR);
-      const retryAfterMs =
-        isChaosError(error) && error.retryAfter !== undefined ? error.retryAfter * 1000 : 0;
-      // Counted from the run's start, not from the failure: a slow failing call must not make the
-      // job miss the very next tick.
-      job.notBeforeMs = Math.max(runStartedMs + backoffMs - 1, now() + retryAfterMs);
-      if (outcome === 'auth') {
-        // Another job of this account may have opened the breaker while this one waited: one pause, one log line.
-        const open = breakers.get(account);
-        if (!(open && now() < open.untilMs)) {
-          const refusals = (open?.refusals ?? 0) + 1;
-          const waitMs = Math.min(authBackoffMs * 2 ** (refusals - 1), MAX_AUTH_BACKOFF_MS);
-          breakers.set(account, { untilMs: now() + waitMs, refusals });
-          logger.error(
-            { err: error, pauseMinutes: Math.round(waitMs / 60_000) },
-            'CHAOS refused the credentials: no calls for this account until the pause ends. Check that its control login is the base login (ab123@a, not a line login ab123@a.1) and its password, or the account number pair',
-          );
-        }
-      } else if (
-        outcome === 'unknown-command' ||
-        (OPTIONAL_COLLECTORS.has(collector) &&
-          isChaosError(error) &&
-          error.kind === 'http' &&
-          error.status === 500)
-      ) {
-        unavailable.set(key, now() + reprobeMs);
-        logger.warn(
-          { err: error, reprobeMinutes: Math.round(reprobeMs / 60_000) },
-          'CHAOS does not offer this command for this account; it will be tried again rarely',
-        );
-      } else {
-        logger.warn(
-          { err: error, retryInSeconds: Math.round((job.notBeforeMs - now()) / 1000) },
-          'collector run failed',
-        );
-      }
-      options.onRun?.({
-        tier: tier.plan.name,
-        account,
-        collector,
-        durationMs: now() - started,
-        outcome,
-        error,
+      recordFailure(job, {
+        intervalMs: tier.plan.intervalSeconds * 1000,
+        runStartedMs,
+        nowMs: now(),
+        retryAfterSeconds: isChaosError(error) ? error.retryAfter : undefined,
       });
+      onFailure(error, key, job, account, collector, logger);
+      options.onRun?.({ ...report, durationMs: now() - started, outcome, error });
     }
   };
 
@@ -249,7 +220,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     let most = 0;
     for (const account of options.accounts) {
       for (const collector of tier.plan.collectors) {
-        most = Math.max(most, jobs.get(`${account}\u0000${collector}`)?.failures ?? 0);
+        most = Math.max(most, jobs.get(jobKey(account, collector))?.failures ?? 0);
       }
     }
     return most;

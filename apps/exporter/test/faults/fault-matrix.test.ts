@@ -13,18 +13,19 @@ import {
   API_RETRIES,
   API_TIMEOUT_MS,
   AUTH_BACKOFF_MS,
-  COLLECTOR_INTERVAL_MS,
   COLLECTORS,
   type Collector,
+  commandOfCollector,
   type Harness,
   INTERVAL_MS,
+  intervalMsOf,
   LINES,
   lineIds,
   maxRunsWithBackoff,
   maxRunsWithBreaker,
   PASSWORD,
   POSTCODE_MARK,
-  PRESENCE_METRIC,
+  presenceMetric,
   resourceCounts,
   type Scrape,
   sampleValue,
@@ -37,13 +38,6 @@ import {
 const FAULT_MS = 3000;
 /** Scrape clock vs. run clock: a run's timestamp is taken when it ends, a scrape's when it starts. */
 const AGE_SLACK_S = 0.25;
-
-const COMMAND_OF: Readonly<Record<Collector, string>> = {
-  broadband_lines: 'broadband/info',
-  broadband_services: 'broadband/services',
-  login_services: 'login/services',
-  telephony_ratecard: 'telephony/ratecard',
-};
 
 interface FailingCase {
   readonly scenario: ScenarioName;
@@ -92,7 +86,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
         const fresh = COLLECTORS.every(
           (collector) =>
             successOf(scrape, collector) === 1 &&
-            sampleValue(scrape, PRESENCE_METRIC[collector]) !== undefined,
+            sampleValue(scrape, presenceMetric(collector)) !== undefined,
         );
         return fresh && sampleValue(scrape, 'aaisp_broadband_lines') === LINES ? scrape : undefined;
       },
@@ -124,14 +118,14 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
   const expectNeverStale = (scrapes: readonly Scrape[]): void => {
     for (const scrape of scrapes) {
       for (const collector of COLLECTORS) {
-        if (sampleValue(scrape, PRESENCE_METRIC[collector]) === undefined) continue;
+        if (sampleValue(scrape, presenceMetric(collector)) === undefined) continue;
         const lastSuccess = sampleValue(scrape, 'aaisp_collector_last_success_timestamp_seconds', {
           collector,
         });
         expect(lastSuccess, `${collector} served without a success`).toBeDefined();
         const ageSeconds = scrape.atMs / 1000 - (lastSuccess ?? 0);
         expect(ageSeconds, `${collector} served at age ${ageSeconds}s`).toBeLessThanOrEqual(
-          (3 * COLLECTOR_INTERVAL_MS[collector]) / 1000 + AGE_SLACK_S,
+          (3 * intervalMsOf(collector)) / 1000 + AGE_SLACK_S,
         );
       }
     }
@@ -184,9 +178,11 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
         const runs =
           fault.kind === 'auth'
             ? maxRunsWithBreaker(faultMs, AUTH_BACKOFF_MS)
-            : maxRunsWithBackoff(faultMs, COLLECTOR_INTERVAL_MS[collector]);
+            : maxRunsWithBackoff(faultMs, intervalMsOf(collector));
         const limit = runs * (fault.retried ? 1 + API_RETRIES : 1);
-        expect(stats.byCommand[COMMAND_OF[collector]] ?? 0, `${collector} calls`).toBeLessThanOrEqual(limit);
+        expect(stats.byCommand[commandOfCollector(collector)] ?? 0, `${collector} calls`).toBeLessThanOrEqual(
+          limit,
+        );
       }
       expect(stats.writes).toBe(0);
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { type App, startApp } from '../../src/app.ts';
+import { BINDINGS, bindingNamed, commandOf, nameOf } from '../../src/collectors/index.ts';
 import { type RecordedCommand, recordAccounts } from '../../src/record/record.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
@@ -30,28 +31,25 @@ export const API_TIMEOUT_MS = 1000;
 export const API_RETRIES = 1;
 export const LINES = 20;
 
-/** Which collector each series belongs to, by the metric that is always present when it has data. */
-export const PRESENCE_METRIC = {
-  broadband_lines: 'aaisp_broadband_lines',
-  broadband_services: 'aaisp_broadband_services',
-  login_services: 'aaisp_login_services',
-  telephony_ratecard: 'aaisp_telephony_ratecard_prefixes',
-} as const;
+/** Every collector the exporter runs, by name: the bindings, so a new collector joins the matrix. */
+export const COLLECTORS: readonly string[] = BINDINGS.map(nameOf);
+export type Collector = string;
 
-export type Collector = keyof typeof PRESENCE_METRIC;
-export const COLLECTORS: readonly Collector[] = [
-  'broadband_lines',
-  'broadband_services',
-  'login_services',
-  'telephony_ratecard',
-];
-/** Each collector's tier interval. */
-export const COLLECTOR_INTERVAL_MS: Readonly<Record<Collector, number>> = {
-  broadband_lines: INTERVAL_MS.fast,
-  broadband_services: INTERVAL_MS.medium,
-  login_services: INTERVAL_MS.slow,
-  telephony_ratecard: INTERVAL_MS.slow,
-};
+/**
+ * The metric that is present whenever a collector has data: its series without labels (the line
+ * count, the service counts, the ratecard's prefix count).
+ */
+export function presenceMetric(collector: Collector): string {
+  const always = bindingNamed(collector).collector.metrics.find((metric) => metric.labels.length === 0);
+  if (always === undefined) throw new Error(`collector ${collector} has no unlabelled metric`);
+  return always.name;
+}
+
+/** A collector's tier interval here. */
+export const intervalMsOf = (collector: Collector): number => INTERVAL_MS[bindingNamed(collector).tier];
+
+/** The one CHAOS command a collector calls. */
+export const commandOfCollector = (collector: Collector): string => commandOf(bindingNamed(collector));
 
 /** One scrape of `/metrics`: when it was asked, its status and its series. */
 export interface Scrape {

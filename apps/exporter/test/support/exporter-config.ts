@@ -30,7 +30,7 @@ export function testExporterConfig(baseUrl: string, overrides: Partial<ExporterC
     logging: { level: 'silent', json: true },
     intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
     api: { baseUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
-    collectors: { broadband: true, telephony: true, login: true, includePostcode: false },
+    collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: false },
     web: { headers: {}, healthOpen: false },
     ...overrides,
   };

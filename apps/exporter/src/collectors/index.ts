@@ -1,0 +1,91 @@
+/**
+ * The collectors the exporter runs: the only list of them. Adding a collector means writing its
+ * binding file beside this one and naming it in {@link BINDINGS}; its enable flag, its place in
+ * the tier plan, its CHAOS command, its re-probe policy and its docs all follow from the binding.
+ *
+ * @module
+ */
+
+import type { CollectorBinding, EnableFlag } from './binding.ts';
+import { commandOf, nameOf } from './binding.ts';
+import { broadbandLines } from './broadband-lines.ts';
+import { broadbandServices } from './broadband-services.ts';
+import { loginServices } from './login-services.ts';
+import { telephonyRatecard } from './telephony-ratecard.ts';
+
+export type {
+  BindingDeps,
+  CollectorBinding,
+  CollectorRun,
+  EnableFlag,
+  RunInput,
+  TierName,
+} from './binding.ts';
+export { commandOf, nameOf, TIER_NAMES } from './binding.ts';
+
+/** Every collector, in tier order (fast, medium, slow). */
+export const BINDINGS: readonly CollectorBinding[] = [
+  broadbandLines,
+  broadbandServices,
+  loginServices,
+  telephonyRatecard,
+];
+
+/** An enable flag and the variable that sets it (after the `AAISP_EXPORTER_` prefix). */
+export interface EnableSetting extends EnableFlag {
+  /** E.g. `COLLECTORS__ENABLE_BROADBAND`. */
+  readonly variable: string;
+  /** The collectors it turns on. */
+  readonly collectors: readonly string[];
+}
+
+/**
+ * The distinct enable flags of `bindings`, in the order they first appear. Throws when two
+ * bindings share a flag but not its default, or two bindings share a name: a programming error,
+ * caught by the tests.
+ */
+export function enableSettings(bindings: readonly CollectorBinding[] = BINDINGS): EnableSetting[] {
+  const settings = new Map<string, EnableSetting>();
+  const names = new Set<string>();
+  for (const binding of bindings) {
+    const name = nameOf(binding);
+    if (names.has(name)) throw new Error(`collector ${name} is bound twice`);
+    names.add(name);
+    commandOf(binding);
+    const { flag } = binding.enable;
+    if (!/^[a-z][a-z0-9_]*$/.test(flag))
+      throw new Error(`collector ${name}: flag ${flag} must be lower case`);
+    const known = settings.get(flag);
+    if (known !== undefined && known.default !== binding.enable.default) {
+      throw new Error(
+        `collectors ${known.collectors.join(', ')} and ${name} disagree on the default of ${flag}`,
+      );
+    }
+    settings.set(flag, {
+      ...binding.enable,
+      variable: `COLLECTORS__ENABLE_${flag.toUpperCase()}`,
+      collectors: [...(known?.collectors ?? []), name],
+    });
+  }
+  return [...settings.values()];
+}
+
+/** Whether `binding` runs under `enabled` (flag → on), its default when the flag is not given. */
+export function isEnabled(binding: CollectorBinding, enabled: Readonly<Record<string, boolean>>): boolean {
+  return enabled[binding.enable.flag] ?? binding.enable.default;
+}
+
+/** Collector name → the one CHAOS command it calls, e.g. `broadband_lines` → `broadband/info`. */
+export function commandTable(bindings: readonly CollectorBinding[] = BINDINGS): ReadonlyMap<string, string> {
+  return new Map(bindings.map((binding) => [nameOf(binding), commandOf(binding)]));
+}
+
+/** The binding of the collector called `name`; throws when there is none. */
+export function bindingNamed(
+  name: string,
+  bindings: readonly CollectorBinding[] = BINDINGS,
+): CollectorBinding {
+  const binding = bindings.find((candidate) => nameOf(candidate) === name);
+  if (binding === undefined) throw new Error(`no collector called ${name}`);
+  return binding;
+}
