@@ -10,8 +10,8 @@ import type { Server } from 'node:http';
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { CollectorBinding } from './collectors/index.ts';
 import { createAccountClient } from './chaos/account-client.ts';
+import type { CollectorBinding } from './collectors/index.ts';
 import type { AccountConfig, ExporterConfig } from './config/config.ts';
 import type { DemoChaos } from './demo/demo.ts';
 import { createBasicAuth } from './http/protect/basic-auth.ts';
@@ -20,6 +20,7 @@ import { createCollectJob } from './schedule/collect-job.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './schedule/scheduler.ts';
 import { planShard } from './schedule/shard.ts';
 import { planTiers } from './schedule/tiers.ts';
+import { lineRowsOf } from './status-page/line-summary.ts';
 import { createSnapshotStore } from './store/snapshot.ts';
 import { createSelfMetrics } from './telemetry/self-metrics.ts';
 
@@ -112,7 +113,7 @@ async function compose(
     ]),
   );
   const tiers = planTiers(config, options.bindings);
-  const store = createSnapshotStore();
+  const store = createSnapshotStore({ summarize: lineRowsOf });
   const scheduler = createScheduler({
     ...options.timing,
     accounts: names(accounts),

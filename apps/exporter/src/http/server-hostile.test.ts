@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { broadbandLines, lineCount } from '@aaisp/collectors';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lineRowsOf } from '../status-page/line-summary.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createSelfMetrics } from '../telemetry/self-metrics.ts';
 import { createExporterServer } from './server.ts';
@@ -80,7 +81,7 @@ function status(url: string, headers: Record<string, string> = {}): Promise<numb
 }
 
 describe('the server under hostile input', () => {
-  const store = createSnapshotStore();
+  const store = createSnapshotStore({ summarize: lineRowsOf });
   const selfRegistry = new Registry();
   const self = createSelfMetrics(
     selfRegistry,

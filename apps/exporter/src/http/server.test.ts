@@ -4,12 +4,13 @@ import { broadbandLines, lineCount, lineInfo, syncDownload } from '@aaisp/collec
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TierStatus } from '../schedule/scheduler.ts';
+import { lineRowsOf } from '../status-page/line-summary.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createSelfMetrics } from '../telemetry/self-metrics.ts';
 import { createExporterServer } from './server.ts';
 
 describe('the exporter’s endpoints', () => {
-  const store = createSnapshotStore();
+  const store = createSnapshotStore({ summarize: lineRowsOf });
   const selfRegistry = new Registry();
   const self = createSelfMetrics(
     selfRegistry,

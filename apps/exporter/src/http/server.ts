@@ -20,8 +20,8 @@ import { CONTENT_TYPES, type ExpositionFormat } from '@aaisp/collectors';
 import type { TlsSettings } from '../config/web-config.ts';
 import type { TierStatus } from '../schedule/scheduler.ts';
 import { ownedElsewhere, type ShardPlan } from '../schedule/shard.ts';
+import type { LineStore } from '../status-page/line-summary.ts';
 import { renderStatusPage } from '../status-page/status-page.ts';
-import type { SnapshotStore } from '../store/snapshot.ts';
 import type { SelfMetrics } from '../telemetry/self-metrics.ts';
 import { acceptsGzip, createGzipEncoder, type GzipEncoder } from './gzip.ts';
 import { type BasicAuth, WWW_AUTHENTICATE } from './protect/basic-auth.ts';
@@ -56,7 +56,7 @@ export interface ServerTimeouts {
 
 /** What the endpoints read. */
 export interface ServerDeps {
-  readonly store: SnapshotStore;
+  readonly store: LineStore;
   /** The exporter's own metrics, appended to `/metrics`. */
   readonly self: Pick<SelfMetrics, 'render'>;
   readonly tiers: () => readonly TierStatus[];

@@ -16,7 +16,8 @@ import type { TierPlan } from './tiers.ts';
 export interface CollectJobOptions {
   /** One SDK client per configured account. */
   readonly clients: ReadonlyMap<string, ChaosClient>;
-  readonly store: SnapshotStore;
+  /** Where each run's result goes; the store's summaries are its owner's business. */
+  readonly store: Pick<SnapshotStore<unknown>, 'set'>;
   readonly tiers: readonly TierPlan[];
   /** Whether several accounts are configured (then every series carries `account`). */
   readonly multiAccount: boolean;

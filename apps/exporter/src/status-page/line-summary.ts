@@ -6,6 +6,7 @@
  */
 
 import {
+  broadbandLines,
   lineInfo,
   quotaLimited,
   quotaRemaining,
@@ -15,6 +16,7 @@ import {
   syncDownloadAdjusted,
   syncUpload,
 } from '@aaisp/collectors';
+import type { SnapshotStore, StoredEntry } from '../store/snapshot.ts';
 
 /** One line's row on the status page. */
 export interface LineSummary {
@@ -36,6 +38,24 @@ export interface LineSummary {
   readonly total?: number;
   /** 1 for a line with a quota limit, 0 for one without. */
   readonly limited?: number;
+}
+
+/** A snapshot entry as the status page reads it: its line rows are its summary. */
+export type LineEntry = StoredEntry<readonly LineSummary[]>;
+
+/** The exporter's store: each entry keeps its line rows (see {@link lineRowsOf}). */
+export type LineStore = SnapshotStore<readonly LineSummary[]>;
+
+/**
+ * The status page's summary of a snapshot entry: the line rows of a `broadband_lines` entry, and
+ * nothing for any other collector. The exporter's store keeps it beside the rendered series.
+ */
+export function lineRowsOf(entry: {
+  readonly account: string;
+  readonly collector: { readonly name: string };
+  readonly samples: readonly Sample[];
+}): readonly LineSummary[] {
+  return entry.collector.name === broadbandLines.name ? summarizeLines(entry.account, entry.samples) : [];
 }
 
 /** Summarises one account's `broadband_lines` samples, one row per `line_id`, in sample order. */

@@ -1,7 +1,8 @@
 import { broadbandLines } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
 import type { TierStatus } from '../schedule/scheduler.ts';
-import { createSnapshotStore, type SnapshotEntry, type StoredEntry } from '../store/snapshot.ts';
+import { createSnapshotStore, type SnapshotEntry } from '../store/snapshot.ts';
+import { type LineEntry, lineRowsOf } from './line-summary.ts';
 import {
   escapeHtml,
   formatAgo,
@@ -29,8 +30,8 @@ function tier(overrides: Partial<TierStatus> = {}): TierStatus {
 }
 
 /** A stored line-collector entry, as the snapshot keeps it. */
-function linesEntry(account: string, samples: SnapshotEntry['samples']): StoredEntry {
-  const store = createSnapshotStore();
+function linesEntry(account: string, samples: SnapshotEntry['samples']): LineEntry {
+  const store = createSnapshotStore({ summarize: lineRowsOf });
   store.set({ account, collector: broadbandLines, samples, collectedAtMs: NOW - 3_000, maxAgeMs: 180_000 });
   const [entry] = store.entries(NOW);
   if (entry === undefined) throw new Error('the store dropped a fresh entry');

@@ -9,12 +9,11 @@
 
 import { broadbandLines } from '@aaisp/collectors';
 import type { TierStatus } from '../schedule/scheduler.ts';
-import type { StoredEntry } from '../store/snapshot.ts';
-import type { LineSummary } from './line-summary.ts';
+import type { LineEntry, LineSummary } from './line-summary.ts';
 
 /** What the page shows. */
 export interface StatusPageData {
-  readonly entries: readonly StoredEntry[];
+  readonly entries: readonly LineEntry[];
   readonly tiers: readonly TierStatus[];
   readonly version: string;
   readonly demo: boolean;
@@ -105,8 +104,8 @@ function quotaCells(row: LineSummary): string {
   return `<td class="quota"><meter aria-hidden="true" min="0" max="100" low="75" high="90" optimum="0" value="${Math.min(percent, 100)}"></meter> ${e(usedText)}</td><td class="num">${e(`${formatBytes(row.remaining)} left ${ofTotal}`)}</td>`;
 }
 
-function linesSection(entries: readonly StoredEntry[], nowMs: number): string {
-  const lines = entries.flatMap((entry) => entry.lines);
+function linesSection(entries: readonly LineEntry[], nowMs: number): string {
+  const lines = entries.flatMap((entry) => entry.summary);
   if (lines.length === 0) {
     return '<h2>Lines</h2>\n<p>No line data yet, or the last data is older than its maximum age (see the tiers below).</p>';
   }

@@ -170,39 +170,23 @@ describe('the snapshot store', () => {
     expect(Buffer.concat(text.parts).toString('utf8')).toBe(store.render('text', 1));
   });
 
-  it('keeps the line collector’s rows for the status page, not its samples', () => {
-    const store = createSnapshotStore();
-    store.set({
-      account: 'home',
-      collector: broadbandLines,
-      collectedAtMs: 0,
-      maxAgeMs: MINUTE,
-      samples: [
-        {
-          metric: 'aaisp_broadband_line_info',
-          labels: { line_id: '7', login: 'x@a.1', name: 'Shop' },
-          value: 1,
-        },
-        {
-          metric: 'aaisp_broadband_sync_download_bits_per_second',
-          labels: { line_id: '7' },
-          value: 80_000_000,
-        },
-        { metric: lineCount.name, labels: {}, value: 1 },
-      ],
+  it('keeps its owner’s summary of each entry, not the samples; without one, nothing', () => {
+    const store = createSnapshotStore({
+      summarize: (entry) => `${entry.collector.name}: ${entry.samples.length} samples`,
     });
-    store.set({
+    const entry = {
       account: 'home',
       collector: broadbandServices,
       collectedAtMs: 0,
       maxAgeMs: MINUTE,
       samples: [{ metric: 'aaisp_broadband_services', labels: {}, value: 3 }],
-    });
-    const [lines, services] = store.entries(1);
-    expect(lines?.lines).toEqual([
-      { account: 'home', id: '7', name: 'Shop', login: 'x@a.1', down: 80_000_000 },
-    ]);
-    expect(lines !== undefined && 'samples' in lines).toBe(false);
-    expect(services?.lines).toEqual([]);
+    };
+    store.set(entry);
+    const [stored] = store.entries(1);
+    expect(stored?.summary).toBe('broadband_services: 1 samples');
+    expect(stored !== undefined && 'samples' in stored).toBe(false);
+    const plain = createSnapshotStore();
+    plain.set(entry);
+    expect(plain.entries(1)[0]?.summary).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * `/metrics` without ever calling CHAOS. Old data is dropped, never served as if fresh.
  *
  * Each entry is rendered once, when it is stored: its series lines as bytes (the same in both
- * formats), and for the line collector the per-line summary the status page shows. The samples
+ * formats), and whatever summary the owner asks for (the status page's line rows). The samples
  * are not kept: at 10 000 lines they are ~5 MB of small objects, and the bytes are all a scrape
  * needs. An exposition is assembled from the entries' bytes once per change and format: as parts
  * written as they are when it is large, joined into one buffer when it is small.
@@ -13,14 +13,12 @@
 
 import {
   assembleExposition,
-  broadbandLines,
   type CollectorMetrics,
   type ExpositionFormat,
   type RenderedSeries,
   renderSeries,
   type Sample,
 } from '@aaisp/collectors';
-import { type LineSummary, summarizeLines } from '../status-page/line-summary.ts';
 
 /** One collector's last good result for one account, as a collection run hands it over. */
 export interface SnapshotEntry {
@@ -33,13 +31,18 @@ export interface SnapshotEntry {
   readonly maxAgeMs: number;
 }
 
-/** What the store keeps of an entry: its series rendered, not its samples. */
-export interface StoredEntry {
+/**
+ * What the store keeps of an entry: its series rendered, not its samples, and the owner's
+ * summary of the samples.
+ *
+ * @typeParam Summary - what the owner's `summarize` makes of an entry (`undefined` without one).
+ */
+export interface StoredEntry<Summary = undefined> {
   readonly account: string;
   readonly collector: CollectorMetrics;
   readonly series: RenderedSeries;
-  /** The status page's rows; empty except for the `broadband_lines` collector. */
-  readonly lines: readonly LineSummary[];
+  /** The owner's summary of the samples, made when the entry was stored. */
+  readonly summary: Summary;
   /** When the data was collected (ms since the epoch). */
   readonly collectedAtMs: number;
   /** After this long the entry is dropped. */
@@ -57,8 +60,12 @@ export interface Exposition {
   readonly byteLength: number;
 }
 
-/** The snapshot store. One per exporter; the owner passes the clock in. */
-export interface SnapshotStore {
+/**
+ * The snapshot store. One per exporter; the owner passes the clock in.
+ *
+ * @typeParam Summary - what the owner keeps of each entry's samples besides its series.
+ */
+export interface SnapshotStore<Summary = undefined> {
   /** Replaces the entry of this account and collector (a vanished line vanishes at once). */
   set(entry: SnapshotEntry): void;
   /** Forgets an account's collector (e.g. the collector was disabled). */
@@ -71,8 +78,8 @@ export interface SnapshotStore {
   exposition(format: ExpositionFormat, nowMs: number, account?: string): Exposition;
   /** {@link exposition} as one string, for tests and tools. */
   render(format: ExpositionFormat, nowMs: number, account?: string): string;
-  /** The live entries at `nowMs`, for the status page. */
-  entries(nowMs: number): readonly StoredEntry[];
+  /** The live entries at `nowMs` (the status page reads their summaries). */
+  entries(nowMs: number): readonly StoredEntry<Summary>[];
 }
 
 /**
@@ -95,9 +102,29 @@ function joined(parts: readonly Buffer[], format: ExpositionFormat): Buffer[] {
   return [Buffer.concat(parts.slice(0, -1)), eof];
 }
 
-/** Creates an empty store. */
-export function createSnapshotStore(): SnapshotStore {
-  const entries = new Map<string, StoredEntry>();
+/** What a store may keep of an entry's samples besides its series. */
+export interface SnapshotStoreOptions<Summary> {
+  /** Called once per stored entry, with its samples; the samples themselves are not kept. */
+  readonly summarize: (entry: SnapshotEntry) => Summary;
+}
+
+/**
+ * Creates an empty store. With `summarize`, each entry also keeps what it returns.
+ *
+ * @example
+ * ```ts
+ * const store = createSnapshotStore({ summarize: (entry) => entry.samples.length });
+ * store.set({ account: 'default', collector, samples, collectedAtMs: Date.now(), maxAgeMs: 180_000 });
+ * store.entries(Date.now())[0]?.summary; // the sample count
+ * ```
+ */
+export function createSnapshotStore(): SnapshotStore;
+export function createSnapshotStore<Summary>(options: SnapshotStoreOptions<Summary>): SnapshotStore<Summary>;
+export function createSnapshotStore<Summary>(
+  options?: SnapshotStoreOptions<Summary>,
+): SnapshotStore<Summary | undefined> {
+  const summarize = options?.summarize;
+  const entries = new Map<string, StoredEntry<Summary | undefined>>();
   /** Assembled expositions by format and account, emptied on every change. */
   const cache = new Map<string, Exposition>();
   const key = (account: string, collector: string): string => `${account}\u0000${collector}`;
@@ -138,7 +165,7 @@ export function createSnapshotStore(): SnapshotStore {
         account,
         collector,
         series: renderSeries({ collector, samples }),
-        lines: collector.name === broadbandLines.name ? summarizeLines(account, samples) : [],
+        summary: summarize?.(entry),
         collectedAtMs,
         maxAgeMs,
       });

@@ -10,6 +10,7 @@ import { createTestPki, type TestPki } from '../../../test/support/certificates.
 import { type App, startApp } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { loadWebConfig, type TlsSettings } from '../../config/web-config.ts';
+import { lineRowsOf } from '../../status-page/line-summary.ts';
 import { createSnapshotStore } from '../../store/snapshot.ts';
 import { createLogger } from '../../telemetry/logger.ts';
 import { createSelfMetrics } from '../../telemetry/self-metrics.ts';
@@ -61,7 +62,7 @@ async function startServer(
     false,
   );
   const server: Server = createExporterServer({
-    store: createSnapshotStore(),
+    store: createSnapshotStore({ summarize: lineRowsOf }),
     self,
     tiers: () => [],
     version: '0.0.0-test',
