@@ -8,30 +8,13 @@
  * @module
  */
 
-import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
-import { type CollectorBinding, nameOf } from '../collectors/index.ts';
-import { createAuthBreakers } from './auth-breaker.ts';
-import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
+import type { CollectorBinding } from '../collectors/index.ts';
 import type { CollectJob } from './collect-job.ts';
-import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
-import { createSemaphore } from './semaphore.ts';
+import { createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
 import type { TierName, TierPlan } from './tiers.ts';
 
-/** Why one collector run of one account ended the way it did. */
-export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
-
-/** Reported after every collector run that was attempted. */
-export interface RunEvent {
-  readonly tier: TierName;
-  readonly account: string;
-  /** The collector's name. */
-  readonly collector: string;
-  readonly durationMs: number;
-  readonly outcome: RunOutcome;
-  /** The error, when the outcome is not `ok`. */
-  readonly error?: unknown;
-}
+export type { JobError, RunEvent, RunOutcome } from './job-runner.ts';
 
 /** What `/health` shows of one tier. Times are ms since the epoch. */
 export interface TierStatus {
@@ -40,9 +23,7 @@ export interface TierStatus {
   readonly running: boolean;
   /** The last success of any collector of any account in this tier. */
   readonly lastSuccessMs: number | undefined;
-  readonly lastError:
-    | { readonly kind: RunOutcome; readonly message: string; readonly atMs: number }
-    | undefined;
+  readonly lastError: JobError | undefined;
   readonly nextRunMs: number | undefined;
   /** The most consecutive failures of any collector of any account in this tier. */
   readonly consecutiveFailures: number;
@@ -86,22 +67,13 @@ interface TierState {
   nextRunMs: number | undefined;
 }
 
-function outcomeOf(error: unknown): RunOutcome {
-  return isChaosError(error) ? error.kind : 'internal';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Creates a scheduler; nothing runs until `start()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now;
   const staggerMs = options.staggerMs ?? 2000;
-  const reprobeMs = options.reprobeMs ?? DEFAULT_REPROBE_MS;
-  const semaphore = createSemaphore(options.concurrencyLimit);
   const controller = new AbortController();
   const log = options.logger.child({ component: 'scheduler' });
+  const jobs = createJobRunner({ ...options, now, logger: log, signal: controller.signal });
   const tiers: TierState[] = options.tiers.map((plan) => ({
     plan,
     running: undefined,
@@ -110,12 +82,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     lastError: undefined,
     nextRunMs: undefined,
   }));
-  const jobs = new Map<string, BackoffState>();
-  const breakers = createAuthBreakers(options.authBackoffMs);
-  const unavailable = createUnavailable(reprobeMs);
   let stopped = false;
-  const jobKey = (account: string, collector: CollectorBinding): string =>
-    `${account}\u0000${nameOf(collector)}`;
 
   const schedule = (tier: TierState, delayMs: number): void => {
     if (stopped) return;
@@ -128,75 +95,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }, delayMs);
   };
 
-  /** Logs a failure by what it means: a paused account, a command CHAOS lacks, or a retry. */
-  const onFailure = (
-    error: unknown,
-    key: string,
-    job: BackoffState,
-    account: string,
-    collector: CollectorBinding,
-    logger: Logger,
-  ): void => {
-    if (outcomeOf(error) === 'auth') {
-      const opened = breakers.refuse(account, now());
-      if (opened !== undefined) {
-        logger.error(
-          { err: error, pauseMinutes: Math.round(opened.pauseMs / 60_000) },
-          'CHAOS refused the credentials: no calls for this account until the pause ends. Check that its control login is the base login (ab123@a, not a line login ab123@a.1) and its password, or the account number pair',
-        );
-      }
-    } else if (meansUnavailable(error, collector.optional)) {
-      unavailable.rest(key, now());
-      logger.warn(
-        { err: error, reprobeMinutes: Math.round(reprobeMs / 60_000) },
-        'CHAOS does not offer this command for this account; it will be tried again rarely',
-      );
-    } else {
-      logger.warn(
-        { err: error, retryInSeconds: Math.round((job.notBeforeMs - now()) / 1000) },
-        'collector run failed',
-      );
-    }
-  };
-
-  const runOne = async (
-    tier: TierState,
-    account: string,
-    collector: CollectorBinding,
-    runStartedMs: number,
-  ): Promise<void> => {
-    const key = jobKey(account, collector);
-    const job = jobs.get(key) ?? freshBackoff();
-    jobs.set(key, job);
-    const skip =
-      breakers.openAt(account, now()) !== undefined ||
-      unavailable.isResting(key, now()) ||
-      isBackingOff(job, now());
-    if (skip) return;
-    const started = now();
-    const name = nameOf(collector);
-    const logger = log.child({ tier: tier.plan.name, account, collector: name });
-    const report = { tier: tier.plan.name, account, collector: name };
-    try {
-      await semaphore.run(() => options.collect(account, collector, controller.signal), controller.signal);
-      breakers.close(account);
-      if (unavailable.clear(key)) logger.info('command available again');
-      recordSuccess(job);
-      tier.lastSuccessMs = now();
-      options.onRun?.({ ...report, durationMs: now() - started, outcome: 'ok' });
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      const outcome = outcomeOf(error);
-      tier.lastError = { kind: outcome, message: messageOf(error), atMs: now() };
-      recordFailure(job, {
-        intervalMs: tier.plan.intervalSeconds * 1000,
-        runStartedMs,
-        nowMs: now(),
-        retryAfterSeconds: isChaosError(error) ? error.retryAfter : undefined,
-      });
-      onFailure(error, key, job, account, collector, logger);
-      options.onRun?.({ ...report, durationMs: now() - started, outcome, error });
-    }
+  const runJob = async (tier: TierState, account: string, collector: CollectorBinding, startedMs: number) => {
+    const result = await jobs.run(tier.plan, account, collector, startedMs);
+    if (result.kind === 'ok') tier.lastSuccessMs = result.atMs;
+    if (result.kind === 'failed') tier.lastError = result.error;
   };
 
   const run = async (tier: TierState): Promise<void> => {
@@ -204,7 +106,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     try {
       await Promise.all(
         options.accounts.flatMap((account) =>
-          tier.plan.collectors.map((collector) => runOne(tier, account, collector, started)),
+          tier.plan.collectors.map((collector) => runJob(tier, account, collector, started)),
         ),
       );
     } catch (error) {
@@ -219,9 +121,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const failuresOf = (tier: TierState): number => {
     let most = 0;
     for (const account of options.accounts) {
-      for (const collector of tier.plan.collectors) {
-        most = Math.max(most, jobs.get(jobKey(account, collector))?.failures ?? 0);
-      }
+      for (const collector of tier.plan.collectors) most = Math.max(most, jobs.failures(account, collector));
     }
     return most;
   };

@@ -1,0 +1,154 @@
+/**
+ * Runs one job (one collector of one account) when its policies allow, and applies what the
+ * outcome means: back-off for a passing fault, the account's auth breaker for refused
+ * credentials, a long rest for a command CHAOS does not offer. The scheduler decides when a tier
+ * runs; this decides whether each of its jobs does, and at most `concurrencyLimit` are in flight.
+ *
+ * @module
+ */
+
+import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
+import type { Logger } from 'pino';
+import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import { createAuthBreakers } from './auth-breaker.ts';
+import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
+import type { CollectJob } from './collect-job.ts';
+import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
+import { createSemaphore } from './semaphore.ts';
+import type { TierName, TierPlan } from './tiers.ts';
+
+/** Why one collector run of one account ended the way it did. */
+export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
+
+/** Reported after every collector run that was attempted. */
+export interface RunEvent {
+  readonly tier: TierName;
+  readonly account: string;
+  /** The collector's name. */
+  readonly collector: string;
+  readonly durationMs: number;
+  readonly outcome: RunOutcome;
+  /** The error, when the outcome is not `ok`. */
+  readonly error?: unknown;
+}
+
+/** A job's last error, as `/health` shows it. */
+export interface JobError {
+  readonly kind: RunOutcome;
+  readonly message: string;
+  readonly atMs: number;
+}
+
+/** What one attempt came to. */
+export type JobResult =
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'ok'; readonly atMs: number }
+  | { readonly kind: 'failed'; readonly error: JobError }
+  | { readonly kind: 'aborted' };
+
+/** What the job runner needs. */
+export interface JobRunnerOptions {
+  readonly collect: CollectJob;
+  readonly concurrencyLimit: number;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Aborts every run in flight (the exporter is stopping). */
+  readonly signal: AbortSignal;
+  readonly onRun?: ((event: RunEvent) => void) | undefined;
+  /** First pause of an account's auth breaker. */
+  readonly authBackoffMs?: number | undefined;
+  /** How long a command CHAOS does not offer is left alone. */
+  readonly reprobeMs?: number | undefined;
+}
+
+/** The jobs of one scheduler. */
+export interface JobRunner {
+  /** Runs the job unless a policy says to sit this tick out. Never throws for a failed run. */
+  run(tier: TierPlan, account: string, collector: CollectorBinding, runStartedMs: number): Promise<JobResult>;
+  /** The job's failures in a row. */
+  failures(account: string, collector: CollectorBinding): number;
+}
+
+const outcomeOf = (error: unknown): RunOutcome => (isChaosError(error) ? error.kind : 'internal');
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Creates the job runner with its policies' state (one per scheduler). */
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const { now } = options;
+  const reprobeMs = options.reprobeMs ?? DEFAULT_REPROBE_MS;
+  const semaphore = createSemaphore(options.concurrencyLimit);
+  const backoffs = new Map<string, BackoffState>();
+  const breakers = createAuthBreakers(options.authBackoffMs);
+  const unavailable = createUnavailable(reprobeMs);
+  const keyOf = (account: string, collector: CollectorBinding): string =>
+    `${account}\u0000${nameOf(collector)}`;
+
+  /** Logs a failure by what it means: a paused account, a command CHAOS lacks, or a retry. */
+  const onFailure = (
+    error: unknown,
+    key: string,
+    job: BackoffState,
+    account: string,
+    optional: boolean,
+    logger: Logger,
+  ) => {
+    if (outcomeOf(error) === 'auth') {
+      const opened = breakers.refuse(account, now());
+      if (opened === undefined) return;
+      logger.error(
+        { err: error, pauseMinutes: Math.round(opened.pauseMs / 60_000) },
+        'CHAOS refused the credentials: no calls for this account until the pause ends. Check that its control login is the base login (ab123@a, not a line login ab123@a.1) and its password, or the account number pair',
+      );
+    } else if (meansUnavailable(error, optional)) {
+      unavailable.rest(key, now());
+      logger.warn(
+        { err: error, reprobeMinutes: Math.round(reprobeMs / 60_000) },
+        'CHAOS does not offer this command for this account; it will be tried again rarely',
+      );
+    } else {
+      logger.warn(
+        { err: error, retryInSeconds: Math.round((job.notBeforeMs - now()) / 1000) },
+        'collector run failed',
+      );
+    }
+  };
+
+  return {
+    async run(tier, account, collector, runStartedMs) {
+      const key = keyOf(account, collector);
+      const job = backoffs.get(key) ?? freshBackoff();
+      backoffs.set(key, job);
+      const sitOut =
+        breakers.openAt(account, now()) !== undefined ||
+        unavailable.isResting(key, now()) ||
+        isBackingOff(job, now());
+      if (sitOut) return { kind: 'skipped' };
+      const started = now();
+      const report = { tier: tier.name, account, collector: nameOf(collector) };
+      const logger = options.logger.child(report);
+      try {
+        await semaphore.run(() => options.collect(account, collector, options.signal), options.signal);
+        breakers.close(account);
+        if (unavailable.clear(key)) logger.info('command available again');
+        recordSuccess(job);
+        const atMs = now();
+        options.onRun?.({ ...report, durationMs: atMs - started, outcome: 'ok' });
+        return { kind: 'ok', atMs };
+      } catch (error) {
+        if (options.signal.aborted) return { kind: 'aborted' };
+        const outcome = outcomeOf(error);
+        const failed: JobError = { kind: outcome, message: messageOf(error), atMs: now() };
+        recordFailure(job, {
+          intervalMs: tier.intervalSeconds * 1000,
+          runStartedMs,
+          nowMs: now(),
+          retryAfterSeconds: isChaosError(error) ? error.retryAfter : undefined,
+        });
+        onFailure(error, key, job, account, collector.optional, logger);
+        options.onRun?.({ ...report, durationMs: now() - started, outcome, error });
+        return { kind: 'failed', error: failed };
+      }
+    },
+    failures: (account, collector) => backoffs.get(keyOf(account, collector))?.failures ?? 0,
+  };
+}
