@@ -11,7 +11,7 @@ import { digits, londonTime, schemaError, stringFields, toIssues } from './wire.
 
 /** A line's monthly quota. Present only when CHAOS sends `quota_monthly`. */
 export interface Quota {
-  /** `quota_monthly` in bytes. **0 means unlimited** (chaos-api.md §3.2). */
+  /** `quota_monthly` in bytes. **0 means unlimited** (docs/chaos-api.md §3.2). */
   readonly monthlyBytes: number;
   /**
    * `quota_remaining` in bytes, when sent. It may exceed `monthlyBytes` (quota bonus rollover and
@@ -187,7 +187,7 @@ export function parseBroadbandInfo(
     lineSchemas().info,
     (wire, raw): BroadbandLine => {
       const quota = toQuota(wire);
-      // Stray whitespace is common (NMQ strips it); a blank postcode is no postcode.
+      // It may carry stray whitespace (NMQ strips it, docs/chaos-api.md §3.2); a blank postcode is none.
       const postcode = wire.postcode?.trim() || undefined;
       return {
         id: wire.ID,
@@ -220,7 +220,7 @@ function serviceChoices(options: unknown): ServiceChoice[] {
         continue;
       for (const entry of Array.isArray(option.choice) ? option.choice : []) {
         const choice = Choice.safeParse(entry);
-        // MUN: one choice has an empty value ("All lines"); it is not a line.
+        // One choice has an empty value and is not a line (MUN, PAA: docs/chaos-api.md §3.2).
         if (!choice.success || !choice.data.value) continue;
         choices.push({ id: choice.data.value, title: choice.data.title ?? choice.data.value });
       }
@@ -248,7 +248,7 @@ export function parseBroadbandQuota(
 }
 
 /**
- * An answer whose shape is unknown (chaos-api.md §3.4, §4, §5: [?]): `usage()` reads the `usage`
+ * An answer whose shape is unknown (docs/chaos-api.md §3.4, §4, §5: [?]): `usage()` reads the `usage`
  * list, `login.info()` and `telephony.info()` the `info` list, as string records; `raw` keeps the
  * whole answer, until a real response is captured.
  */

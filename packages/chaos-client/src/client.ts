@@ -131,9 +131,9 @@ export interface ChaosClient {
 }
 
 /**
- * Commands known to only read (chaos-api.md §1). Anything else, `kill`, `adjust`, `order`,
- * `cease` or a command we do not know, is treated as a write: refused without `allowWrite`, never
- * retried.
+ * Commands known to only read (docs/chaos-api.md §1; for `availability` and `check` this is [I],
+ * §3.6). Anything else, `kill`, `adjust`, `order`, `cease` or a command we do not know, is treated
+ * as a write: refused without `allowWrite`, never retried.
  */
 const READ_COMMANDS: ReadonlySet<string> = new Set([
   'info',

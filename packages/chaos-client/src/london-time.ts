@@ -1,6 +1,6 @@
 /**
  * CHAOS writes `quota_timestamp` as UK wall-clock time with no zone (`2026-07-14 17:00:00`,
- * chaos-api.md §3.2 [M] format, [S] zone). This turns it into an instant.
+ * docs/chaos-api.md §3.2: [M] format, [S] zone). This turns it into an instant.
  *
  * @module
  */

@@ -42,7 +42,7 @@ const Rate = z.looseObject({
   min_charge: decimal.optional(),
 });
 
-/** Shape from RK's parser, written after a real call (chaos-api.md §5, [S]). */
+/** Shape from RK's parser, written after a real call (docs/chaos-api.md §5, [S]). */
 const RatecardAnswer = z.looseObject({
   rate_card: z.looseObject({
     codes: z.looseObject({ code: optionalList(Code) }).optional(),

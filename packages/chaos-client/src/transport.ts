@@ -23,11 +23,11 @@ export interface AccountAuth {
   /** The accounts-system reference, e.g. `A1234A`. */
   readonly accountNumber: string;
   readonly accountPassword: string;
-  /** CHAOS normally expects a control login of the account alongside (D1). */
+  /** CHAOS normally expects a control login of the account alongside (D1, docs/chaos-api.md §2.4). */
   readonly controlLogin?: string | undefined;
 }
 
-/** Either pair authenticates (chaos-api.md §2.4). */
+/** Either pair authenticates (docs/chaos-api.md §2.4). */
 export type ChaosAuth = ControlLoginAuth | AccountAuth;
 
 /** How a failed read command is retried. Write commands are never retried. */
@@ -109,7 +109,7 @@ export interface TransportCall<T> {
 /** @internal Performs one CHAOS call. */
 export type Transport = <T>(call: TransportCall<T>) => Promise<T>;
 
-/** The exact strings CHAOS answers for bad credentials (HAQ; chaos-api.md §2.5). */
+/** The exact strings CHAOS answers for bad credentials (HAQ; docs/chaos-api.md §2.5). */
 const AUTH_ERRORS: ReadonlySet<string> = new Set(['Control authorisation failed', 'Bad control-login']);
 const UNKNOWN_COMMAND = 'Unknown command';
 
@@ -157,7 +157,8 @@ function strippedCause(error: Error, depth = 0): Error {
 
 /**
  * Drops any password from CHAOS's `request` echo. D1 says CHAOS never echoes one, but PRZ's
- * struct has the field [?], and the answer is handed to callers (`raw`, `request().body`).
+ * struct has the field [?] (docs/chaos-api.md §2.4, §10.9), and the answer is handed to callers
+ * (`raw`, `request().body`).
  */
 function redactEcho(answer: Record<string, unknown>): void {
   const echo = answer.request;
@@ -178,7 +179,7 @@ function classify(error: unknown, call: TransportCall<unknown>, timeoutMs: numbe
   }
   if (isHTTPError(error)) {
     const status = error.response.status;
-    // [?] CHAOS may answer a non-200 with its usual `error` body (chaos-api.md §10.7): keep its meaning.
+    // [?] A non-200 may carry CHAOS's usual `error` body (docs/chaos-api.md §10.7): keep its meaning.
     const data: unknown = error.data;
     if (isRecord(data) && 'error' in data && status !== 429)
       return errorAnswer(data.error, call, scrub, status);
@@ -321,7 +322,7 @@ export function createTransport(settings: TransportSettings): Transport {
         },
       );
     }
-    // CHAOS reports failures as HTTP 200 with a top-level `error` string (chaos-api.md §2.5).
+    // CHAOS reports failures as HTTP 200 with a top-level `error` string (docs/chaos-api.md §2.5).
     redactEcho(parsed);
     if ('error' in parsed) throw errorAnswer(parsed.error, call, scrub);
     return call.parse(parsed);

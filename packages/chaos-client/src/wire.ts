@@ -1,6 +1,6 @@
 /**
- * zod schemas for the CHAOS wire encoding (chaos-api.md §2.3): every value a string, numbers as
- * decimal digits, arrays that may be absent, timestamps in UK wall time.
+ * zod schemas for the CHAOS wire encoding (docs/chaos-api.md §2.3): every value a string, numbers
+ * as decimal digits, arrays that may be absent, timestamps in UK wall time (§3.2).
  *
  * @module
  */
@@ -55,7 +55,7 @@ export function londonTime(cache: Map<string, number | undefined> = new Map()): 
   });
 }
 
-/** A list CHAOS may leave out when it is empty (§2.3 rule 5): absent means `[]`. */
+/** A list CHAOS may leave out when it is empty (docs/chaos-api.md §2.3 rule 5): absent means `[]`. */
 export function optionalList<T extends z.ZodType>(item: T): z.ZodType<z.output<T>[], unknown> {
   return z
     .array(item)
@@ -115,8 +115,8 @@ export function parseAnswer<T>(schema: z.ZodType<T>, answer: unknown, subsystem:
 }
 
 /**
- * `services` answers: a list of ID strings for broadband (RK [S]); for login and telephony the
- * field names are unknown [?] and the same shape is assumed. Absent when empty.
+ * `services` answers: a list of ID strings for broadband (RK [S], docs/chaos-api.md §3.1); for login
+ * and telephony the field names are unknown [?] and the same shape is assumed. Absent when empty.
  */
 const ServiceList = z.looseObject({
   services: optionalList(z.union([z.string(), z.looseObject({})])),

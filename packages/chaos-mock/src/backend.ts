@@ -93,7 +93,8 @@ const HTML_502 =
   '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>' +
   '<body><h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>\n';
 
-// The real Content-Type of a /json answer is unknown [?] (chaos-api.md §10.10); clients must not rely on it.
+// The real Content-Type of a /json answer is unknown [?] (docs/chaos-api.md §10.10): clients must
+// not rely on it.
 const JSON_TYPE = 'application/json; charset=utf-8';
 const XML_TYPE = 'application/xml; charset=utf-8';
 
@@ -262,7 +263,7 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
     if (!('attributes' in read)) return send(envelope({ error: read.problem }));
     if (active === 'auth-fail') return send(envelope({ error: AUTH_FAILED }));
     const refused = checkCredentials(read.attributes, credentials);
-    // The reference fixture for an unknown login is the bare error, with no envelope.
+    // As the constructed fixture error-bad-control-login-minimal.json: the bare error, no envelope [I].
     if (refused === BAD_LOGIN) return send({ error: BAD_LOGIN });
     if (refused) return send(envelope({ error: refused }));
 

@@ -14,7 +14,7 @@ export type CommandAnswer =
   | { readonly kind: 'payload'; readonly payload: Readonly<Record<string, unknown>> }
   /** HTTP 200 with a top-level `error` string, and any payload keys that explain it (`options`). */
   | { readonly kind: 'error'; readonly error: string; readonly payload?: Readonly<Record<string, unknown>> }
-  /** HTTP 500 with an HTML body, as `telephony/services` does on an account without VoIP (RK). */
+  /** HTTP 500, as `telephony/services` answers without VoIP (RK); the HTML body is the mock's own [?]. */
   | { readonly kind: 'server-error' };
 
 /** Everything a command may read. */
@@ -50,7 +50,7 @@ function serviceError(context: CommandContext, message: string): CommandAnswer {
   };
 }
 
-/** An empty `service` is the "All lines" choice, so it means no service at all (MUN). */
+/** An empty `service` is the empty-value choice (MUN, docs/chaos-api.md §3.2), read as no service [I]. */
 function serviceOf(context: CommandContext): string | undefined {
   const service = context.attributes.get('service')?.trim();
   return service === '' ? undefined : service;
@@ -70,8 +70,9 @@ function findLine(lines: readonly MockLine[], service: string): MockLine | undef
 }
 
 /**
- * The `options` "Service" group: one choice per line plus the empty-value "All lines" (MUN, PRZ).
- * With `problem`, the option carries it in `error`, as D1 says CHAOS shows a bad attribute.
+ * The `options` "Service" group: one choice per line plus an empty-value one (MUN, docs/chaos-api.md
+ * §3.2; its title text is invented). With `problem`, the option carries it in `error`, as D1 says
+ * CHAOS shows a bad attribute (§2.5).
  */
 function serviceOptions(
   lines: readonly MockLine[],
@@ -99,7 +100,7 @@ function serviceOptions(
   ];
 }
 
-/** Empty lists are absent keys on the wire (chaos-api.md §2.3 rule 5). */
+/** Empty lists are absent keys on the wire (docs/chaos-api.md §2.3 rule 5). */
 function listOrAbsent(key: string, list: readonly unknown[]): Record<string, unknown> {
   return list.length === 0 ? {} : { [key]: list };
 }
@@ -159,7 +160,7 @@ function hourBefore(timestamp: string, hours: number): string {
 }
 
 /**
- * HYPOTHETICAL: the real `usage` shape is unknown (chaos-api.md §3.4). This answers the invented
+ * HYPOTHETICAL: the real `usage` shape is unknown (docs/chaos-api.md §3.4). This answers the invented
  * shape of `broadband-usage.HYPOTHETICAL.json` (hourly buckets of bytes) so a client's untyped
  * pass-through can be tested, and nothing more.
  */
@@ -206,12 +207,12 @@ function controlLogins(context: CommandContext): string[] {
   return [...logins];
 }
 
-/** HYPOTHETICAL: `login/services` field names are unknown (chaos-api.md §4); `services` of strings is [I]. */
+/** HYPOTHETICAL: `login/services` field names are unknown (docs/chaos-api.md §4); strings are [I]. */
 function loginServices(context: CommandContext): CommandAnswer {
   return payload(listOrAbsent('services', controlLogins(context)));
 }
 
-/** HYPOTHETICAL: `login/info` field names are unknown (chaos-api.md §4); `info[]` is [I]. */
+/** HYPOTHETICAL: `login/info` field names are unknown (docs/chaos-api.md §4); `info[]` is [I]. */
 function loginInfo(context: CommandContext): CommandAnswer {
   const service = serviceOf(context);
   if (service === undefined) return error(SERVICE_REQUIRED);

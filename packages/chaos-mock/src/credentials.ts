@@ -5,7 +5,7 @@
  */
 
 /**
- * Credentials the mock accepts. CHAOS takes either pair (chaos-api.md §2.4): a control login with
+ * Credentials the mock accepts. CHAOS takes either pair (docs/chaos-api.md §2.4): a control login with
  * its password, or an account number with its password.
  */
 export interface MockCredentials {
@@ -27,9 +27,9 @@ export const DEFAULT_CREDENTIALS: MockCredentials = Object.freeze({
   accountPassword: 'mock-account-password',
 });
 
-/** CHAOS's error for a known login with the wrong password (HAQ, chaos-api.md §2.5). */
+/** CHAOS's error for a known login with the wrong password (HAQ, docs/chaos-api.md §2.5). */
 export const AUTH_FAILED = 'Control authorisation failed';
-/** CHAOS's error for an unknown or missing login (HAQ, chaos-api.md §2.5). */
+/** CHAOS's error for an unknown or missing login (HAQ, docs/chaos-api.md §2.5). */
 export const BAD_LOGIN = 'Bad control-login';
 
 /** Attribute names (normalised) that carry a credential. */
@@ -50,9 +50,9 @@ export type AuthFailure = typeof AUTH_FAILED | typeof BAD_LOGIN;
  * Checks normalised request attributes against the accepted credentials.
  *
  * An unknown (or missing) login gives "Bad control-login"; a known login with the wrong password
- * gives "Control authorisation failed". Which string A&A answers for a bad *account number* is
- * unknown [?], so the mock uses the same two strings there: they are the only ones a client is
- * known to need to recognise.
+ * gives "Control authorisation failed": a reading of the wording [I] (docs/chaos-api.md §2.5).
+ * Which string A&A answers for a bad *account number* is unknown [?], so the mock uses the same two
+ * strings there: they are the only ones a client is known to need to recognise.
  */
 export function checkCredentials(
   attributes: ReadonlyMap<string, string>,
@@ -63,7 +63,8 @@ export function checkCredentials(
     const { accountNumber: expected, accountPassword } = accepted;
     if (expected === undefined || accountPassword === undefined) return BAD_LOGIN;
     if (accountNumber.toUpperCase() !== expected.toUpperCase()) return BAD_LOGIN;
-    // D1: a control login sent with account auth must belong to the account.
+    // D1: account auth normally comes with a control login of the account (docs/chaos-api.md §2.4);
+    // refusing any other login is the mock's choice.
     const login = attributes.get('control_login');
     if (login !== undefined && login.toLowerCase() !== accepted.controlLogin.toLowerCase()) return BAD_LOGIN;
     return attributes.get('account_password') === accountPassword ? undefined : AUTH_FAILED;

@@ -14,7 +14,7 @@ export type LineTrait =
   | 'rollover'
   /** A limited line with `quota_remaining` below `quota_monthly`. */
   | 'limited'
-  /** A line that is down: all three rates are `"0"` (a guess; see chaos-api.md §10.2). */
+  /** A line that is down: all three rates are `"0"` (a guess; see docs/chaos-api.md §10.2). */
   | 'down'
   /** The postcode carries trailing whitespace (NMQ strips it). */
   | 'postcode-whitespace'

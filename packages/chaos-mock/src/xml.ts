@@ -2,7 +2,7 @@
  * CHAOS's XML form, both ways: request attributes out of a `<chaos>` body, and a JSON-shaped
  * answer back into XML for `/xml`.
  *
- * CHAOS is XML inside and derives its JSON from it (chaos-api.md §2.3), so the mapping here is
+ * CHAOS is XML inside and derives its JSON from it (docs/chaos-api.md §2.3), so the mapping here is
  * that derivation run backwards: attributes are strings, repeated objects are repeated elements,
  * names use hyphens. Where the real XML is not shown by any source (top-level `error`, string
  * lists such as `services`), the choice is marked [I].

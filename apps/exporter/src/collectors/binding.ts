@@ -70,7 +70,7 @@ export const nameOf = (binding: CollectorBinding): string => binding.collector.n
 /** The one `subsystem/command` a run calls. */
 export function commandOf(binding: CollectorBinding): string {
   const [command, ...more] = binding.collector.commands;
-  // A tier run makes exactly one CHAOS call per collector and account (design §6).
+  // A tier run makes exactly one CHAOS call per collector and account (docs/architecture.md).
   if (command === undefined || more.length > 0) {
     throw new Error(`collector ${nameOf(binding)} must need exactly one CHAOS command`);
   }

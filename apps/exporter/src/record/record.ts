@@ -38,7 +38,7 @@ export interface RecordedCommand {
   readonly outcome: 'ok' | 'error' | 'skipped';
 }
 
-/** Commands that need no parameter. All are reads (chaos-api.md §1). */
+/** Commands that need no parameter. All are reads (docs/chaos-api.md §1). */
 const PLAIN_COMMANDS = [
   'broadband/services',
   'broadband/info',

@@ -20,7 +20,7 @@ const LOGIN_KEY = /login/i;
 const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/gi;
 
 /**
- * CHAOS describes settings as options (`{ name, type, value }`, chaos-api.md §3.2): a `password`
+ * CHAOS describes settings as options (`{ name, type, value }`, docs/chaos-api.md §3.2): a `password`
  * or `postcode` option carries its secret under `value`, not under a telling key.
  */
 function optionKind(record: Record<string, unknown>): 'secret' | 'pattern' | undefined {
@@ -45,7 +45,11 @@ export interface Redactor {
   redactText(text: string): string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/**
+ * Tells whether a parsed JSON value is a plain object (not `null`, not an array). The exporter's
+ * one copy: the bench's IPC checks use it too.
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

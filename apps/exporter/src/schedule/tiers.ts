@@ -1,6 +1,7 @@
 /**
- * The tier table of design §6, derived from the collector bindings: which collectors run how
- * often. One `broadband/info` per account per fast run, whatever the number of lines.
+ * The tier plan, derived from the collector bindings: which collectors run how often (the
+ * exporter README's Tiers table). One `broadband/info` per account per fast run, whatever the
+ * number of lines.
  *
  * @module
  */
