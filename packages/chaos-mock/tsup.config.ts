@@ -1,14 +1,15 @@
 import { defineConfig, type Options } from 'tsup';
 
 const options: Options = {
-  entry: ['src/index.ts', 'src/cli.ts'],
+  // Two library entries: the root, which never loads msw, and the msw handlers (`./msw`).
+  entry: ['src/index.ts', 'src/msw.ts', 'src/cli.ts'],
   format: ['esm'],
   target: 'node24',
   platform: 'node',
-  dts: { entry: 'src/index.ts' },
+  dts: { entry: ['src/index.ts', 'src/msw.ts'] },
   sourcemap: true,
   clean: true,
-  // msw is a peer: the caller's copy must be the one whose handlers they register.
+  // msw is an optional peer: the caller's copy must be the one whose handlers they register.
   external: ['msw'],
 };
 

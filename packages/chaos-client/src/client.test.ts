@@ -1,4 +1,5 @@
-import { CHAOS_BASE_URL, createChaosHandlers, DEFAULT_CREDENTIALS } from '@aaisp/chaos-mock';
+import { CHAOS_BASE_URL, DEFAULT_CREDENTIALS } from '@aaisp/chaos-mock';
+import { createChaosHandlers } from '@aaisp/chaos-mock/msw';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

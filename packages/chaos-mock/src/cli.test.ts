@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { infoOf, postJson } from './test-helpers.ts';
+import { infoOf, postJson } from '../test/helpers.ts';
 
 // Node 24 runs the TypeScript source directly (type stripping), so the bin is tested without a build.
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));

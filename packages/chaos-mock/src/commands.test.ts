@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_LOGIN, infoOf, postJson } from '../test/helpers.ts';
 import infoAllLines from './fixtures/broadband-info-all-lines.json' with { type: 'json' };
 import kill from './fixtures/broadband-kill.HYPOTHETICAL.json' with { type: 'json' };
 import quotaAllLines from './fixtures/broadband-quota-all-lines.json' with { type: 'json' };
@@ -7,7 +8,6 @@ import unknownCommand from './fixtures/error-unknown-command.json' with { type: 
 import loginServices from './fixtures/login-services.HYPOTHETICAL.json' with { type: 'json' };
 import ratecard from './fixtures/telephony-ratecard.json' with { type: 'json' };
 import { type RunningChaosMock, startChaosMock } from './index.ts';
-import { GOOD_LOGIN, infoOf, postJson } from './test-helpers.ts';
 
 describe('every CHAOS command, over real HTTP, against the reference fixtures', () => {
   let mock: RunningChaosMock;

@@ -1,8 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import type * as root from './index.ts';
 import {
-  type ChaosMockHandlers,
   type ChaosMockStats,
-  createChaosHandlers,
   generateLines,
   type MockLine,
   type RunningChaosMock,
@@ -27,9 +26,9 @@ describe('the public surface of @aaisp/chaos-mock', () => {
     expectTypeOf<'meltdown'>().not.toExtend<ScenarioName>();
   });
 
-  it('createChaosHandlers gives msw handlers plus the same controls', () => {
-    expectTypeOf(createChaosHandlers).returns.toEqualTypeOf<ChaosMockHandlers>();
-    expectTypeOf<ChaosMockHandlers['lines']>().returns.toEqualTypeOf<readonly MockLine[]>();
+  it('leaves the msw handlers to the @aaisp/chaos-mock/msw subpath', () => {
+    expectTypeOf<typeof root>().not.toHaveProperty('createChaosHandlers');
+    expectTypeOf<typeof root.CHAOS_BASE_URL>().toEqualTypeOf<'https://chaos2.aa.net.uk/'>();
   });
 
   it('wire lines carry only strings, with an upper-case ID', () => {

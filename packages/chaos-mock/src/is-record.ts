@@ -1,4 +1,7 @@
 /**
+ * The one plain-object guard of the package: request bodies, the server's control endpoints, the
+ * XML writer and the tests' helpers all use it.
+ *
  * @module
  */
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { infoOf, postForm, postJson } from '../test/helpers.ts';
 import {
   generateLines,
   type LineTrait,
@@ -6,7 +7,6 @@ import {
   type RunningChaosMock,
   startChaosMock,
 } from './index.ts';
-import { infoOf, postForm, postJson } from './test-helpers.ts';
 
 const DIGITS = /^\d+$/;
 const UK_WALL_TIME_ON_THE_HOUR = /^\d{4}-\d{2}-\d{2} \d{2}:00:00$/;

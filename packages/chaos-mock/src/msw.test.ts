@@ -1,16 +1,17 @@
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import infoAllLines from './fixtures/broadband-info-all-lines.json' with { type: 'json' };
+// Both entries by their package names, so the exports map (`.` and `./msw`) is what is tested.
 import {
   AUTH_FAILED,
   CHAOS_BASE_URL,
-  createChaosHandlers,
   type RunningChaosMock,
   SCENARIOS,
   type ScenarioName,
   startChaosMock,
-} from './index.ts';
-import { GOOD_LOGIN, postForm, postJson } from './test-helpers.ts';
+} from '@aaisp/chaos-mock';
+import { createChaosHandlers } from '@aaisp/chaos-mock/msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_LOGIN, postForm, postJson } from '../test/helpers.ts';
+import infoAllLines from './fixtures/broadband-info-all-lines.json' with { type: 'json' };
 
 describe('createChaosHandlers: the same fake CHAOS as msw 3 handlers', () => {
   const chaos = createChaosHandlers({ lines: 4 });

@@ -1,16 +1,29 @@
 /**
- * The fake CHAOS as msw 3 request handlers, for unit tests that should not open a port.
+ * `@aaisp/chaos-mock/msw`: the fake CHAOS as msw 3 request handlers, for unit tests that should
+ * not open a port. The only entry of the package that imports msw, an optional peer dependency:
+ * install `msw` to use it. Everything else (the server, line sets, scenarios, credentials and
+ * {@link CHAOS_BASE_URL}) comes from the root entry, `@aaisp/chaos-mock`, which works without msw.
+ *
+ * @example
+ * ```ts
+ * import { CHAOS_BASE_URL } from '@aaisp/chaos-mock';
+ * import { createChaosHandlers } from '@aaisp/chaos-mock/msw';
+ * ```
  *
  * @module
  */
 
 import { type HttpHandler, HttpResponse, http } from 'msw';
 import { type ChaosMockControls, type ChaosMockOptions, controlsOf, createMockBackend } from './backend.ts';
+import { CHAOS_BASE_URL } from './base-url.ts';
 import { waitOrAbort } from './wait.ts';
 
-/** Options for {@link createChaosHandlers}. */
+/** Options for {@link createChaosHandlers}: the server's options less `port` and `host`, plus `baseUrl`. */
 export interface ChaosHandlersOptions extends ChaosMockOptions {
-  /** The base URL the handlers answer under. Default `https://chaos2.aa.net.uk/`, the real CHAOS v2. */
+  /**
+   * The base URL the handlers answer under; a trailing slash is added if missing. Default
+   * {@link CHAOS_BASE_URL}, the real CHAOS v2.
+   */
   readonly baseUrl?: string;
 }
 
@@ -22,17 +35,15 @@ export interface ChaosMockHandlers extends ChaosMockControls {
   readonly baseUrl: string;
 }
 
-/** The real CHAOS v2 endpoint. */
-export const CHAOS_BASE_URL = 'https://chaos2.aa.net.uk/';
-
 /**
- * Creates msw 3 handlers that behave exactly like {@link startChaosMock}'s server: same wire
- * rules, commands, line sets, scenarios and stats. A `connection-reset` (and a `timeout` once the
- * client aborts) becomes msw's network error.
+ * Creates msw 3 handlers that behave exactly like the server of `startChaosMock` (from
+ * `@aaisp/chaos-mock`): same wire rules, commands, line sets, scenarios and stats. A
+ * `connection-reset` (and a `timeout` once the client aborts) becomes msw's network error.
  *
  * @throws {TypeError | RangeError} for a bad option.
  * @example
  * ```ts
+ * import { createChaosHandlers } from '@aaisp/chaos-mock/msw';
  * import { setupServer } from 'msw/node';
  * const chaos = createChaosHandlers({ lines: 10 });
  * const server = setupServer(...chaos.handlers);

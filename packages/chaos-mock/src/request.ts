@@ -1,11 +1,12 @@
 /**
- * Reads a CHAOS request the way CHAOS does (chaos-api.md §2.1–2.4): the command from the path,
+ * Reads a CHAOS request the way CHAOS does (docs/chaos-api.md §2.1–2.4): the command from the path,
  * the attributes from the query string, a form, multipart, JSON or XML body, or HTTP Basic auth.
  *
  * @module
  */
 
 import { CREDENTIAL_ATTRIBUTES } from './credentials.ts';
+import { isRecord } from './is-record.ts';
 import { readXmlAttributes } from './xml.ts';
 
 /** The response formats a path suffix can force. */
@@ -76,7 +77,7 @@ function jsonPairs(text: string): [string, string][] | AttributeProblem {
   } catch {
     return { problem: 'Request body is not valid JSON' };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     return { problem: 'Request JSON must be a flat object of attributes' };
   }
   const pairs: [string, string][] = [];

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_LOGIN, infoOf, postForm, postJson } from '../test/helpers.ts';
 import noLines from './fixtures/broadband-info-no-lines.json' with { type: 'json' };
 import servicesEmpty from './fixtures/broadband-services-empty.json' with { type: 'json' };
 import { AUTH_FAILED, type RunningChaosMock, SCENARIOS, startChaosMock } from './index.ts';
-import { GOOD_LOGIN, infoOf, postForm, postJson } from './test-helpers.ts';
 
 /** Resolves with how a fetch ended: its status, or the name of the error it failed with. */
 async function outcome(promise: Promise<Response>): Promise<number | string> {

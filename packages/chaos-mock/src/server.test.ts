@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { GOOD_LOGIN, infoOf, postForm, postJson } from '../test/helpers.ts';
 import badLoginFixture from './fixtures/error-bad-control-login-minimal.json' with { type: 'json' };
 import authFailedFixture from './fixtures/error-control-authorisation-failed.json' with { type: 'json' };
 import {
@@ -9,7 +10,6 @@ import {
   type RunningChaosMock,
   startChaosMock,
 } from './index.ts';
-import { GOOD_LOGIN, infoOf, postForm, postJson } from './test-helpers.ts';
 
 const PASSWORD = DEFAULT_CREDENTIALS.controlPassword;
 

@@ -1,11 +1,12 @@
 /**
  * Helpers for this package's own tests: they talk to the mock over real HTTP, as a client would.
- * Not part of the published surface (not exported from index.ts, not bundled).
+ * Not part of the published surface (outside src/, not exported, not bundled, not in `files`).
  *
  * @module
  */
 
-import { DEFAULT_CREDENTIALS } from './index.ts';
+import { DEFAULT_CREDENTIALS } from '../src/index.ts';
+import { isRecord } from '../src/is-record.ts';
 
 /** Form attributes that authenticate against a mock with the default credentials. */
 export const GOOD_LOGIN: Readonly<Record<string, string>> = {
@@ -36,9 +37,8 @@ export async function postJson(
   const response = await postForm(base, path, attributes);
   if (response.status !== 200) throw new Error(`${path} answered HTTP ${response.status}`);
   const body: unknown = await response.json();
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new Error(`${path}: not an object`);
-  return Object.fromEntries(Object.entries(body));
+  if (!isRecord(body)) throw new Error(`${path}: not an object`);
+  return body;
 }
 
 /** The `info[]` entries of a `broadband/info` answer; throws if any value is not a string. */
@@ -47,7 +47,7 @@ export function infoOf(body: Record<string, unknown>): Record<string, string>[] 
   if (info === undefined) return [];
   if (!Array.isArray(info)) throw new Error('info is not an array');
   return info.map((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) throw new Error('info entry is not an object');
+    if (!isRecord(entry)) throw new Error('info entry is not an object');
     const record: Record<string, string> = {};
     for (const [key, value] of Object.entries(entry)) {
       // CHAOS sends every value as a string; anything else is a mock bug worth failing on.
