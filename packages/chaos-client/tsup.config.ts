@@ -1,15 +1,6 @@
-import { defineConfig, type Options } from 'tsup';
+import { defineConfig } from 'tsup';
+import { libraryOptions } from '../../tsup.shared.ts';
 
-const options: Options = {
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'node24',
-  platform: 'node',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-};
-
-const config: ReturnType<typeof defineConfig> = defineConfig(options);
+const config: ReturnType<typeof defineConfig> = defineConfig(libraryOptions({ entry: ['src/index.ts'] }));
 
 export default config;
