@@ -62,7 +62,7 @@ function protection(web: ExporterConfig['web']): ServerProtection {
 
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
 export async function startApp(config: ExporterConfig, options: AppOptions): Promise<App> {
-  // Loaded only for --demo: the mock and msw cost a real exporter ~40 MB of memory for nothing.
+  // Loaded only for --demo: a real exporter has no use for the mock's code and line sets.
   const demo = options.demo ? await (await import('./demo/demo.ts')).startDemoChaos() : undefined;
   try {
     return await compose(config, options, demo);

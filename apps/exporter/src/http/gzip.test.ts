@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { acceptsGzip, createGzipEncoder } from './gzip.ts';
+import { createGzipEncoder } from './gzip.ts';
 
 /**
  * A 10 000-line-like exposition as the snapshot hands it over: parts (header, the lines in two
@@ -109,28 +109,5 @@ describe('createGzipEncoder: a cached head deflated once, a fresh tail per respo
     // RFC 1952 trailer; CRC-32("abcdef") = 0x4b8e39ef.
     expect(body.readUInt32LE(body.length - 8)).toBe(0x4b8e39ef);
     expect(body.readUInt32LE(body.length - 4)).toBe(6);
-  });
-});
-
-describe('acceptsGzip: the Accept-Encoding header, with q-values', () => {
-  it.each([
-    ['gzip', true],
-    ['gzip, deflate, br', true],
-    ['deflate, GZIP;q=0.5', true],
-    ['x-gzip', true],
-    ['*', true],
-    ['br, *;q=0.1', true],
-    ['gzip;q=0', false],
-    ['gzip;q=0.000, *', false],
-    ['*;q=0', false],
-    ['identity', false],
-    ['deflate, br', false],
-    ['', false],
-  ])('%j → %s', (header, expected) => {
-    expect(acceptsGzip(header)).toBe(expected);
-  });
-
-  it('is false without the header: a client that did not ask may not decode it', () => {
-    expect(acceptsGzip(undefined)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * gzip for `/metrics` and `/probe`, when the client asks: Prometheus always sends
- * `Accept-Encoding: gzip`, and a 10 000-line exposition is 6.4 MB as text but ~0.45 MB gzipped.
+ * gzip for `/metrics` and `/probe`, when the client asks (`acceptsGzip`, in `negotiate.ts`):
+ * Prometheus always sends `Accept-Encoding: gzip`, and a 10 000-line exposition is 6.4 MB as text
+ * but ~0.45 MB gzipped.
  *
  * The body is the snapshot's cached parts (the head, unchanged until the next tier run) followed by
  * the self-metrics (the tail, new every second). Compressing 6.4 MB takes ~45 ms, too much for every
@@ -126,33 +127,4 @@ export function createGzipEncoder(): GzipEncoder {
       return [GZIP_HEADER, head.deflated, last.deflated, last.trailer];
     },
   };
-}
-
-/**
- * Whether an `Accept-Encoding` header accepts gzip (RFC 9110 §12.5.3): `gzip` or `x-gzip` (the
- * first named) with a q-value above 0, or, when neither is named, `*` with one. A missing header
- * means identity: a client that did not ask may not be able to decode it. Weights are not ranked
- * against each other: a client that accepts gzip at all gets it, because for a 6 MB exposition
- * gzip is what any client wants (RFC 9110 lets the server choose among acceptable codings).
- *
- * @example
- * ```ts
- * acceptsGzip('gzip'); // true (Prometheus)
- * acceptsGzip('gzip;q=0, identity'); // false
- * acceptsGzip(undefined); // false
- * ```
- */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  let wildcard: boolean | undefined;
-  for (const element of header.split(',')) {
-    const [coding = '', ...parameters] = element.split(';').map((part) => part.trim().toLowerCase());
-    const q = parameters.find((parameter) => parameter.startsWith('q='));
-    // An unreadable q-value counts as 1 (RFC 9110 allows at most three decimals; be lenient).
-    const weight = q === undefined ? 1 : Number(q.slice(2));
-    const accepted = Number.isNaN(weight) || weight > 0;
-    if (coding === 'gzip' || coding === 'x-gzip') return accepted;
-    if (coding === '*') wildcard = accepted;
-  }
-  return wildcard ?? false;
 }

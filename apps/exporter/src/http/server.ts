@@ -1,7 +1,8 @@
 /**
- * The exporter's HTTP endpoints. A scrape never calls CHAOS: `/metrics` serves the snapshot the
+ * The exporter's HTTP server. A scrape never calls CHAOS: `/metrics` serves the snapshot the
  * scheduler keeps, rendered once per change, plus the self-metrics. With a web-config file the
- * same handler is served over TLS and/or behind basic auth.
+ * same handler is served over TLS and/or behind basic auth. The pipeline is in `handle-request.ts`,
+ * one handler per endpoint in `routes/`, the protection in `protect/`.
  *
  * @module
  */
@@ -15,29 +16,17 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
-import { CONTENT_TYPES, type ExpositionFormat } from '@aaisp/collectors';
-import type { TlsSettings } from '../config/web-config.ts';
 import type { TierStatus } from '../schedule/scheduler.ts';
-import { ownedElsewhere, type ShardPlan } from '../schedule/shard.ts';
+import type { ShardPlan } from '../schedule/shard.ts';
 import type { LineStore } from '../status-page/line-summary.ts';
-import { renderStatusPage } from '../status-page/status-page.ts';
 import type { SelfMetrics } from '../telemetry/self-metrics.ts';
-import { acceptsGzip, createGzipEncoder, type GzipEncoder } from './gzip.ts';
-import { type BasicAuth, WWW_AUTHENTICATE } from './protect/basic-auth.ts';
-import { type ClientCertRefusal, clientCertificateRefusal, httpsOptions } from './protect/tls.ts';
+import { createGzipEncoder } from './gzip.ts';
+import { handleRequest } from './handle-request.ts';
+import type { ServerProtection } from './protect/gate.ts';
+import { httpsOptions } from './protect/tls.ts';
+import { ALLOW, send, TEXT } from './respond.ts';
 
-/** How the endpoints are protected (from the web-config file). Absent: plain HTTP, open. */
-export interface ServerProtection {
-  /** Serve HTTPS with these settings. */
-  readonly tls?: TlsSettings | undefined;
-  /** Require basic auth (on every path, but see `healthOpen`). */
-  readonly auth?: BasicAuth | undefined;
-  /** Extra headers on every response. */
-  readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** With `auth`, still answer `/health` and `/ready` without credentials (orchestrator probes). */
-  readonly healthOpen?: boolean | undefined;
-}
+export type { ServerProtection } from './protect/gate.ts';
 
 /** Limits that keep slow or broken clients from holding sockets. Tests shorten them. */
 export interface ServerTimeouts {
@@ -56,10 +45,13 @@ export interface ServerTimeouts {
 
 /** What the endpoints read. */
 export interface ServerDeps {
+  /** The snapshot of every account's series: `/metrics`, `/probe` and the status page. */
   readonly store: LineStore;
   /** The exporter's own metrics, appended to `/metrics`. */
   readonly self: Pick<SelfMetrics, 'render'>;
+  /** The scheduler's tiers as they are now: `/health`, `/ready` and the status page. */
   readonly tiers: () => readonly TierStatus[];
+  /** The exporter's version, said on `/` and `/health`. */
   readonly version: string;
   /** Demo mode: said on `/` and `/health`. */
   readonly demo: boolean;
@@ -67,240 +59,12 @@ export interface ServerDeps {
   readonly accounts: readonly string[];
   /** This replica's shard, for `/health` and for telling a misrouted probe which shard to ask. */
   readonly shard?: ShardPlan | undefined;
+  /** The clock. Default `Date.now`; tests fix it. */
   readonly now?: (() => number) | undefined;
+  /** TLS, basic auth and extra headers, from the web-config file. Absent: plain HTTP, open. */
   readonly web?: ServerProtection | undefined;
+  /** Default: the limits {@link ServerTimeouts} describes. */
   readonly timeouts?: ServerTimeouts | undefined;
-}
-
-const ROUTES = ['/', '/metrics', '/probe', '/health', '/ready'];
-/** The probes `healthOpen` leaves open. */
-const PROBES = ['/health', '/ready'];
-const ALLOW = 'GET, HEAD';
-const TEXT = 'text/plain; charset=utf-8';
-/** The status page needs nothing but its own inline CSS: no scripts, images, fonts or frames. */
-const STATUS_PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const REFUSALS: Readonly<Record<ClientCertRefusal, string>> = {
-  'no-certificate': 'a client certificate is required',
-  untrusted: 'the client certificate is not signed by the configured client CA',
-  'san-not-allowed': 'the client certificate has none of the allowed SANs',
-};
-
-/** Prometheus asks for OpenMetrics in `Accept`; anything else gets the text format. */
-function negotiateFormat(accept: string | undefined): ExpositionFormat {
-  return accept !== undefined && /application\/openmetrics-text/i.test(accept) ? 'openmetrics' : 'text';
-}
-
-/** A body, or its parts in order (a cached buffer is written as it is, never copied or re-encoded). */
-type Body = string | Buffer | readonly (string | Buffer)[];
-
-function send(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: Body,
-  extra: Record<string, string> = {},
-): void {
-  const parts = typeof body === 'string' || Buffer.isBuffer(body) ? [body] : body;
-  let length = 0;
-  for (const part of parts) length += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
-  res.writeHead(status, {
-    'content-type': type,
-    'content-length': String(length),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...extra,
-  });
-  for (const part of parts) res.write(part);
-  res.end();
-}
-
-/**
- * An exposition: the first `headParts` of the snapshot's `cached` parts, then `tail`, gzipped when
- * the client accepts it. Both vary with the request's `Accept` (format) and `Accept-Encoding`.
- */
-async function sendExposition(
-  req: IncomingMessage,
-  res: ServerResponse,
-  gzip: GzipEncoder,
-  format: ExpositionFormat,
-  cached: readonly Buffer[],
-  headParts: number,
-  tail: readonly (string | Buffer)[],
-): Promise<void> {
-  const vary = { vary: 'Accept, Accept-Encoding' };
-  if (!acceptsGzip(req.headers['accept-encoding'])) {
-    return send(res, 200, CONTENT_TYPES[format], [...cached.slice(0, headParts), ...tail], vary);
-  }
-  const body = await gzip.encode(cached, headParts, tail);
-  send(res, 200, CONTENT_TYPES[format], body, { ...vary, 'content-encoding': 'gzip' });
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value, null, 2)}\n`);
-}
-
-const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-
-/** The `/health` document: liveness plus each tier's last success, last error and next run. */
-function healthDocument(
-  tiers: readonly TierStatus[],
-  deps: Pick<ServerDeps, 'version' | 'demo' | 'shard'>,
-): unknown {
-  const shard = deps.shard;
-  return {
-    status: 'up',
-    version: deps.version,
-    demo: deps.demo,
-    shard: shard === undefined ? null : { index: shard.index, count: shard.count, accounts: shard.accounts },
-    tiers: Object.fromEntries(
-      tiers.map((tier) => [
-        tier.name,
-        {
-          intervalSeconds: tier.intervalSeconds,
-          running: tier.running,
-          lastSuccess: iso(tier.lastSuccessMs),
-          lastError: tier.lastError
-            ? { kind: tier.lastError.kind, message: tier.lastError.message, at: iso(tier.lastError.atMs) }
-            : null,
-          nextRun: iso(tier.nextRunMs),
-          consecutiveFailures: tier.consecutiveFailures,
-        },
-      ]),
-    ),
-  };
-}
-
-/**
- * `/probe?target=NAME`: one account's series, from the same snapshot `/metrics` serves, so
- * Prometheus can probe each account as its own target (blackbox_exporter's multi-target pattern)
- * as often as it likes without a single extra CHAOS call.
- */
-async function probe(
-  deps: ServerDeps,
-  gzip: GzipEncoder,
-  req: IncomingMessage,
-  res: ServerResponse,
-  nowMs: number,
-): Promise<void> {
-  // The whole query after the first `?` (a later `?` is legal inside it); the base is a dummy.
-  const targets = new URL(req.url ?? '/', 'http://probe.invalid').searchParams.getAll('target');
-  const known = deps.accounts.length === 0 ? '(none)' : deps.accounts.join(', ');
-  const [target] = targets;
-  if (targets.length !== 1 || target === undefined || target === '') {
-    send(
-      res,
-      400,
-      TEXT,
-      `Bad Request: /probe needs exactly one ?target=NAME; configured accounts: ${known}\n`,
-    );
-    return;
-  }
-  const elsewhere = deps.shard === undefined ? undefined : ownedElsewhere(deps.shard, target);
-  if (elsewhere !== undefined) {
-    send(res, 404, TEXT, `Not Found: ${elsewhere}\n`);
-    return;
-  }
-  if (!deps.accounts.includes(target)) {
-    // The name is echoed (shortened) as JSON, so odd characters show as what they are.
-    send(
-      res,
-      404,
-      TEXT,
-      `Not Found: unknown target ${JSON.stringify(target.slice(0, 64))}; configured accounts: ${known}\n`,
-    );
-    return;
-  }
-  const format = negotiateFormat(req.headers.accept);
-  const { parts } = deps.store.exposition(format, nowMs, target);
-  await sendExposition(req, res, gzip, format, parts, parts.length, []);
-}
-
-/**
- * Handles one request; {@link createExporterServer} wires it to `node:http`.
- */
-async function handleRequest(
-  deps: ServerDeps,
-  gzip: GzipEncoder,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const now = deps.now ?? Date.now;
-  const web = deps.web;
-  for (const [name, value] of Object.entries(web?.headers ?? {})) res.setHeader(name, value);
-  if (web?.tls !== undefined && req.socket instanceof TLSSocket) {
-    const refusal = clientCertificateRefusal(req.socket, web.tls);
-    if (refusal !== undefined)
-      return send(res, 403, TEXT, `Forbidden: ${REFUSALS[refusal]}\n`, { connection: 'close' });
-  }
-  // Only the path counts: no file is ever read, so `..`, `//` or `%00` simply match no route.
-  const path = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
-  // Auth comes before routing, so a client without credentials learns nothing, not even which
-  // paths exist.
-  if (web?.auth !== undefined && !(web.healthOpen === true && PROBES.includes(path))) {
-    const gone = new AbortController();
-    res.once('close', () => gone.abort());
-    const result = await web.auth.check(req.headers.authorization, gone.signal);
-    if (!result.ok && result.kind === 'busy')
-      return send(res, 503, TEXT, 'Service Unavailable: too many password checks waiting\n', {
-        'retry-after': '1',
-      });
-    if (!result.ok) return send(res, 401, TEXT, 'Unauthorized\n', { 'www-authenticate': WWW_AUTHENTICATE });
-  }
-  if (!ROUTES.includes(path)) return send(res, 404, TEXT, `Not Found. Endpoints: ${ROUTES.join(' ')}\n`);
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return send(res, 405, TEXT, 'Method Not Allowed\n', { allow: ALLOW });
-  }
-  const tiers = deps.tiers();
-  switch (path) {
-    case '/metrics': {
-      const format = negotiateFormat(req.headers.accept);
-      const { parts, byteLength } = deps.store.exposition(format, now());
-      // The self-metrics go before OpenMetrics' `# EOF` (the snapshot's last part, written after
-      // them) and after a blank line in the text format.
-      return format === 'openmetrics'
-        ? sendExposition(req, res, gzip, format, parts, parts.length - 1, [
-            await deps.self.render('openmetrics'),
-            ...parts.slice(-1),
-          ])
-        : sendExposition(req, res, gzip, format, parts, parts.length, [
-            byteLength === 0 ? '' : '\n',
-            await deps.self.render('text'),
-          ]);
-    }
-    case '/probe':
-      return probe(deps, gzip, req, res, now());
-    case '/health':
-      return json(res, 200, healthDocument(tiers, deps));
-    case '/ready': {
-      const fast = tiers.find((tier) => tier.name === 'fast');
-      // A shard that owns no account has nothing to wait for; never ready, it would stall a
-      // StatefulSet's ordered rollout.
-      const ready =
-        deps.shard?.accounts.length === 0 ||
-        (fast === undefined
-          ? tiers.some((tier) => tier.lastSuccessMs !== undefined)
-          : fast.lastSuccessMs !== undefined);
-      return json(res, ready ? 200 : 503, { ready });
-    }
-    default:
-      return send(
-        res,
-        200,
-        'text/html; charset=utf-8',
-        renderStatusPage({
-          entries: deps.store.entries(now()),
-          tiers,
-          version: deps.version,
-          demo: deps.demo,
-          nowMs: now(),
-          accounts: deps.accounts,
-        }),
-        // A policy from the web-config `headers` wins.
-        res.hasHeader('content-security-policy') ? {} : { 'content-security-policy': STATUS_PAGE_CSP },
-      );
-  }
 }
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * The request pipeline: protection first, then the path, the method, and the route's handler.
+ *
+ * @module
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GzipEncoder } from './gzip.ts';
+import { refuseClientCertificate, refuseUnauthenticated, setExtraHeaders } from './protect/gate.ts';
+import { ALLOW, send, TEXT } from './respond.ts';
+import { health } from './routes/health.ts';
+import { metrics } from './routes/metrics.ts';
+import { probe } from './routes/probe.ts';
+import { ready } from './routes/ready.ts';
+import type { RouteHandler } from './routes/route.ts';
+import { statusPage } from './routes/status-page.ts';
+import type { ServerDeps } from './server.ts';
+
+/** Path → handler, in the order the 404 lists them. A map: no path can hit an object's prototype. */
+const ROUTES: ReadonlyMap<string, RouteHandler> = new Map<string, RouteHandler>([
+  ['/', statusPage],
+  ['/metrics', metrics],
+  ['/probe', probe],
+  ['/health', health],
+  ['/ready', ready],
+]);
+
+const ENDPOINTS = [...ROUTES.keys()].join(' ');
+
+/**
+ * Handles one request; `createExporterServer` (in `server.ts`) wires it to `node:http` and answers
+ * 500 if this rejects.
+ */
+export async function handleRequest(
+  deps: ServerDeps,
+  gzip: GzipEncoder,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  setExtraHeaders(deps.web, res);
+  if (refuseClientCertificate(deps.web, req, res)) return;
+  // Only the path counts: no file is ever read, so `..`, `//` or `%00` simply match no route.
+  const path = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
+  // Auth comes before routing, so a client without credentials learns nothing, not even which
+  // paths exist.
+  if (await refuseUnauthenticated(deps.web, path, req, res)) return;
+  const route = ROUTES.get(path);
+  if (route === undefined) return send(res, 404, TEXT, `Not Found. Endpoints: ${ENDPOINTS}\n`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return send(res, 405, TEXT, 'Method Not Allowed\n', { allow: ALLOW });
+  }
+  return route(deps, req, res, { gzip, now: deps.now ?? Date.now });
+}

@@ -1,0 +1,39 @@
+/**
+ * `/`: the status page, a human-readable view of the same snapshot `/metrics` serves.
+ *
+ * @module
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { renderStatusPage } from '../../status-page/status-page.ts';
+import { send } from '../respond.ts';
+import type { ServerDeps } from '../server.ts';
+import type { RouteContext } from './route.ts';
+
+/** The status page needs nothing but its own inline CSS: no scripts, images, fonts or frames. */
+const STATUS_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** Serves the status page, with a strict Content-Security-Policy unless the web-config sets one. */
+export function statusPage(
+  deps: Pick<ServerDeps, 'store' | 'tiers' | 'version' | 'demo' | 'accounts'>,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  { now }: RouteContext,
+): void {
+  send(
+    res,
+    200,
+    'text/html; charset=utf-8',
+    renderStatusPage({
+      entries: deps.store.entries(now()),
+      tiers: deps.tiers(),
+      version: deps.version,
+      demo: deps.demo,
+      nowMs: now(),
+      accounts: deps.accounts,
+    }),
+    // A policy from the web-config `headers` wins.
+    res.hasHeader('content-security-policy') ? {} : { 'content-security-policy': STATUS_PAGE_CSP },
+  );
+}
