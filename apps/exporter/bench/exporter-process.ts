@@ -12,8 +12,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
-import { readRepoFile } from '../test/deploy/catalog.ts';
-import { imageRuntime, listeningUrl, loopbackEnv, parseDockerfile } from '../test/deploy/dockerfile.ts';
+import { imageRuntime, listeningUrl, loopbackEnv, parseDockerfile } from '../harness/dockerfile.ts';
+import { readRepoFile } from '../harness/repo.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 import { epochMs } from './protocol.ts';
 

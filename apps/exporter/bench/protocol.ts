@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isRecord } from '../src/is-record.ts';
+
 /** What the suite asks of the child. */
 export type Request =
   | {
@@ -22,10 +24,6 @@ export type Reply =
   | { readonly kind: 'floor'; readonly url: string }
   | { readonly kind: 'stopped' }
   | { readonly kind: 'error'; readonly message: string };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Checks a message the child received. */
 export function toRequest(value: unknown): Request | undefined {

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { setTimeout as delay } from 'node:timers/promises';
 import type { RunningChaosMock } from '@aaisp/chaos-mock';
+import { waitFor } from '../harness/wait.ts';
 import { type ExporterProcess, type ImageCommand, spawnExporter } from './exporter-process.ts';
 import { epochMs } from './protocol.ts';
 
@@ -38,24 +38,28 @@ export async function startAndTime(command: ImageCommand, mock: RunningChaosMock
   }, POLL_MS);
   try {
     const exporter = await spawnExporter(command, mock);
-    const deadline = exporter.spawnedAt + READY_LIMIT_MS;
-    while (epochMs() < deadline) {
-      const response = await fetch(`${exporter.url}/ready`);
-      await response.arrayBuffer();
-      if (response.status === 200) {
-        const readyAt = epochMs();
-        // The poll may not have ticked between the call and the ready answer; the call came first.
-        const callAt = firstCallAt ?? readyAt;
-        return {
-          exporter,
-          startToReadyMs: readyAt - exporter.spawnedAt,
-          firstCallToReadyMs: readyAt - callAt,
-        };
-      }
-      await delay(POLL_MS);
+    let readyAt: number;
+    try {
+      readyAt = await waitFor(
+        `${exporter.url}/ready to answer 200`,
+        async () => {
+          const response = await fetch(`${exporter.url}/ready`);
+          await response.arrayBuffer();
+          return response.status === 200 ? epochMs() : undefined;
+        },
+        { limitMs: exporter.spawnedAt + READY_LIMIT_MS - epochMs(), intervalMs: POLL_MS },
+      );
+    } catch (error) {
+      await exporter.stop();
+      throw error;
     }
-    await exporter.stop();
-    throw new Error(`${exporter.url}/ready did not answer 200 within ${READY_LIMIT_MS / 1000} s`);
+    // The poll may not have ticked between the call and the ready answer; the call came first.
+    const callAt = firstCallAt ?? readyAt;
+    return {
+      exporter,
+      startToReadyMs: readyAt - exporter.spawnedAt,
+      firstCallToReadyMs: readyAt - callAt,
+    };
   } finally {
     clearInterval(watcher);
   }

@@ -15,6 +15,7 @@ import { cpus } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { startChaosMock } from '@aaisp/chaos-mock';
+import { parseExposition, sampleValue } from '../harness/exposition.ts';
 import { megabytes, scriptArgs, wholeNumberArg } from '../scripts/harness.ts';
 import { type CallRate, measureCallRate, pythonPerHour, scheduledPerHour } from './chaos-calls.ts';
 import { type ImageCommand, imageCommand } from './exporter-process.ts';
@@ -79,12 +80,6 @@ function lineCountsArg(text: string): number[] {
   return counts;
 }
 
-/** One sample's value from an exposition, NaN when the series is not there. */
-function sampleValue(exposition: string, series: string): number {
-  const match = new RegExp(`^${series} (\\S+)$`, 'm').exec(exposition);
-  return match?.[1] === undefined ? Number.NaN : Number(match[1]);
-}
-
 /** What a floor serves: the bytes the exporter answered, with its headers. */
 interface FloorBody {
   readonly body: Buffer;
@@ -143,7 +138,7 @@ async function measure(command: ImageCommand, lines: number, durationSeconds: nu
       await delay(SETTLE_MS);
       afterLoad = exporterProcess.memory();
       const self = (await getOnce(url)).body.toString('utf8');
-      heapUsedBytes = sampleValue(self, 'nodejs_heap_size_used_bytes');
+      heapUsedBytes = sampleValue(parseExposition(self), 'nodejs_heap_size_used_bytes') ?? Number.NaN;
     } finally {
       await exporterProcess.stop();
     }

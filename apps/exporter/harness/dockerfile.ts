@@ -3,7 +3,8 @@
  * its instructions, the build context as `.dockerignore` filters it, and a replay of one build
  * stage on the host (COPY from the context, WORKDIR, ENV, and RUN of pnpm). An instruction or a
  * RUN command the replay does not know fails it, so the Dockerfile cannot grow a step that the
- * image test silently skips.
+ * image test silently skips. The bench reads the image's command from here too
+ * ({@link imageRuntime}), so it runs the exporter as the image does.
  */
 
 import { spawnSync } from 'node:child_process';

@@ -6,7 +6,7 @@
  */
 
 import { DEFAULT_CREDENTIALS } from '@aaisp/chaos-mock';
-import type { AccountConfig, ExporterConfig } from '../../src/config/config.ts';
+import type { AccountConfig, ExporterConfig } from '../src/config/config.ts';
 
 /**
  * An account with the mock's control login. The mock accepts one credential pair, so several

@@ -1,14 +1,14 @@
 /**
- * What the load and soak scripts and the bench share: an exporter configuration aimed at a local
- * `@aaisp/chaos-mock`, Prometheus' `Accept` headers, waiting for `/ready`, and reading whole-number
- * arguments.
+ * What the load and soak scripts and the bench share, and the tests do not: an exporter
+ * configuration aimed at a local `@aaisp/chaos-mock`, Prometheus' `Accept` headers, and reading
+ * whole-number arguments. What the tests share with them (the test configuration, `waitFor`,
+ * `waitForReady`, the exposition parser) is in `harness/`.
  *
  * @module
  */
 
-import { setTimeout as delay } from 'node:timers/promises';
+import { testExporterConfig } from '../harness/exporter-config.ts';
 import type { ExporterConfig } from '../src/config/config.ts';
-import { testExporterConfig } from '../test/support/exporter-config.ts';
 
 /** The knobs the scripts turn; everything else is the exporter's default. */
 export interface MockConfigOptions {
@@ -49,26 +49,6 @@ export const ACCEPT_HEADERS = {
   openmetrics:
     'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
 } as const;
-
-/** How long {@link waitForReady} polls before giving up: a first run that never succeeds is a bug. */
-const READY_LIMIT_MS = 60_000;
-const READY_POLL_MS = 50;
-
-/**
- * Polls `${url}/ready` until it answers 200 (the first fast-tier run has stored its data).
- * @throws {Error} when it is not ready within a minute.
- */
-export async function waitForReady(url: string): Promise<void> {
-  const deadline = Date.now() + READY_LIMIT_MS;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${url}/ready`);
-    // Drained so the keep-alive socket is reused rather than left half-read.
-    await response.arrayBuffer();
-    if (response.status === 200) return;
-    await delay(READY_POLL_MS);
-  }
-  throw new Error(`${url}/ready did not answer 200 within ${READY_LIMIT_MS / 1000} s`);
-}
 
 /**
  * Reads a whole-number command-line argument.

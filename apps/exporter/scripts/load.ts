@@ -16,17 +16,11 @@ import { parseArgs } from 'node:util';
 import { startChaosMock } from '@aaisp/chaos-mock';
 import autocannon from 'autocannon';
 import { pino } from 'pino';
+import { waitForReady } from '../harness/wait.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from '../src/app.ts';
 import { planTiers } from '../src/schedule/tiers.ts';
-import {
-  ACCEPT_HEADERS,
-  megabytes,
-  mockExporterConfig,
-  scriptArgs,
-  waitForReady,
-  wholeNumberArg,
-} from './harness.ts';
+import { ACCEPT_HEADERS, megabytes, mockExporterConfig, scriptArgs, wholeNumberArg } from './harness.ts';
 
 type Format = keyof typeof ACCEPT_HEADERS;
 

@@ -16,9 +16,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { type ScenarioName, type ScenarioOptions, startChaosMock } from '@aaisp/chaos-mock';
 import { pino } from 'pino';
+import { parseExposition, samplesOf } from '../harness/exposition.ts';
+import { waitForReady } from '../harness/wait.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from '../src/app.ts';
-import { megabytes, mockExporterConfig, scriptArgs, waitForReady, wholeNumberArg } from './harness.ts';
+import { megabytes, mockExporterConfig, scriptArgs, wholeNumberArg } from './harness.ts';
 import { canForceGc, formatByType, type ResourceSample, sampleResources } from './resources.ts';
 import { startScraper } from './scraper.ts';
 
@@ -223,9 +225,9 @@ function verdict(start: ResourceSample, end: ResourceSample): boolean {
 async function apiOutcomes(url: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const sums: Record<string, number> = {};
-  for (const match of text.matchAll(/^aaisp_api_requests_total\{([^}]*)\} (\S+)$/gm)) {
-    const outcome = /outcome="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? '?';
-    sums[outcome] = (sums[outcome] ?? 0) + Number(match[2]);
+  for (const { labels, value } of samplesOf(parseExposition(text), 'aaisp_api_requests_total')) {
+    const outcome = labels.outcome ?? '?';
+    sums[outcome] = (sums[outcome] ?? 0) + value;
   }
   return sums;
 }

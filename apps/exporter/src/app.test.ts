@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testExporterConfig } from '../test/support/exporter-config.ts';
+import { testExporterConfig } from '../harness/exporter-config.ts';
+import { waitForReady } from '../harness/wait.ts';
 import { type App, startApp } from './app.ts';
 import { type ExporterConfig, loadConfig } from './config/config.ts';
 import { createLogger } from './telemetry/logger.ts';
@@ -36,10 +37,7 @@ describe('the exporter end to end against the mock CHAOS', () => {
       { destination: { write: (line: string) => void logs.push(line) } },
     );
     app = await startApp(result.config, { logger, version: '0.0.0-test', demo: false });
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if ((await fetch(`${app.url}/ready`)).status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitForReady(app.url);
   });
   afterAll(async () => {
     await app.stop();

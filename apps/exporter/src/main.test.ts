@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../harness/wait.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -115,14 +116,10 @@ describe('the aaisp-exporter CLI', () => {
       output += String(chunk);
     });
     const exited = once(child, 'exit');
-    const poll = async <T>(read: () => Promise<T | undefined>): Promise<T> => {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const value = await read();
-        if (value !== undefined) return value;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`gave up waiting; output so far:\n${output}`);
-    };
+    const poll = <T>(read: () => Promise<T | undefined>): Promise<T> =>
+      waitFor('the demo exporter', read, { limitMs: 10_000 }).catch((error: unknown) => {
+        throw new Error(`gave up waiting; output so far:\n${output}`, { cause: error });
+      });
     const url = await poll(async () => /"url":"(http:[^"]+)"/.exec(output)?.[1]);
     expect(output).toContain('demo mode: serving fake data from a built-in CHAOS mock');
     const metrics = await poll(async () => {

@@ -23,6 +23,7 @@ export {
 } from './broadband-lines.ts';
 export { broadbandServiceCount, broadbandServices } from './broadband-services.ts';
 export type { CollectContext, Collector } from './collector.ts';
+export { escapeHelp, escapeLabelValue, formatSampleValue } from './exposition-text.ts';
 export { loginServiceCount, loginServices } from './login-services.ts';
 export type { MetricDefinition, MetricType, Sample } from './metric.ts';
 export { defineMetric } from './metric.ts';

@@ -9,10 +9,11 @@ import { ChaosError } from '@aaisp/chaos-client';
 import { type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { defineMetric } from '@aaisp/collectors';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { waitFor } from '../../test/faults/harness.ts';
-import { testExporterConfig } from '../../test/support/exporter-config.ts';
+import { testExporterConfig } from '../../harness/exporter-config.ts';
+import { waitFor } from '../../harness/wait.ts';
 import { type App, startApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
+import { renderMetricsReference } from '../docs/metrics-reference.ts';
 import { createScheduler } from '../schedule/scheduler.ts';
 import { planTiers } from '../schedule/tiers.ts';
 import { createLogger } from '../telemetry/logger.ts';
@@ -158,5 +159,15 @@ describe('a collector registered by its binding alone', () => {
       expect(text).toContain(`aaisp_throwaway_widgets ${mock.lines().length}`);
       expect(mock.stats().byCommand['broadband/services']).toBeGreaterThanOrEqual(2);
     });
+  });
+
+  it('appears in docs/metrics.md: the collectors table and its metrics', () => {
+    const doc = renderMetricsReference(bindings);
+    expect(doc).toContain(
+      '| `throwaway_widgets` | medium | `broadband/services` | `AAISP_EXPORTER_COLLECTORS__ENABLE_WIDGETS` | `false` | yes |',
+    );
+    expect(doc).toContain('### `throwaway_widgets`');
+    expect(doc).toContain('| `aaisp_throwaway_widgets` | gauge |');
+    expect(renderMetricsReference()).not.toContain('throwaway_widgets');
   });
 });

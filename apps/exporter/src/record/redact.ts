@@ -10,6 +10,7 @@
  */
 
 import { secretForms } from '@aaisp/chaos-client';
+import { isRecord } from '../is-record.ts';
 
 /** Keys whose value is a secret: removed with their value. */
 const SECRET_KEY = /pass(word)?|secret|token/i;
@@ -43,14 +44,6 @@ export interface Redactor {
   redact(value: unknown): unknown;
   /** A string with every known login and secret replaced. */
   redactText(text: string): string;
-}
-
-/**
- * Tells whether a parsed JSON value is a plain object (not `null`, not an array). The exporter's
- * one copy: the bench's IPC checks use it too.
- */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The exporter's own metrics (design §5): build info, collector duration/success/errors/last
  * success, CHAOS API requests through the SDK hooks, and prom-client's default process metrics,
- * all on the app's own registry (never prom-client's global one).
+ * all on the app's own registry (never prom-client's global one). Their names, help and labels
+ * are data in `./self-metric-definitions.ts`; this module only builds and feeds them.
  *
  * @module
  */
@@ -11,6 +12,18 @@ import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RunEvent } from '../schedule/scheduler.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
+import {
+  apiRequestDuration,
+  apiRequests,
+  buildInfo,
+  collectorDuration,
+  collectorErrors,
+  collectorLastSuccess,
+  collectorSuccess,
+  DROPPED_DEFAULT_METRICS,
+  exporterUp,
+  type SelfMetricDefinition,
+} from './self-metric-definitions.ts';
 
 /** What the self-metrics record. */
 export interface SelfMetrics {
@@ -35,12 +48,10 @@ export interface BuildInfo {
   readonly nodeVersion: string;
 }
 
-/** Buckets from 50 ms to 2 min: CHAOS answers in well under a second, or times out at 30 s. */
-const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
-
 /**
- * Registers the self-metrics on `registry`. With `multiAccount`, per-collector and per-request
- * series also carry `account`, like every other series.
+ * Registers the self-metrics (`SELF_METRIC_DEFINITIONS`, in that order) on `registry`. With
+ * `multiAccount`, per-collector and per-request series also carry `account`, like every other
+ * series.
  */
 export function createSelfMetrics(
   registry: Registry,
@@ -49,62 +60,36 @@ export function createSelfMetrics(
   now: () => number = Date.now,
 ): SelfMetrics {
   const registers = [registry];
-  const account = multiAccount ? ['account'] : [];
-  new Gauge({
-    name: 'aaisp_exporter_build_info',
-    help: 'Exporter build information (always 1).',
-    labelNames: ['version', 'node_version'],
-    registers,
-  }).set({ version: build.version, node_version: build.nodeVersion }, 1);
-  new Gauge({ name: 'aaisp_exporter_up', help: 'The exporter is running (always 1).', registers }).set(1);
-  const duration = new Histogram({
-    name: 'aaisp_collector_duration_seconds',
-    help: 'Duration of each collector run, CHAOS call included, in seconds.',
-    labelNames: ['collector', 'tier', ...account],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
-  const success = new Gauge({
-    name: 'aaisp_collector_success',
-    help: 'Whether the last run of the collector succeeded (1) or failed (0).',
-    labelNames: ['collector', ...account],
-    registers,
-  });
-  const errors = new Counter({
-    name: 'aaisp_collector_errors_total',
-    help: 'Failed collector runs, by error type (the SDK error kind, or internal).',
-    labelNames: ['collector', 'error_type', ...account],
-    registers,
-  });
-  const lastSuccess = new Gauge({
-    name: 'aaisp_collector_last_success_timestamp_seconds',
-    help: 'When the collector last succeeded, as Unix seconds.',
-    labelNames: ['collector', ...account],
-    registers,
-  });
-  const requests = new Counter({
-    name: 'aaisp_api_requests_total',
-    help: 'CHAOS HTTP attempts, by outcome (ok or the SDK error kind).',
-    labelNames: ['subsystem', 'command', 'outcome', ...account],
-    registers,
-  });
-  const requestDuration = new Histogram({
-    name: 'aaisp_api_request_duration_seconds',
-    help: 'Duration of each CHAOS HTTP attempt, in seconds.',
-    labelNames: ['subsystem', 'command', ...account],
-    buckets: DURATION_BUCKETS,
-    registers,
-  });
+  /** The prom-client configuration every kind shares, from the definition. */
+  const common = (definition: SelfMetricDefinition, type: SelfMetricDefinition['type']) => {
+    if (definition.type !== type)
+      throw new Error(`${definition.name} is a ${definition.type}, not a ${type}`);
+    const account = multiAccount && definition.perAccount ? ['account'] : [];
+    return {
+      name: definition.name,
+      help: definition.help,
+      labelNames: [...definition.labels, ...account],
+      registers,
+    };
+  };
+  const gauge = (definition: SelfMetricDefinition) => new Gauge(common(definition, 'gauge'));
+  const counter = (definition: SelfMetricDefinition) => new Counter(common(definition, 'counter'));
+  const histogram = (definition: SelfMetricDefinition) =>
+    new Histogram({
+      ...common(definition, 'histogram'),
+      ...(definition.buckets === undefined ? {} : { buckets: [...definition.buckets] }),
+    });
+
+  gauge(buildInfo).set({ version: build.version, node_version: build.nodeVersion }, 1);
+  gauge(exporterUp).set(1);
+  const duration = histogram(collectorDuration);
+  const success = gauge(collectorSuccess);
+  const errors = counter(collectorErrors);
+  const lastSuccess = gauge(collectorLastSuccess);
+  const requests = counter(apiRequests);
+  const requestDuration = histogram(apiRequestDuration);
   collectDefaultMetrics({ register: registry });
-  // prom-client names these gauges `…_total`, which Prometheus reserves for counters (promtool
-  // rejects them).
-  for (const name of [
-    'nodejs_active_handles_total',
-    'nodejs_active_requests_total',
-    'nodejs_active_resources_total',
-  ]) {
-    registry.removeSingleMetric(name);
-  }
+  for (const name of DROPPED_DEFAULT_METRICS) registry.removeSingleMetric(name);
 
   const withAccount = (labels: Record<string, string>, name: string): Record<string, string> =>
     multiAccount ? { ...labels, account: name } : labels;

@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
+import { waitFor, waitForReady } from '../../harness/wait.ts';
 import { type App, startApp } from '../../src/app.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
-import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Chromium on a machine without outside network misbehaves (stalls, retries) without these. */
@@ -30,25 +31,14 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 /** Where the screenshots go (gitignored). */
-const ARTIFACTS: string = fileURLToPath(new URL('../../test-artifacts', import.meta.url));
+const ARTIFACTS: string = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 /** A password no other fixture uses, so finding it on the page is a leak. */
 const PASSWORD = 'Status-Page-S3cret!pw';
 /** Postcodes of generated mock lines start with this; the page never shows postcodes. */
 const POSTCODE_MARK = 'ZZ99';
 const LINES = 12;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a value, or fails with `what` after `limitMs`. */
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, limitMs = 15_000): Promise<T> {
-  const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** Each check reloads the page: ten a second is plenty. */
+const PAGE_POLL = { intervalMs: 100 } as const;
 
 describe('the status page in headless Chromium', () => {
   let mock: RunningChaosMock;
@@ -82,7 +72,7 @@ describe('the status page in headless Chromium', () => {
       demo: false,
       timing: { staggerMs: 50, authBackoffMs: 500 },
     });
-    await waitFor('/ready', async () => ((await fetch(`${app.url}/ready`)).ok ? true : undefined));
+    await waitForReady(app.url, { limitMs: 15_000 });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -116,10 +106,14 @@ describe('the status page in headless Chromium', () => {
   it('shows every mock line with humanised rates, from its own origin only', async () => {
     const ids = mock.lines().map((line) => line.info.ID);
     expect(ids).toHaveLength(LINES);
-    const { text } = await waitFor('every line on the page', async () => {
-      const loaded = await load();
-      return ids.every((id) => loaded.text.includes(id)) ? loaded : undefined;
-    });
+    const { text } = await waitFor(
+      'every line on the page',
+      async () => {
+        const loaded = await load();
+        return ids.every((id) => loaded.text.includes(id)) ? loaded : undefined;
+      },
+      PAGE_POLL,
+    );
 
     const rows = page.locator('main table').first().locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(LINES);
@@ -146,11 +140,15 @@ describe('the status page in headless Chromium', () => {
     mock.setScenario('auth-fail');
     const fast = page.locator('main table tbody tr', { has: page.locator('th', { hasText: /^fast$/ }) });
     // The tiers meet the refusal one after another: reload until the fast tier shows it.
-    const { text, html } = await waitFor('the auth failure on the page', async () => {
-      const loaded = await load();
-      const row = (await fast.textContent()) ?? '';
-      return /FAILING[\s\S]*auth: .*Control authorisation failed/.test(row) ? loaded : undefined;
-    });
+    const { text, html } = await waitFor(
+      'the auth failure on the page',
+      async () => {
+        const loaded = await load();
+        const row = (await fast.textContent()) ?? '';
+        return /FAILING[\s\S]*auth: .*Control authorisation failed/.test(row) ? loaded : undefined;
+      },
+      PAGE_POLL,
+    );
     expect(await page.locator('.verdict').textContent()).toMatch(
       /^Problem: tiers? failing: .*auth: .*Control authorisation failed/,
     );

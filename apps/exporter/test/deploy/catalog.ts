@@ -1,7 +1,7 @@
 /**
  * The metric catalog the deploy tests check names against: what the exporter really exposes.
  * Collector metrics come from `@aaisp/collectors`' own definitions; the exporter's self-metrics
- * from the `new Gauge|Counter|Histogram({ name: '…' })` calls in `src/telemetry/self-metrics.ts`. Also a
+ * from its data module, `src/telemetry/self-metric-definitions.ts`. Also a
  * reader for the catalog tables in `docs/metrics.md` (not its migration table, whose left column
  * holds the original exporter's names), so the tests can check both sources agree.
  */
@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { collectors } from '@aaisp/collectors';
 import { parse } from 'yaml';
 import * as z from 'zod';
+import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
+import { SELF_METRIC_DEFINITIONS } from '../../src/telemetry/self-metric-definitions.ts';
 
 /** Prometheus metric types the catalog holds. */
 export type CatalogType = 'gauge' | 'counter' | 'histogram';
@@ -21,33 +23,11 @@ export interface CatalogMetric {
   readonly labels: readonly string[];
 }
 
-/** The repository root, for reading deploy/ and docs/. */
-export const REPO_ROOT: URL = new URL('../../../..', import.meta.url);
-
-const SELF_METRICS_SOURCE = new URL('apps/exporter/src/telemetry/self-metrics.ts', REPO_ROOT);
 const METRICS_DOC = new URL('docs/metrics.md', REPO_ROOT);
 
-/** Reads a repository file as text. */
-export function readRepoFile(path: string): string {
-  return readFileSync(new URL(path, REPO_ROOT), 'utf8');
-}
-
-/** The exporter's self-metrics, read from the prom-client constructors in `src/telemetry/self-metrics.ts`. */
+/** The exporter's self-metrics, from their definitions (`src/telemetry/self-metric-definitions.ts`). */
 export function selfMetrics(): CatalogMetric[] {
-  const source = readFileSync(SELF_METRICS_SOURCE, 'utf8');
-  const found = [
-    ...source.matchAll(/new (Gauge|Counter|Histogram)\(\{\s*name: '([a-z_][a-z0-9_]*)'([^}]*)\}/g),
-  ].map(([, kind, name, rest]) => ({
-    name: name ?? '',
-    type: (kind ?? '').toLowerCase() as CatalogType,
-    // The quoted names of `labelNames: ['collector', 'tier', ...account]`.
-    labels: [...(/labelNames: \[([^\]]*)\]/.exec(rest ?? '')?.[1] ?? '').matchAll(/'([a-z_]+)'/g)].map(
-      ([, label]) => label ?? '',
-    ),
-  }));
-  // A refactor that no longer matches the pattern must fail loudly, not shrink the catalog.
-  if (found.length === 0) throw new Error(`no metric definitions found in ${SELF_METRICS_SOURCE.pathname}`);
-  return found;
+  return SELF_METRIC_DEFINITIONS.map(({ name, type, labels }) => ({ name, type, labels }));
 }
 
 /** Every metric the exporter exposes (apart from prom-client's process_* and nodejs_*), by name. */

@@ -6,7 +6,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT } from './catalog.ts';
+import { REPO_ROOT } from '../../harness/repo.ts';
 
 const MAIN = fileURLToPath(new URL('apps/exporter/src/main.ts', REPO_ROOT));
 

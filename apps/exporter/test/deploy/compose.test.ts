@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as z from 'zod';
-import { REPO_ROOT, readRepoFile } from './catalog.ts';
+import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
 import { checkConfig } from './check-config.ts';
 import { promtool } from './promtool.ts';
 

@@ -12,14 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import * as z from 'zod';
-import {
-  isCatalogSeries,
-  metricCatalog,
-  REPO_ROOT,
-  readRepoFile,
-  recordNames,
-  usedNames,
-} from './catalog.ts';
+import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
+import { isCatalogSeries, metricCatalog, recordNames, usedNames } from './catalog.ts';
 import { promtool } from './promtool.ts';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.

@@ -32,6 +32,7 @@ import {
   treeSize,
 } from '../../harness/dockerfile.ts';
 import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
+import { waitFor, waitForReady } from '../../harness/wait.ts';
 
 const repoRoot = fileURLToPath(REPO_ROOT);
 const dockerfile = parseDockerfile(readRepoFile('deploy/Dockerfile'));
@@ -216,21 +217,16 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-    const deadline = Date.now() + 20_000;
-    let url = '';
-    while (url === '' && Date.now() < deadline && child.exitCode === null) {
-      url = listeningUrl(output) ?? '';
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    // '' once the process has exited without logging it, so the failure shows its output at once.
+    const url = await waitFor(
+      'the exporter to log its URL',
+      () => listeningUrl(output) ?? (child.exitCode === null ? undefined : ''),
+      { limitMs: 15_000 },
+    );
     expect(url, output).not.toBe('');
 
     expect((await fetch(`${url}/health`)).status).toBe(200);
-    let ready = 0;
-    while (ready !== 200 && Date.now() < deadline) {
-      ready = (await fetch(`${url}/ready`)).status;
-      if (ready !== 200) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(ready).toBe(200);
+    await waitForReady(url, { limitMs: 15_000 });
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^aaisp_broadband_lines 6$/m);
 

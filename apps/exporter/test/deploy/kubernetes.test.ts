@@ -13,8 +13,9 @@ import { join, posix } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import * as z from 'zod';
+import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
 import { PROMETHEUS_RULE_FILE, RULE_FILES, renderPrometheusRule } from '../../scripts/prometheus-rule.ts';
-import { REPO_ROOT, readRepoFile, ruleGroups } from './catalog.ts';
+import { ruleGroups } from './catalog.ts';
 import { checkConfig } from './check-config.ts';
 
 const DIR = 'deploy/kubernetes';

@@ -5,7 +5,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT } from './catalog.ts';
+import { REPO_ROOT } from '../../harness/repo.ts';
 
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
 

@@ -11,12 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import * as z from 'zod';
+import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
 import {
   documentedMetrics,
   isCatalogSeries,
   metricCatalog,
-  REPO_ROOT,
-  readRepoFile,
   recordNames,
   ruleGroups,
   usedNames,

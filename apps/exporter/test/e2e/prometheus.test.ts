@@ -18,11 +18,12 @@ import { join } from 'node:path';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
+import { waitFor, waitForReady } from '../../harness/wait.ts';
 import { type App, startApp } from '../../src/app.ts';
 import type { AccountConfig, ExporterConfig } from '../../src/config/config.ts';
 import type { ShardConfig } from '../../src/schedule/shard.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
-import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
@@ -47,21 +48,6 @@ const QueryAnswer = z.object({
     ),
   }),
 });
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, limitMs = 30_000): Promise<T> {
-  const until = Date.now() + limitMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-}
 
 /** One sample of an instant query: its labels and value. */
 interface Sample {
@@ -164,10 +150,10 @@ const startQuietApp = (config: ExporterConfig): Promise<App> =>
     timing: { staggerMs: 100 },
   });
 
-const waitReady = (app: App): Promise<true> =>
-  waitFor('the exporter to be ready', async () =>
-    (await fetch(`${app.url}/ready`)).status === 200 ? true : undefined,
-  );
+/** Prometheus' scrape interval is 1 s: polling its API faster than this only adds load. */
+const PROMETHEUS_POLL = { limitMs: 60_000, intervalMs: 250 } as const;
+
+const waitReady = (app: App): Promise<void> => waitForReady(app.url, { limitMs: 30_000 });
 
 describe('a real Prometheus scraping the exporter', () => {
   let mock: RunningChaosMock;
@@ -213,7 +199,7 @@ describe('a real Prometheus scraping the exporter', () => {
         const counts = await running.query('count_over_time(up[1m])');
         return counts.length === 2 && counts.every((sample) => sample.value >= 2) ? counts : undefined;
       },
-      60_000,
+      PROMETHEUS_POLL,
     );
   }, 90_000);
 
@@ -351,7 +337,7 @@ describe('Prometheus hashmod routing accounts to sharded replicas', () => {
           ? counts
           : undefined;
       },
-      60_000,
+      PROMETHEUS_POLL,
     );
   }, 90_000);
 

@@ -9,6 +9,8 @@
 import type { ChaosErrorKind } from '@aaisp/chaos-client';
 import { type ChaosMockStats, SCENARIOS, type ScenarioName, type ScenarioOptions } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleValue } from '../../harness/exposition.ts';
+import { sleep, waitFor } from '../../harness/wait.ts';
 import {
   API_RETRIES,
   API_TIMEOUT_MS,
@@ -28,10 +30,7 @@ import {
   presenceMetric,
   resourceCounts,
   type Scrape,
-  sampleValue,
-  sleep,
   startHarness,
-  waitFor,
 } from './harness.ts';
 
 /** How long each fault plays: longer than the fast tier's max age, so its data must be dropped. */
@@ -74,7 +73,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
   };
 
   const successOf = (scrape: Scrape, collector: Collector): number | undefined =>
-    sampleValue(scrape, 'aaisp_collector_success', { collector });
+    sampleValue(scrape.series, 'aaisp_collector_success', { collector });
 
   /** Switches the mock back to normal and waits until every collector has fresh data again. */
   const healthy = async (): Promise<Scrape> => {
@@ -86,11 +85,11 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
         const fresh = COLLECTORS.every(
           (collector) =>
             successOf(scrape, collector) === 1 &&
-            sampleValue(scrape, presenceMetric(collector)) !== undefined,
+            sampleValue(scrape.series, presenceMetric(collector)) !== undefined,
         );
-        return fresh && sampleValue(scrape, 'aaisp_broadband_lines') === LINES ? scrape : undefined;
+        return fresh && sampleValue(scrape.series, 'aaisp_broadband_lines') === LINES ? scrape : undefined;
       },
-      20_000,
+      { limitMs: 20_000 },
     );
   };
 
@@ -118,8 +117,8 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
   const expectNeverStale = (scrapes: readonly Scrape[]): void => {
     for (const scrape of scrapes) {
       for (const collector of COLLECTORS) {
-        if (sampleValue(scrape, presenceMetric(collector)) === undefined) continue;
-        const lastSuccess = sampleValue(scrape, 'aaisp_collector_last_success_timestamp_seconds', {
+        if (sampleValue(scrape.series, presenceMetric(collector)) === undefined) continue;
+        const lastSuccess = sampleValue(scrape.series, 'aaisp_collector_last_success_timestamp_seconds', {
           collector,
         });
         expect(lastSuccess, `${collector} served without a success`).toBeDefined();
@@ -146,7 +145,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
     it(`${fault.scenario}: scrapes answer, the fault shows as ${fault.kind}, stale data is dropped, calls stay bounded, and the first run after it clears recovers`, async () => {
       const before = await healthy();
       const errorsBefore =
-        sampleValue(before, 'aaisp_collector_errors_total', {
+        sampleValue(before.series, 'aaisp_collector_errors_total', {
           collector: 'broadband_lines',
           error_type: fault.kind,
         }) ?? 0;
@@ -159,19 +158,19 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
       const last = scrapes.at(-1);
       if (!first || !last) throw new Error('no scrapes');
       // Collected before the fault and younger than its max age: still served.
-      expect(sampleValue(first, 'aaisp_broadband_lines')).toBe(LINES);
+      expect(sampleValue(first.series, 'aaisp_broadband_lines')).toBe(LINES);
       expect(lineIds(first)).toHaveLength(LINES);
       // The fault is visible, with its kind.
       expect(successOf(last, 'broadband_lines')).toBe(0);
       expect(
-        sampleValue(last, 'aaisp_collector_errors_total', {
+        sampleValue(last.series, 'aaisp_collector_errors_total', {
           collector: 'broadband_lines',
           error_type: fault.kind,
         }),
       ).toBeGreaterThan(errorsBefore);
       // Older than its max age: gone, never served as if current.
       expect(lineIds(last)).toEqual([]);
-      expect(sampleValue(last, 'aaisp_broadband_lines')).toBeUndefined();
+      expect(sampleValue(last.series, 'aaisp_broadband_lines')).toBeUndefined();
       expectNeverStale(scrapes);
       // Gentle with CHAOS: back-off (or the auth breaker) bounds the calls of every collector.
       for (const collector of COLLECTORS) {
@@ -193,7 +192,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
           ? AUTH_BACKOFF_MS * 2 ** (maxRunsWithBreaker(faultMs, AUTH_BACKOFF_MS) - 1)
           : 8 * INTERVAL_MS.fast + (fault.options?.retryAfterSeconds ?? 0) * 1000 * (1 + API_RETRIES);
       const failedAttempts = (scrape: Scrape): number =>
-        sampleValue(scrape, 'aaisp_api_requests_total', { command: 'info', outcome: fault.kind }) ?? 0;
+        sampleValue(scrape.series, 'aaisp_api_requests_total', { command: 'info', outcome: fault.kind }) ?? 0;
       const failedAtClear = failedAttempts(await h.scrape());
       const recovered = await waitFor(
         'broadband_lines to recover',
@@ -203,18 +202,18 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
             ? scrape
             : undefined;
         },
-        pauseMs + INTERVAL_MS.fast + API_TIMEOUT_MS + 1000,
+        { limitMs: pauseMs + INTERVAL_MS.fast + API_TIMEOUT_MS + 1000 },
       );
       // No attempt failed after the clear but the one already on its way when it cleared.
       expect(failedAttempts(recovered) - failedAtClear).toBeLessThanOrEqual(1);
       expect(h.mock.stats().byCommand['broadband/info']).toBeGreaterThanOrEqual(1);
-      expect(sampleValue(recovered, 'aaisp_broadband_lines')).toBe(LINES);
+      expect(sampleValue(recovered.series, 'aaisp_broadband_lines')).toBe(LINES);
     });
   }
 
   it('http-502-flaky: every other broadband/info answer is a 502; the retry hides it from the collector', async () => {
     await healthy();
-    const failedBefore = sampleValue(await h.scrape(), 'aaisp_api_requests_total', {
+    const failedBefore = sampleValue((await h.scrape()).series, 'aaisp_api_requests_total', {
       command: 'info',
       outcome: 'http',
     });
@@ -230,7 +229,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
     const last = scrapes.at(-1);
     if (!last) throw new Error('no scrapes');
     const failedAttempts =
-      (sampleValue(last, 'aaisp_api_requests_total', { command: 'info', outcome: 'http' }) ?? 0) -
+      (sampleValue(last.series, 'aaisp_api_requests_total', { command: 'info', outcome: 'http' }) ?? 0) -
       (failedBefore ?? 0);
     expect(failedAttempts).toBeGreaterThan(0);
     // One retry per run at most: never more than twice the runs a healthy tier makes.
@@ -263,7 +262,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
     const last = scrapes.at(-1);
     if (!last) throw new Error('no scrapes');
     expect(successOf(last, 'broadband_lines')).toBe(1);
-    expect(sampleValue(last, 'aaisp_broadband_lines')).toBe(LINES - 3);
+    expect(sampleValue(last.series, 'aaisp_broadband_lines')).toBe(LINES - 3);
     const ids = lineIds(last);
     expect(ids).toHaveLength(LINES - 3);
     expect(ids).not.toContain(firstId);
@@ -286,7 +285,7 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
     const last = scrapes.at(-1);
     if (!last) throw new Error('no scrapes');
     expect(successOf(last, 'broadband_lines')).toBe(1);
-    expect(sampleValue(last, 'aaisp_broadband_lines')).toBe(0);
+    expect(sampleValue(last.series, 'aaisp_broadband_lines')).toBe(0);
     expect(lineIds(last)).toEqual([]);
     // Every scrape shows either the full set (before the first run) or none: never a mix.
     for (const scrape of scrapes) expect([0, LINES]).toContain(lineIds(scrape).length);

@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
+import { parseExposition, type Series, samplesOf } from '../../harness/exposition.ts';
 import { type App, startApp } from '../../src/app.ts';
 import { BINDINGS, bindingNamed, commandOf, nameOf } from '../../src/collectors/index.ts';
 import { type RecordedCommand, recordAccounts } from '../../src/record/record.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
-import { mockAccount, testExporterConfig } from '../support/exporter-config.ts';
 
 /** A password no other fixture uses, so finding it anywhere is a leak. */
 export const PASSWORD = 'Fault-Matrix-S3cret!pw';
@@ -56,7 +57,8 @@ export interface Scrape {
   readonly atMs: number;
   readonly status: number;
   readonly text: string;
-  readonly series: ReadonlyMap<string, number>;
+  /** Its series (empty unless the status is 200); read them with `sampleValue` of harness/exposition.ts. */
+  readonly series: Series;
 }
 
 /** The running pair, plus everything it said. */
@@ -74,59 +76,11 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-/** Parses the text exposition into `name{labels}` → value (labels as written by the exporter). */
-export function parseSeries(text: string): Map<string, number> {
-  const series = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const cut = line.lastIndexOf(' ');
-    series.set(line.slice(0, cut), Number(line.slice(cut + 1)));
-  }
-  return series;
-}
-
-/** Sums every series of `name` whose labels include all of `labels`. */
-export function sampleValue(
-  scrape: Scrape,
-  name: string,
-  labels: Readonly<Record<string, string>> = {},
-): number | undefined {
-  let total: number | undefined;
-  for (const [key, value] of scrape.series) {
-    const brace = key.indexOf('{');
-    const metric = brace === -1 ? key : key.slice(0, brace);
-    if (metric !== name) continue;
-    const wanted = Object.entries(labels).every(([label, text]) => key.includes(`${label}="${text}"`));
-    if (wanted) total = (total ?? 0) + value;
-  }
-  return total;
-}
-
 /** The `line_id`s of `aaisp_broadband_line_info` in a scrape. */
 export function lineIds(scrape: Scrape): string[] {
-  const ids: string[] = [];
-  for (const key of scrape.series.keys()) {
-    const match = /^aaisp_broadband_line_info\{.*line_id="([^"]*)"/.exec(key);
-    if (match?.[1] !== undefined) ids.push(match[1]);
-  }
-  return ids.sort();
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` until it returns a value, or fails with `what` after `limitMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  limitMs = 15_000,
-): Promise<T> {
-  const until = Date.now() + limitMs;
-  while (Date.now() < until) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  return samplesOf(scrape.series, 'aaisp_broadband_line_info')
+    .flatMap((sample) => (sample.labels.line_id === undefined ? [] : [sample.labels.line_id]))
+    .sort();
 }
 
 /** Starts the mock and an exporter with every collector on, fast tiers and short pauses. */
@@ -179,7 +133,7 @@ export async function startHarness(): Promise<Harness> {
     async scrape() {
       const atMs = Date.now();
       const { status, text } = await get('/metrics');
-      return { atMs, status, text, series: parseSeries(text) };
+      return { atMs, status, text, series: status === 200 ? parseExposition(text) : new Map() };
     },
     async record() {
       const outDir = await mkdtemp(join(tmpdir(), 'aaisp-faults-record-'));

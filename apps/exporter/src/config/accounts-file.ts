@@ -1,0 +1,115 @@
+/**
+ * The accounts file (`AAISP_EXPORTER_CONFIG_FILE`): a YAML list of named CHAOS accounts, for
+ * collecting several accounts from one exporter. Each account takes the same credential fields as
+ * the `AUTH__…` variables, in snake case, with `*_password_file` for secrets. Problems are named
+ * `…CONFIG_FILE <path>: accounts.<n>.<field>`; the file's text is never quoted (it holds passwords).
+ *
+ * @module
+ */
+
+import * as z from 'zod';
+import type { AccountConfig, ConfigProblem } from './config.ts';
+import { type FieldLabel, toAuth } from './credentials.ts';
+import { readSecret } from './secrets.ts';
+import { PREFIX } from './settings.ts';
+import { cannotRead, notValidYaml, parseYamlText } from './yaml-file.ts';
+
+const VARIABLE = `${PREFIX}CONFIG_FILE`;
+
+/** The name is the `account` label and what sharding hashes: a conservative, DNS-label-like form. */
+const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+const YamlAccount = z.object({
+  name: z.string().regex(ACCOUNT_NAME, 'must be letters, digits, - or _ (at most 63)'),
+  control_login: z.string().optional(),
+  control_password: z.string().optional(),
+  control_password_file: z.string().optional(),
+  account_number: z.string().optional(),
+  account_password: z.string().optional(),
+  account_password_file: z.string().optional(),
+});
+type YamlAccount = z.infer<typeof YamlAccount>;
+
+const YamlConfig = z.object({ accounts: z.array(YamlAccount).min(1, 'must list at least one account') });
+
+/**
+ * The accounts listed in the file at `path`. Every problem (unreadable file, bad YAML, a field
+ * that does not validate, an account without credentials) is added to `problems`; an account
+ * with a problem is left out of the result.
+ */
+export function accountsFromFile(
+  path: string,
+  readFile: (path: string) => string,
+  problems: ConfigProblem[],
+): AccountConfig[] {
+  const entries = readEntries(path, readFile, problems);
+  const accounts: AccountConfig[] = [];
+  entries.forEach((entry, index) => {
+    const where = (field: string): string => `${VARIABLE} ${path}: accounts.${index}.${field.toLowerCase()}`;
+    const result = accountFrom(entry, where, readFile);
+    problems.push(...result.problems);
+    if (result.account !== undefined) accounts.push(result.account);
+  });
+  return accounts;
+}
+
+/** Reads, parses and validates the file; no entries (and the problems) when any step fails. */
+function readEntries(
+  path: string,
+  readFile: (path: string) => string,
+  problems: ConfigProblem[],
+): YamlAccount[] {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    problems.push({ variable: VARIABLE, message: cannotRead(path, error) });
+    return [];
+  }
+  // The YAML parser's message quotes the offending text, which may be a password: only the line.
+  const yaml = parseYamlText(text);
+  if (!yaml.ok) {
+    problems.push({ variable: VARIABLE, message: notValidYaml(path, yaml.line) });
+    return [];
+  }
+  const parsed = YamlConfig.safeParse(yaml.document);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({
+        variable: `${VARIABLE} ${path}: ${issue.path.join('.') || '(document)'}`,
+        message: issue.message,
+      });
+    }
+    return [];
+  }
+  return parsed.data.accounts;
+}
+
+/**
+ * One validated entry as an account, its secret files read through `readFile`. Its problems come
+ * back beside it, named by `where`; an entry with no credential field at all is a problem too,
+ * since naming an account promises to collect it.
+ */
+function accountFrom(
+  entry: YamlAccount,
+  where: FieldLabel,
+  readFile: (path: string) => string,
+): { readonly account: AccountConfig | undefined; readonly problems: readonly ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const secret = (value: string | undefined, file: string | undefined, field: string) =>
+    readSecret(value, file, { value: where(field), file: where(`${field}_FILE`) }, readFile, problems);
+  const auth = toAuth(
+    {
+      controlLogin: entry.control_login,
+      controlPassword: secret(entry.control_password, entry.control_password_file, 'CONTROL_PASSWORD'),
+      accountNumber: entry.account_number,
+      accountPassword: secret(entry.account_password, entry.account_password_file, 'ACCOUNT_PASSWORD'),
+    },
+    where,
+    problems,
+  );
+  if (auth === undefined && problems.length === 0) {
+    problems.push({ variable: where('name'), message: `account ${entry.name} has no credentials` });
+  }
+  return { account: auth === undefined ? undefined : { name: entry.name, auth }, problems };
+}

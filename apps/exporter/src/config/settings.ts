@@ -1,0 +1,156 @@
+/**
+ * The plain `AAISP_EXPORTER_…` settings: every variable that holds a value rather than a secret or
+ * a file, with its parser, bounds and default, plus one `COLLECTORS__ENABLE_<FLAG>` per collector
+ * enable flag. Credentials, the accounts file and the web-config file are read elsewhere in this
+ * folder; this module only turns environment text into typed values or problems.
+ *
+ * @module
+ */
+
+import * as z from 'zod';
+import type { EnableSetting } from '../collectors/index.ts';
+import type { ConfigProblem } from './config.ts';
+
+/** The prefix of every variable. */
+export const PREFIX = 'AAISP_EXPORTER_';
+
+/** Log levels pino knows. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The environment: variable name → text (`process.env`, or a plain object in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The text of `AAISP_EXPORTER_<name>`, or undefined when unset or empty. An empty variable counts
+ * as unset, so `FOO=` in a compose file or `.env` means "use the default", not "invalid".
+ */
+export function settingText(env: Env, name: string): string | undefined {
+  const text = env[`${PREFIX}${name}`];
+  return text === undefined || text === '' ? undefined : text;
+}
+
+function wholeNumber(min: number, max: number): z.ZodType<number, string> {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .refine((value) => value >= min && value <= max, `must be between ${min} and ${max}`);
+}
+
+const booleanText: z.ZodType<boolean, string> = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(
+    (text) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(text),
+    'must be true or false',
+  )
+  .transform((text) => ['true', '1', 'yes', 'on'].includes(text));
+
+/** Plain http only to loopback: anywhere else the control password would cross the network in clear. */
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+const baseUrl: z.ZodType<string, string> = z
+  .string()
+  .trim()
+  // Abort: the refinements below call `new URL`, which throws on what this one rejects.
+  .refine((text) => URL.canParse(text), { error: 'must be a URL', abort: true })
+  .refine((text) => {
+    const url = new URL(text);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+  }, 'must be https:// (plain http:// only for localhost)')
+  .refine((text) => {
+    const url = new URL(text);
+    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+  }, 'must not carry credentials, a query or a fragment (credentials go in AUTH__ variables)');
+
+/** Each fixed variable after the prefix, its parser and default. The collector flags are per binding. */
+const FixedSchema = z.object({
+  SERVER__HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
+  // 0 picks a free port (tests, side-by-side runs); the address is logged at start.
+  SERVER__PORT: wholeNumber(0, 65535).default(9099),
+  LOGGING__LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
+    .default('info'),
+  LOGGING__JSON: booleanText.default(false),
+  // Bounds from the original design: a faster tier would hammer CHAOS for no new data.
+  INTERVALS__FAST: wholeNumber(10, 3600).default(60),
+  INTERVALS__MEDIUM: wholeNumber(60, 3600).default(300),
+  INTERVALS__SLOW: wholeNumber(300, 7200).default(900),
+  API__BASE_URL: baseUrl.default('https://chaos2.aa.net.uk'),
+  API__TIMEOUT: wholeNumber(1, 300).default(30),
+  API__MAX_RETRIES: wholeNumber(0, 10).default(3),
+  API__CONCURRENCY_LIMIT: wholeNumber(1, 100).default(5),
+  COLLECTORS__INCLUDE_POSTCODE: booleanText.default(false),
+  WEB__HEALTH_OPEN: booleanText.default(false),
+  // Bounds: a thousand replicas is far past any real deployment. INDEX < COUNT and "both or
+  // neither" are checked in shard-config.ts, since each value alone cannot tell.
+  SHARD__INDEX: wholeNumber(0, 999).optional(),
+  SHARD__COUNT: wholeNumber(1, 1000).optional(),
+});
+
+/** The fixed settings, parsed: keyed by variable name after the prefix, defaults applied. */
+export interface FixedSettings {
+  readonly SERVER__HOST: string;
+  readonly SERVER__PORT: number;
+  readonly LOGGING__LEVEL: (typeof LOG_LEVELS)[number];
+  readonly LOGGING__JSON: boolean;
+  readonly INTERVALS__FAST: number;
+  readonly INTERVALS__MEDIUM: number;
+  readonly INTERVALS__SLOW: number;
+  readonly API__BASE_URL: string;
+  readonly API__TIMEOUT: number;
+  readonly API__MAX_RETRIES: number;
+  readonly API__CONCURRENCY_LIMIT: number;
+  readonly COLLECTORS__INCLUDE_POSTCODE: boolean;
+  readonly WEB__HEALTH_OPEN: boolean;
+  readonly SHARD__INDEX?: number | undefined;
+  readonly SHARD__COUNT?: number | undefined;
+}
+
+/** Every setting, parsed. */
+export interface Settings {
+  readonly fixed: FixedSettings;
+  /** Enable flag (`broadband`, …) → on; every flag of the bindings is present. */
+  readonly enabled: Readonly<Record<string, boolean>>;
+}
+
+/** One `COLLECTORS__ENABLE_<FLAG>` per enable flag, with the flag's default. */
+function flagSchemaOf(flags: readonly EnableSetting[]) {
+  return z.object(
+    Object.fromEntries(flags.map((setting) => [setting.variable, booleanText.default(setting.default)])),
+  );
+}
+
+/**
+ * Parses the settings from `env`. Every bad variable adds a problem to `problems` (fixed ones
+ * first, in schema order, then the flags), and the result is then undefined.
+ */
+export function readSettings(
+  env: Env,
+  flags: readonly EnableSetting[],
+  problems: ConfigProblem[],
+): Settings | undefined {
+  const FlagSchema = flagSchemaOf(flags);
+  const known: Record<string, string> = {};
+  for (const name of [...Object.keys(FixedSchema.shape), ...Object.keys(FlagSchema.shape)]) {
+    const text = settingText(env, name);
+    if (text !== undefined) known[name] = text;
+  }
+  const fixed = FixedSchema.safeParse(known);
+  const flagValues = FlagSchema.safeParse(known);
+  for (const parsed of [fixed, flagValues]) {
+    if (parsed.success) continue;
+    for (const issue of parsed.error.issues) {
+      problems.push({ variable: `${PREFIX}${String(issue.path[0] ?? '')}`, message: issue.message });
+    }
+  }
+  if (!fixed.success || !flagValues.success) return undefined;
+  const enabled: Record<string, boolean> = {};
+  for (const flag of flags) enabled[flag.flag] = flagValues.data[flag.variable] === true;
+  return { fixed: fixed.data, enabled };
+}
