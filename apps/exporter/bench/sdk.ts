@@ -10,10 +10,7 @@
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
 import { broadbandLines, emptySyncChangeState, trackSyncChanges } from '@aaisp/collectors';
-import { quantile } from './http-load.ts';
-
-const WARMUPS = 3;
-const RUNS = 15;
+import { timeMedian } from '../../../bench.shared.ts';
 
 /** What the SDK and the collector cost for one mock. */
 export interface SdkFigures {
@@ -23,24 +20,6 @@ export interface SdkFigures {
   readonly infoMs: number;
   /** `broadbandLines.collect(info, …)`: answer → samples. */
   readonly collectMs: number;
-}
-
-const median = (samples: readonly number[]): number =>
-  quantile(
-    [...samples].sort((a, b) => a - b),
-    0.5,
-  );
-
-/** Median of RUNS timed runs after WARMUPS untimed ones, in ms. */
-async function timeMedian(task: () => unknown): Promise<number> {
-  for (let run = 0; run < WARMUPS; run++) await task();
-  const samples: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const started = performance.now();
-    await task();
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
 }
 
 /** Times the raw fetch, the SDK call and the collector against `mock`. */

@@ -1,16 +1,16 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type CliChild, finished, killAll } from '../../../cli-test.shared.ts';
 import { waitFor } from '../harness/wait.ts';
 import packageJson from '../package.json' with { type: 'json' };
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-type Child = ChildProcessByStdio<null, Readable, Readable>;
+type Child = CliChild;
 const children: Child[] = [];
 
 function run(args: string[], env: Record<string, string> = {}): Child {
@@ -23,22 +23,7 @@ function run(args: string[], env: Record<string, string> = {}): Child {
   return child;
 }
 
-async function finished(child: Child): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  const [code] = await once(child, 'exit');
-  return { code: typeof code === 'number' ? code : null, stdout, stderr };
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killAll(children));
 
 describe('the aaisp-exporter CLI', () => {
   it('the aaisp-exporter bin runs the same CLI and passes its exit code on', async () => {

@@ -13,37 +13,19 @@
 
 import { cpus } from 'node:os';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { timeMedian } from '../../../bench.shared.ts';
 import { parseBroadbandInfo } from '../src/broadband.ts';
 import { createChaosClient } from '../src/index.ts';
 
 const LINE_COUNTS = [10, 1_000, 10_000] as const;
 const WARMUPS = 3;
 const RUNS = 15;
+const timed = (task: () => unknown): Promise<number> => timeMedian(task, { warmups: WARMUPS, runs: RUNS });
 
 const auth = {
   controlLogin: DEFAULT_CREDENTIALS.controlLogin,
   controlPassword: DEFAULT_CREDENTIALS.controlPassword,
 };
-
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const upper = sorted[middle] ?? Number.NaN;
-  const lower = sorted[middle - 1] ?? upper;
-  return sorted.length % 2 === 0 ? (lower + upper) / 2 : upper;
-}
-
-/** Runs `task` WARMUPS times untimed, then RUNS times timed; answers the median in ms. */
-async function timeMedian(task: () => unknown): Promise<number> {
-  for (let run = 0; run < WARMUPS; run++) await task();
-  const samples: number[] = [];
-  for (let run = 0; run < RUNS; run++) {
-    const started = performance.now();
-    await task();
-    samples.push(performance.now() - started);
-  }
-  return median(samples);
-}
 
 /** The raw call the SDK makes: a POST form with the credentials in the body, read as text. */
 async function fetchInfoText(mock: RunningChaosMock): Promise<string> {
@@ -82,10 +64,10 @@ async function measure(lines: number): Promise<Row> {
     }
 
     const client = createChaosClient({ baseUrl: mock.url, auth, retry: 0 });
-    const fetchMs = await timeMedian(() => fetchInfoText(mock));
-    const jsonParseMs = await timeMedian(() => JSON.parse(text));
-    const sdkParseMs = await timeMedian(() => parseBroadbandInfo(record, 'throw'));
-    const clientInfoMs = await timeMedian(() => client.broadband.info());
+    const fetchMs = await timed(() => fetchInfoText(mock));
+    const jsonParseMs = await timed(() => JSON.parse(text));
+    const sdkParseMs = await timed(() => parseBroadbandInfo(record, 'throw'));
+    const clientInfoMs = await timed(() => client.broadband.info());
     return {
       lines,
       bodyKB: Buffer.byteLength(text) / 1024,

@@ -1,16 +1,16 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type CliChild, finished, killAll } from '../../../cli-test.shared.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { infoOf, postJson } from '../test/helpers.ts';
 
 // Node 24 runs the TypeScript source directly (type stripping), so the bin is tested without a build.
 const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
-type Child = ChildProcessByStdio<null, Readable, Readable>;
+type Child = CliChild;
 const children: Child[] = [];
 
 function run(args: string[]): Child {
@@ -26,22 +26,7 @@ async function firstLine(child: Child): Promise<string> {
   return String(line);
 }
 
-async function finished(child: Child): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += String(chunk);
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += String(chunk);
-  });
-  const [code] = await once(child, 'exit');
-  return { code: typeof code === 'number' ? code : null, stdout, stderr };
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
+afterEach(() => killAll(children));
 
 describe('the chaos-mock CLI', () => {
   it('prints only the URL on stdout, serves the requested lines and stops cleanly on SIGTERM', async () => {

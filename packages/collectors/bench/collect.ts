@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, startChaosMock } from '@aaisp/chaos-mock';
 import { Registry } from 'prom-client';
+import { timeMedian } from '../../../bench.shared.ts';
 import {
   broadbandLines,
   createPromAdapter,
@@ -21,21 +22,7 @@ import {
 const RUNS = 15;
 const WARMUPS = 3;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-async function time(run: () => unknown): Promise<number> {
-  for (let i = 0; i < WARMUPS; i++) await run();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await run();
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
+const time = (task: () => unknown): Promise<number> => timeMedian(task, { warmups: WARMUPS, runs: RUNS });
 
 console.log(`Node ${process.version} on ${cpus()[0]?.model ?? 'unknown CPU'}; median of ${RUNS} runs`);
 console.log(

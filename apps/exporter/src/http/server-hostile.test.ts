@@ -1,12 +1,10 @@
 import { get as httpGet } from 'node:http';
 import { connect } from 'node:net';
 import { broadbandLines, lineCount } from '@aaisp/collectors';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { lineRowsOf } from '../status-page/line-summary.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
-import { createSelfMetrics } from '../telemetry/self-metrics.ts';
-import { createExporterServer } from './server.ts';
 
 /**
  * Short limits so the slow-client tests finish quickly; the assertions only say "closed before
@@ -82,21 +80,7 @@ function status(url: string, headers: Record<string, string> = {}): Promise<numb
 
 describe('the server under hostile input', () => {
   const store = createSnapshotStore({ summarize: lineRowsOf });
-  const selfRegistry = new Registry();
-  const self = createSelfMetrics(
-    selfRegistry,
-    { version: '0.0.0-test', nodeVersion: process.version },
-    false,
-  );
-  const server = createExporterServer({
-    store,
-    self,
-    tiers: () => [],
-    version: '0.0.0-test',
-    demo: false,
-    accounts: [],
-    timeouts: TIMEOUTS,
-  });
+  let server: TestServer;
   let port = 0;
   let base = '';
   /** A well-behaved scraper running beside every test: each of its statuses. */
@@ -105,11 +89,9 @@ describe('the server under hostile input', () => {
   let backgroundLoop: Promise<void> = Promise.resolve();
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    port = address.port;
-    base = `http://127.0.0.1:${port}`;
+    server = await startTestServer({ store, timeouts: TIMEOUTS });
+    port = server.port;
+    base = server.base;
     store.set({
       account: 'default',
       collector: broadbandLines,
@@ -127,8 +109,7 @@ describe('the server under hostile input', () => {
   afterAll(async () => {
     stopBackground = true;
     await backgroundLoop;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   it('answers a 64 KiB URL with 414 or 431, then serves a normal request', async () => {

@@ -1,22 +1,14 @@
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { broadbandLines, lineCount, lineInfo, syncDownload } from '@aaisp/collectors';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import type { TierStatus } from '../schedule/scheduler.ts';
 import { lineRowsOf } from '../status-page/line-summary.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
-import { createSelfMetrics } from '../telemetry/self-metrics.ts';
-import { createExporterServer } from './server.ts';
 
 describe('the exporter’s endpoints', () => {
   const store = createSnapshotStore({ summarize: lineRowsOf });
-  const selfRegistry = new Registry();
-  const self = createSelfMetrics(
-    selfRegistry,
-    { version: '0.0.0-test', nodeVersion: process.version },
-    false,
-  );
   let tiers: TierStatus[] = [
     {
       name: 'fast',
@@ -28,22 +20,18 @@ describe('the exporter’s endpoints', () => {
       consecutiveFailures: 0,
     },
   ];
-  const server = createExporterServer({
-    store,
-    self,
-    tiers: () => tiers,
-    version: '0.0.0-test',
-    demo: true,
-    accounts: ['default', 'shop'],
-    now: () => 1_000,
-  });
+  let server: TestServer;
   let base = '';
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (address === null || typeof address === 'string') throw new Error('no TCP address');
-    base = `http://127.0.0.1:${address.port}`;
+    server = await startTestServer({
+      store,
+      tiers: () => tiers,
+      demo: true,
+      accounts: ['default', 'shop'],
+      now: () => 1_000,
+    });
+    base = server.base;
     store.set({
       account: 'default',
       collector: broadbandLines,
@@ -61,7 +49,7 @@ describe('the exporter’s endpoints', () => {
     });
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   it('/probe?target=NAME serves that account alone, from the snapshot; a bad target gets a clear 400 or 404', async () => {

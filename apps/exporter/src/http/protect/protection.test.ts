@@ -1,20 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import * as bcrypt from 'bcryptjs';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, type TestPki } from '../../../test/support/certificates.ts';
+import { startTestServer, type TestServer } from '../../../test/support/test-server.ts';
 import { type App, startApp } from '../../app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { loadWebConfig, type TlsSettings } from '../../config/web-config.ts';
-import { lineRowsOf } from '../../status-page/line-summary.ts';
-import { createSnapshotStore } from '../../store/snapshot.ts';
 import { createLogger } from '../../telemetry/logger.ts';
-import { createSelfMetrics } from '../../telemetry/self-metrics.ts';
-import { createExporterServer, type ServerProtection, type ServerTimeouts } from '../server.ts';
+import type { ServerProtection, ServerTimeouts } from '../server.ts';
 import { createBasicAuth, type PasswordCompare } from './basic-auth.ts';
 
 const PASSWORD = 'Scrape-Pa55word-9';
@@ -51,38 +48,8 @@ const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /** A server with an empty snapshot, listening on a free loopback port. */
-async function startServer(
-  web: ServerProtection,
-  timeouts?: ServerTimeouts,
-): Promise<{ base: string; port: number; close(): Promise<void> }> {
-  const selfRegistry = new Registry();
-  const self = createSelfMetrics(
-    selfRegistry,
-    { version: '0.0.0-test', nodeVersion: process.version },
-    false,
-  );
-  const server: Server = createExporterServer({
-    store: createSnapshotStore({ summarize: lineRowsOf }),
-    self,
-    tiers: () => [],
-    version: '0.0.0-test',
-    demo: false,
-    accounts: [],
-    web,
-    timeouts,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return {
-    base: `${web.tls === undefined ? 'http' : 'https'}://127.0.0.1:${address.port}`,
-    port: address.port,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+const startServer = (web: ServerProtection, timeouts?: ServerTimeouts): Promise<TestServer> =>
+  startTestServer({ web, timeouts });
 
 describe('TLS from the web-config file', () => {
   let pki: TestPki;
