@@ -30,3 +30,21 @@ export async function timeMedian(
   }
   return median(samples);
 }
+
+/**
+ * The raw call the SDK makes for `command` (`broadband/info`): a POST form with the control
+ * login pair in the body, read as text. What a bench subtracts to find the SDK's own cost.
+ */
+export async function postChaosForm(
+  baseUrl: string,
+  command: string,
+  auth: { readonly controlLogin: string; readonly controlPassword: string },
+): Promise<string> {
+  const body = new URLSearchParams({
+    control_login: auth.controlLogin,
+    control_password: auth.controlPassword,
+  });
+  const response = await fetch(new URL(`${command}/json`, baseUrl), { method: 'POST', body });
+  if (!response.ok) throw new Error(`mock answered HTTP ${response.status}`);
+  return response.text();
+}

@@ -10,7 +10,7 @@
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
 import { broadbandLines, emptySyncChangeState, trackSyncChanges } from '@aaisp/collectors';
-import { timeMedian } from '../../../bench.shared.ts';
+import { postChaosForm, timeMedian } from '../../../bench.shared.ts';
 
 /** What the SDK and the collector cost for one mock. */
 export interface SdkFigures {
@@ -29,15 +29,7 @@ export async function measureSdk(mock: RunningChaosMock): Promise<SdkFigures> {
     controlPassword: DEFAULT_CREDENTIALS.controlPassword,
   };
   const client = createChaosClient({ baseUrl: mock.url, auth, retry: 0 });
-  const rawFetch = async (): Promise<string> => {
-    const body = new URLSearchParams({
-      control_login: auth.controlLogin,
-      control_password: auth.controlPassword,
-    });
-    const response = await fetch(new URL('broadband/info/json', mock.url), { method: 'POST', body });
-    if (!response.ok) throw new Error(`mock answered HTTP ${response.status}`);
-    return response.text();
-  };
+  const rawFetch = (): Promise<string> => postChaosForm(mock.url, 'broadband/info', auth);
   const info = await client.broadband.info();
   const syncChanges = trackSyncChanges(emptySyncChangeState(), info);
   return {

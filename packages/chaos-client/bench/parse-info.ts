@@ -13,7 +13,7 @@
 
 import { cpus } from 'node:os';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
-import { timeMedian } from '../../../bench.shared.ts';
+import { postChaosForm, timeMedian } from '../../../bench.shared.ts';
 import { parseBroadbandInfo } from '../src/broadband.ts';
 import { createChaosClient } from '../src/index.ts';
 
@@ -28,15 +28,8 @@ const auth = {
 };
 
 /** The raw call the SDK makes: a POST form with the credentials in the body, read as text. */
-async function fetchInfoText(mock: RunningChaosMock): Promise<string> {
-  const body = new URLSearchParams({
-    control_login: auth.controlLogin,
-    control_password: auth.controlPassword,
-  });
-  const response = await fetch(new URL('broadband/info/json', mock.url), { method: 'POST', body });
-  if (!response.ok) throw new Error(`mock answered HTTP ${response.status}`);
-  return response.text();
-}
+const fetchInfoText = (mock: RunningChaosMock): Promise<string> =>
+  postChaosForm(mock.url, 'broadband/info', auth);
 
 interface Row {
   readonly lines: number;

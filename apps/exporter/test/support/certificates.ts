@@ -45,6 +45,17 @@ function openssl(dir: string, args: readonly string[]): void {
 }
 
 /** A P-256 key and a certificate signed by `ca` (or self-signed as a CA when `ca` is undefined). */
+/** openssl's arguments for a new unencrypted P-256 key written to `keyFile`. */
+const newKey = (keyFile: string): string[] => [
+  '-newkey',
+  'ec',
+  '-pkeyopt',
+  'ec_paramgen_curve:P-256',
+  '-nodes',
+  '-keyout',
+  keyFile,
+];
+
 function issue(
   dir: string,
   name: string,
@@ -58,13 +69,7 @@ function issue(
     openssl(dir, [
       'req',
       '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
+      ...newKey(key),
       '-out',
       cert,
       '-days',
@@ -79,21 +84,7 @@ function issue(
     return;
   }
   writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(dir, [
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    subject,
-  ]);
+  openssl(dir, ['req', '-new', ...newKey(key), '-out', `${name}.csr`, '-subj', subject]);
   openssl(dir, [
     'x509',
     '-req',
