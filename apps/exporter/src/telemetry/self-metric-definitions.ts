@@ -1,6 +1,6 @@
 /**
- * The exporter's own metrics (design §5), declared once as data: `self-metrics.ts` builds its
- * prom-client metrics from these, `docs/metrics.md` is rendered from them
+ * The exporter's own metrics, declared once as data: `self-metrics.ts` builds its prom-client
+ * metrics from these, `docs/metrics.md` (the metric catalog) is rendered from them
  * (`src/docs/metrics-reference.ts`), and the deploy tests check rules and dashboards against them.
  * Their names, types and labels are a public contract, like the collectors' metrics.
  *

@@ -1,6 +1,7 @@
 /**
- * The exporter's own metrics (design §5): build info, collector duration/success/errors/last
- * success, CHAOS API requests through the SDK hooks, and prom-client's default process metrics,
+ * The exporter's own metrics (docs/metrics.md, "Exporter self-metrics"): build info, collector
+ * duration/success/errors/last success, CHAOS API requests through the SDK hooks, and
+ * prom-client's default process metrics,
  * all on the app's own registry (never prom-client's global one). Their names, help and labels
  * are data in `./self-metric-definitions.ts`; this module only builds and feeds them.
  *
