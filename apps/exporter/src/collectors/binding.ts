@@ -52,6 +52,12 @@ export type CollectorRun = (input: RunInput) => Promise<Sample[]>;
 export interface CollectorBinding {
   /** The pure collector: its name, its one CHAOS command and its metric definitions. */
   readonly collector: CollectorMetrics & { readonly commands: readonly string[] };
+  /**
+   * What the collector gathers, in a few words: lower case, no final full stop, e.g. `call rates`.
+   * The exporter README prints it after the collector's name in its Tiers and collector switches
+   * tables (`../docs/readme-tables.ts`).
+   */
+  readonly summary: string;
   readonly tier: TierName;
   readonly enable: EnableFlag;
   /**

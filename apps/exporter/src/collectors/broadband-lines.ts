@@ -15,6 +15,8 @@ import type { CollectorBinding } from './binding.ts';
 /** Line info, sync rates, quota, resync counter and line count. */
 export const broadbandLines: CollectorBinding = {
   collector,
+  summary:
+    'line info, sync rates, adjusted rate, quota, resync counter, line count (every line from one call)',
   tier: 'fast',
   enable: { flag: 'broadband', default: true },
   optional: false,

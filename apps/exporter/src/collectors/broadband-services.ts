@@ -10,6 +10,7 @@ import type { CollectorBinding } from './binding.ts';
 /** The broadband services inventory. */
 export const broadbandServices: CollectorBinding = {
   collector,
+  summary: 'services count',
   tier: 'medium',
   enable: { flag: 'broadband', default: true },
   optional: false,

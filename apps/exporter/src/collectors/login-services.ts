@@ -10,6 +10,7 @@ import type { CollectorBinding } from './binding.ts';
 /** The login inventory. Optional: an account may not offer the login subsystem. */
 export const loginServices: CollectorBinding = {
   collector,
+  summary: 'control logins count',
   tier: 'slow',
   enable: { flag: 'login', default: false },
   optional: true,

@@ -14,6 +14,7 @@ import { waitFor } from '../../harness/wait.ts';
 import { type App, startApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
 import { renderMetricsReference } from '../docs/metrics-reference.ts';
+import { renderCollectorSwitches, renderTiersTable } from '../docs/readme-tables.ts';
 import { createScheduler } from '../schedule/scheduler.ts';
 import { planTiers } from '../schedule/tiers.ts';
 import { createLogger } from '../telemetry/logger.ts';
@@ -35,6 +36,7 @@ const throwaway: CollectorBinding = {
     commands: ['broadband/services'],
     metrics: [widgets],
   },
+  summary: 'widgets count',
   tier: 'medium',
   enable: { flag: 'widgets', default: false },
   optional: true,
@@ -169,5 +171,15 @@ describe('a collector registered by its binding alone', () => {
     expect(doc).toContain('### `throwaway_widgets`');
     expect(doc).toContain('| `aaisp_throwaway_widgets` | gauge |');
     expect(renderMetricsReference()).not.toContain('throwaway_widgets');
+  });
+
+  it('appears in the README tables: its tier row and its switch, with its summary', () => {
+    expect(renderTiersTable(bindings)).toContain(
+      '| medium | 300 s | `broadband/services` | `throwaway_widgets`: widgets count | `COLLECTORS__ENABLE_WIDGETS` (off) | 900 s |',
+    );
+    expect(renderCollectorSwitches(bindings)).toContain(
+      '| `AAISP_EXPORTER_COLLECTORS__ENABLE_WIDGETS` | `false` | boolean | turns on `throwaway_widgets` (medium, `broadband/services`): widgets count |',
+    );
+    expect(renderTiersTable()).not.toContain('throwaway_widgets');
   });
 });

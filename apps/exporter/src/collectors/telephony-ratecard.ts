@@ -10,6 +10,7 @@ import type { CollectorBinding } from './binding.ts';
 /** The call ratecard. Optional: telephony answers HTTP 500 on an account without VoIP (RK). */
 export const telephonyRatecard: CollectorBinding = {
   collector,
+  summary: 'call rates',
   tier: 'slow',
   enable: { flag: 'telephony', default: false },
   optional: true,

@@ -14,6 +14,7 @@ import { BINDINGS, type CollectorBinding, enableSettings, nameOf } from '../coll
 import { PREFIX } from '../config/config.ts';
 import { DEFAULT_REPROBE_MS } from '../schedule/reprobe.ts';
 import { DROPPED_DEFAULT_METRICS, SELF_METRIC_DEFINITIONS } from '../telemetry/self-metric-definitions.ts';
+import { cell, code, labelList, listOf, table } from './markdown.ts';
 import { MIGRATION } from './migration.ts';
 
 /** The command that rewrites `docs/metrics.md`, run from the repository root. */
@@ -24,28 +25,20 @@ const LABEL_NOTES: Readonly<Record<string, string>> = {
   postcode: `only when the caller passes \`includePostcode: true\` (personal data, off by default; in the exporter, \`${PREFIX}COLLECTORS__INCLUDE_POSTCODE=true\`); trimmed of stray whitespace`,
 };
 
-/** Escapes a table cell: pipes would end it, newlines would end the row. */
-function cell(text: string): string {
-  return text.replaceAll('|', '\\|').replaceAll(/\r?\n/g, ' ');
-}
-
-function code(text: string): string {
-  return `\`${text}\``;
-}
-
-function labelList(labels: readonly string[]): string {
-  return labels.length === 0 ? '–' : labels.map(code).join(', ');
-}
-
 /** What a metric table shows: a collector's definitions and the self-metrics both fit. */
 type TableMetric = Pick<MetricDefinition, 'name' | 'unit' | 'labels' | 'help'> & { readonly type: string };
 
 function metricTable(metrics: readonly TableMetric[]): string[] {
-  const rows = metrics.map(
-    (metric) =>
-      `| ${code(metric.name)} | ${metric.type} | ${metric.unit === '' ? '–' : code(metric.unit)} | ${labelList(metric.labels)} | ${cell(metric.help)} |`,
+  return table(
+    ['metric', 'type', 'unit', 'labels', 'help'],
+    metrics.map((metric) => [
+      code(metric.name),
+      metric.type,
+      metric.unit === '' ? '–' : code(metric.unit),
+      labelList(metric.labels),
+      cell(metric.help),
+    ]),
   );
-  return ['| metric | type | unit | labels | help |', '|---|---|---|---|---|', ...rows];
 }
 
 function labelNotes(metrics: readonly { readonly labels: readonly string[] }[]): string[] {
@@ -60,19 +53,16 @@ function collectorTable(bindings: readonly CollectorBinding[]): string[] {
   const settings = enableSettings(bindings);
   const rows = bindings.map((binding) => {
     const setting = settings.find((candidate) => candidate.flag === binding.enable.flag);
-    const variable = setting === undefined ? '–' : code(`${PREFIX}${setting.variable}`);
-    const commands = binding.collector.commands.map(code).join(', ');
-    return `| ${code(nameOf(binding))} | ${binding.tier} | ${commands} | ${variable} | ${code(String(binding.enable.default))} | ${binding.optional ? 'yes' : 'no'} |`;
+    return [
+      code(nameOf(binding)),
+      binding.tier,
+      binding.collector.commands.map(code).join(', '),
+      setting === undefined ? '–' : code(`${PREFIX}${setting.variable}`),
+      code(String(binding.enable.default)),
+      binding.optional ? 'yes' : 'no',
+    ];
   });
-  return [
-    '| collector | tier | CHAOS command | enable variable | default | optional |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-  ];
-}
-
-function listOf(items: readonly string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return table(['collector', 'tier', 'CHAOS command', 'enable variable', 'default', 'optional'], rows);
 }
 
 function hours(ms: number): string {
@@ -94,11 +84,14 @@ function collectorSection(collector: CollectorBinding['collector']): string[] {
 }
 
 function migrationTable(): string[] {
-  const rows = MIGRATION.map(
-    (row) =>
-      `| ${row.seed.startsWith('(') ? cell(row.seed) : code(row.seed)} | ${row.ours === undefined ? 'not available from CHAOS v2' : code(row.ours)} | ${cell(row.note)} |`,
+  return table(
+    ['original design', 'this package', 'reason or note'],
+    MIGRATION.map((row) => [
+      row.seed.startsWith('(') ? cell(row.seed) : code(row.seed),
+      row.ours === undefined ? 'not available from CHAOS v2' : code(row.ours),
+      cell(row.note),
+    ]),
   );
-  return ['| original design | this package | reason or note |', '|---|---|---|', ...rows];
 }
 
 /**
