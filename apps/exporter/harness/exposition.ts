@@ -32,12 +32,18 @@ function seriesEnd(line: string): number {
   throw new Error(`unterminated labels: ${line}`);
 }
 
-/** A sample's value as the formats write it (`+Inf`, `-Inf` and `NaN` included). */
+/**
+ * A sample's value as the formats write it. Prometheus reads special values case-insensitively
+ * (Go's ParseFloat), and prom-client's text output spells NaN `Nan`, so `NaN`, `Nan`, `+Inf`,
+ * `Inf` and `-Inf` are all accepted, in any case.
+ */
 function sampleNumber(text: string, line: string): number {
-  if (text === '+Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  const special = text.toLowerCase();
+  if (special === 'nan') return Number.NaN;
+  if (special === '+inf' || special === 'inf') return Number.POSITIVE_INFINITY;
+  if (special === '-inf') return Number.NEGATIVE_INFINITY;
   const value = Number(text);
-  if (text === '' || (Number.isNaN(value) && text !== 'NaN')) throw new Error(`not a sample line: ${line}`);
+  if (text === '' || Number.isNaN(value)) throw new Error(`not a sample line: ${line}`);
   return value;
 }
 

@@ -19,6 +19,8 @@ const EXPOSITION = [
   'aaisp_broadband_lines 2 1784044800000',
   'aaisp_scrape_seconds_bucket{le="+Inf"} +Inf',
   'aaisp_odd NaN',
+  // prom-client's text format spells it so; Prometheus reads it.
+  'nodejs_eventloop_lag_mean_seconds Nan',
   '# EOF',
   '',
 ].join('\n');
@@ -27,10 +29,12 @@ describe('parseExposition and sampleValue', () => {
   const series = parseExposition(EXPOSITION);
 
   it('reads every sample line, keyed as written, ignoring comments and timestamps', () => {
-    expect(series.size).toBe(9);
+    expect(series.size).toBe(10);
     expect(series.get('aaisp_broadband_lines')).toBe(2);
     expect(series.get('aaisp_scrape_seconds_bucket{le="+Inf"}')).toBe(Number.POSITIVE_INFINITY);
     expect(series.get('aaisp_odd')).toBeNaN();
+    expect(series.get('nodejs_eventloop_lag_mean_seconds')).toBeNaN();
+    expect(() => parseExposition('aaisp_broken twelve\n')).toThrow(/not a sample line/);
   });
 
   it('reads labels with escapes, spaces and braces inside quoted values', () => {
