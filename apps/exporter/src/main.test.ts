@@ -109,7 +109,7 @@ describe('the aaisp-exporter CLI', () => {
     expect(output).toContain('demo mode: serving fake data from a built-in CHAOS mock');
     const metrics = await poll(async () => {
       const text = await (await fetch(`${url}/metrics`)).text();
-      return text.includes('aaisp_broadband_lines 6') ? text : undefined;
+      return text.includes('aaisp_broadband_lines 7') ? text : undefined;
     });
     expect(metrics).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="32002"} 79987000');
     expect((await fetch(`${url}/ready`)).status).toBe(200);

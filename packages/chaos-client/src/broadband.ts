@@ -49,7 +49,11 @@ export interface BroadbandLine {
 export interface ServiceChoice {
   /** The line ID (`choice.value`). */
   readonly id: string;
-  /** The human name (`choice.title`), e.g. `ab123@a.1 01632 960002`. */
+  /**
+   * The human name (`choice.title`), e.g. `XX1 1XX ab123@a.1`: CHAOS puts the postcode first
+   * (docs/chaos-api.md §11.1), so treat it as personal data (`@aaisp/collectors`' `lineName`
+   * removes it).
+   */
   readonly title: string;
 }
 
@@ -66,7 +70,7 @@ export interface SkippedLine {
 /** What `broadband.info()` resolves to. */
 export interface BroadbandInfo {
   readonly lines: readonly BroadbandLine[];
-  /** The "Service" choices, without the empty-value "All lines" entry. */
+  /** The "Service" choices, without the empty-value "Select service" entry. */
   readonly serviceChoices: readonly ServiceChoice[];
   /** Lines dropped for bad data; always empty unless `onInvalidLine: 'skip'`. */
   readonly skipped: readonly SkippedLine[];
@@ -112,7 +116,7 @@ function lineSchemas() {
   return { info, quota };
 }
 
-/** A `choice` entry; a missing `value` reads as "" (the "All lines" entry has an empty one). */
+/** A `choice` entry; a missing `value` reads as "" (the "Select service" entry has an empty one). */
 const Choice = z.looseObject({ value: z.string().optional(), title: z.string().optional() });
 
 type QuotaWire = {
@@ -263,13 +267,30 @@ export interface OpenRecords {
 }
 
 /**
+ * The envelope's own keys (docs/chaos-api.md §2.6, §11.1). `options` is a list of objects in every
+ * answer of the 2024 capture's shape, so the fallback below must not take it for the payload.
+ */
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
+  'subsystem',
+  'command',
+  'request',
+  'state',
+  'prices',
+  'options',
+  'error',
+]);
+
+/**
  * @internal Reads an answer whose shape is unknown as open records: the list under `key`, or,
- * when there is none, the first list of objects in the answer [?].
+ * when there is none, the first list of objects in the answer outside the envelope [?].
  */
 export function parseOpenRecords(answer: Record<string, unknown>, key: string): OpenRecords {
   const list =
     answer[key] ??
-    Object.values(answer).find((value) => Array.isArray(value) && value.length > 0 && value.every(isRecord));
+    Object.entries(answer).find(
+      ([name, value]) =>
+        !ENVELOPE_KEYS.has(name) && Array.isArray(value) && value.length > 0 && value.every(isRecord),
+    )?.[1];
   const records = Array.isArray(list) ? list.filter(isRecord).map(stringFields) : [];
   return { records, raw: answer };
 }

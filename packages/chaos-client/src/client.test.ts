@@ -62,13 +62,14 @@ describe('broadband.info', () => {
       },
       raw: expect.objectContaining({ ID: '32002', quota_timestamp: '2026-07-14 17:00:00' }),
     });
+    // The mock titles lines "POSTCODE LOGIN", as CHAOS does (docs/chaos-api.md §11.1).
     expect(info.serviceChoices).toEqual([
-      { id: '32001', title: 'test@a.1 FTTP' },
-      { id: '32002', title: 'test@a.2 01632 960002' },
-      { id: '32003', title: 'test@a.3 01632 960003' },
-      { id: '32004', title: 'test2@a.1 01632 960104' },
-      { id: '32005', title: 'test3@a.1 01632 960004' },
-      { id: '32006', title: 'test3@a.2 01632 960005' },
+      { id: '32001', title: 'ZZ99 1AA test@a.1' },
+      { id: '32002', title: 'ZZ99 1AB test@a.2' },
+      { id: '32003', title: 'ZZ99 1AD test@a.3' },
+      { id: '32004', title: 'ZZ99 2AA test2@a.1' },
+      { id: '32005', title: 'ZZ99 5XG test3@a.1' },
+      { id: '32006', title: 'ZZ99 6NT test3@a.2' },
     ]);
     expect(info.skipped).toEqual([]);
   });

@@ -5,17 +5,11 @@
  * @module
  */
 
-import { answerCommand, type CommandAnswer, WRITE_COMMANDS } from './commands.ts';
-import {
-  AUTH_FAILED,
-  BAD_LOGIN,
-  checkCredentials,
-  DEFAULT_CREDENTIALS,
-  type MockCredentials,
-  SECRET_ATTRIBUTES,
-} from './credentials.ts';
+import { answerCommand, type CommandAnswer, serviceChoicesFor, WRITE_COMMANDS } from './commands.ts';
+import { AUTH_FAILED, checkCredentials, DEFAULT_CREDENTIALS, type MockCredentials } from './credentials.ts';
+import { createStateCounter, envelope, serviceGroup } from './envelope.ts';
 import { isRecord } from './is-record.ts';
-import { generateLines, type MockLine } from './lines.ts';
+import { choiceTitle, generateLines, type MockLine } from './lines.ts';
 import { hasCredentialInQuery, parseTarget, readAttributes } from './request.ts';
 import { assertScenario, type ScenarioName, type ScenarioOptions } from './scenarios.ts';
 import { type ChaosMockStats, createStatsCounter } from './stats.ts';
@@ -26,7 +20,7 @@ import { toChaosXml } from './xml.ts';
 export interface ChaosMockOptions {
   /**
    * The account's broadband lines: a count for a deterministic generated set (see
-   * `generateLines`), or your own lines. Default 6, the smallest set with every kind of line.
+   * `generateLines`), or your own lines. Default 7, the smallest set with every kind of line.
    */
   readonly lines?: number | readonly MockLine[];
   /** The scenario to start in. Default `"normal"`. */
@@ -77,8 +71,11 @@ export interface MockBackend extends ChaosMockControls {
   handle(request: Request, pathname: string): Promise<MockOutcome>;
 }
 
-/** Six lines: the smallest generated set with every line kind (see `generateLines`). */
-const DEFAULT_LINES = 6;
+/**
+ * Seven lines: the smallest generated set with every line kind, the capture-shaped line without
+ * `tx_rate` (32007) included (see `generateLines`).
+ */
+const DEFAULT_LINES = 7;
 
 const LINE_COMMANDS: ReadonlySet<string> = new Set([
   'broadband/info',
@@ -142,11 +139,8 @@ function changedLines(base: readonly MockLine[]): MockLine[] {
   let highest = 0;
   for (const line of base) highest = Math.max(highest, Number(line.info.ID) || 0);
   const nextId = String(highest + 1);
-  const appeared: MockLine = {
-    title: `${last.info.login} new line ${nextId}`,
-    traits: last.traits,
-    info: { ...last.info, ID: nextId },
-  };
+  const { phone: _phone, ...rest } = last;
+  const appeared: MockLine = { ...rest, title: choiceTitle(last.info), info: { ...last.info, ID: nextId } };
   return [...base.slice(0, -1), appeared];
 }
 
@@ -156,6 +150,8 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
     typeof options.lines === 'object' ? [...options.lines] : generateLines(options.lines ?? DEFAULT_LINES);
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const counter = createStatsCounter();
+  // `state.seq` counts this mock's enveloped answers; see createStateCounter.
+  const states = createStateCounter();
   let scenarioName: ScenarioName = 'normal';
   let scenarioOptions: ScenarioOptions = {};
   let scenarioRequests = 0;
@@ -237,15 +233,40 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
 
     const read = await readAttributes(request);
     const xml = target.format === 'xml' || (target.format === undefined && 'xmlBody' in read && read.xmlBody);
-    const envelope = (answer: Record<string, unknown>): Record<string, unknown> => {
-      const echo = 'attributes' in read ? read.attributes : new Map<string, string>();
-      const shown = [...echo].filter(([name]) => !SECRET_ATTRIBUTES.has(name));
-      return {
-        subsystem: target.subsystem,
-        command: target.command,
-        request: Object.fromEntries(shown),
-        ...answer,
-      };
+    const attributes = 'attributes' in read ? read.attributes : new Map<string, string>();
+    const service = attributes.get('service')?.trim() ?? '';
+    /**
+     * The envelope of docs/chaos-api.md §11.1 around every answer, errors included. `lines` fill
+     * the "Service" choices; without them (an unauthorised or unreadable request) the choices are
+     * only "Select service", so no line or login leaks.
+     */
+    const wrap = (
+      payload: Readonly<Record<string, unknown>>,
+      lines: readonly MockLine[] | undefined,
+      extra: { readonly error?: string; readonly authError?: string; readonly answer?: CommandAnswer } = {},
+    ): Record<string, unknown> => {
+      const offered = serviceChoicesFor(target.subsystem, target.command, {
+        lines: lines ?? [],
+        attributes,
+        credentials,
+      });
+      const choices = offered === undefined || lines !== undefined ? offered : [];
+      const selection = extra.answer?.kind === 'server-error' ? undefined : extra.answer?.service;
+      const body = envelope(
+        {
+          subsystem: target.subsystem,
+          command: target.command,
+          attributes,
+          state: states.next(),
+          service:
+            choices === undefined
+              ? undefined
+              : serviceGroup(choices, selection?.value ?? service, selection?.error),
+          ...(extra.authError === undefined ? {} : { authError: extra.authError }),
+        },
+        payload,
+      );
+      return extra.error === undefined ? body : { ...body, error: extra.error };
     };
     const send = (body: Record<string, unknown>): MockOutcome => {
       let serialised = xml ? toChaosXml(body) : JSON.stringify(body);
@@ -260,12 +281,14 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
       };
     };
 
-    if (!('attributes' in read)) return send(envelope({ error: read.problem }));
-    if (active === 'auth-fail') return send(envelope({ error: AUTH_FAILED }));
+    if (!('attributes' in read)) return send(wrap({}, undefined, { error: read.problem }));
+    // An auth failure is an ordinary envelope, its error repeated on `control_login` (§11.1), for
+    // both known wordings (the capture shows "Control authorisation failed"; "Bad control-login"
+    // is treated alike [I]).
+    if (active === 'auth-fail')
+      return send(wrap({}, undefined, { error: AUTH_FAILED, authError: AUTH_FAILED }));
     const refused = checkCredentials(read.attributes, credentials);
-    // As the constructed fixture error-bad-control-login-minimal.json: the bare error, no envelope [I].
-    if (refused === BAD_LOGIN) return send({ error: BAD_LOGIN });
-    if (refused) return send(envelope({ error: refused }));
+    if (refused) return send(wrap({}, undefined, { error: refused, authError: refused }));
 
     let lines: readonly MockLine[] = baseLines;
     if (LINE_COMMANDS.has(key) || active === 'empty') {
@@ -279,7 +302,7 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
       credentials,
     });
     if (answer.kind === 'server-error') return html(HTML_500, 500);
-    if (answer.kind === 'error') return send(envelope({ ...answer.payload, error: answer.error }));
+    if (answer.kind === 'error') return send(wrap({}, lines, { error: answer.error, answer }));
     const payload =
       active === 'schema-drift'
         ? Object.fromEntries(
@@ -289,7 +312,7 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
             ]),
           )
         : answer.payload;
-    return send(envelope(payload));
+    return send(wrap(payload, lines, { answer }));
   };
 
   return {

@@ -55,7 +55,8 @@ describe('the chaos-mock CLI', () => {
       control_login: 'me@a',
       control_password: 'pw',
     });
-    expect(body.services).toHaveLength(6);
+    // The default line set: 32001–32006 and the capture-shaped 32007.
+    expect(body.services).toHaveLength(7);
   });
 
   it('refuses an unknown scenario, a bad number and an unknown flag with exit code 2', async () => {

@@ -19,7 +19,7 @@ A fake of Andrews & Arnold's CHAOS v2 API on a local HTTP server. Fake data only
 Options:
   --port <n>            TCP port (default 8080; 0 picks a free one)
   --host <addr>         interface to listen on (default 127.0.0.1)
-  --lines <n>           number of generated broadband lines (default 6, up to 100000)
+  --lines <n>           number of generated broadband lines (default 7, up to 100000)
   --scenario <name>     starting scenario (default normal): ${SCENARIOS.join(', ')}
   --delay-ms <n>        delay for the "slow" scenario (default 2000)
   --retry-after <s>     Retry-After seconds for "rate-limit" (default 30)
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     mock = await startChaosMock({
       port,
       host: values.host ?? '127.0.0.1',
-      lines: wholeNumber('lines', values.lines, 6),
+      lines: wholeNumber('lines', values.lines, 7),
       scenario,
       scenarioOptions,
       credentials,

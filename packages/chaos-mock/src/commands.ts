@@ -5,15 +5,29 @@
  */
 
 import type { MockCredentials } from './credentials.ts';
+import type { Choice } from './envelope.ts';
 import ratecard from './fixtures/telephony-ratecard.json' with { type: 'json' };
 import type { MockLine, WireLine } from './lines.ts';
 
+/**
+ * The state of the "Service" option in an answer: the selected `value` and, for a bad `service`,
+ * the `error` D1 says CHAOS puts on the attribute (docs/chaos-api.md §2.5).
+ */
+export interface ServiceSelection {
+  readonly value: string;
+  readonly error?: string;
+}
+
 /** A command's answer before the envelope and format are added. */
 export type CommandAnswer =
-  /** Payload keys merged into the envelope (`info`, `options`, `services`, …). */
-  | { readonly kind: 'payload'; readonly payload: Readonly<Record<string, unknown>> }
-  /** HTTP 200 with a top-level `error` string, and any payload keys that explain it (`options`). */
-  | { readonly kind: 'error'; readonly error: string; readonly payload?: Readonly<Record<string, unknown>> }
+  /** Payload keys merged into the envelope (`info`, `services`, …). */
+  | {
+      readonly kind: 'payload';
+      readonly payload: Readonly<Record<string, unknown>>;
+      readonly service?: ServiceSelection;
+    }
+  /** HTTP 200 with a top-level `error` string. */
+  | { readonly kind: 'error'; readonly error: string; readonly service?: ServiceSelection }
   /** HTTP 500, as `telephony/services` answers without VoIP (RK); the HTML body is the mock's own [?]. */
   | { readonly kind: 'server-error' };
 
@@ -41,13 +55,9 @@ const NOT_EMULATED = 'Ordering is not emulated by chaos-mock';
 const payload = (value: Record<string, unknown>): CommandAnswer => ({ kind: 'payload', payload: value });
 const error = (message: string): CommandAnswer => ({ kind: 'error', error: message });
 
-/** A missing or unknown line: the error plus the Service options marking the bad attribute (D1 [S]). */
+/** A missing or unknown line: the error, also marked on the Service option (D1 [S], §2.5). */
 function serviceError(context: CommandContext, message: string): CommandAnswer {
-  return {
-    kind: 'error',
-    error: message,
-    payload: { options: serviceOptions(context.lines, serviceOf(context) ?? '', message) },
-  };
+  return { kind: 'error', error: message, service: { value: serviceOf(context) ?? '', error: message } };
 }
 
 /** An empty `service` is the empty-value choice (MUN, docs/chaos-api.md §3.2), read as no service [I]. */
@@ -58,46 +68,19 @@ function serviceOf(context: CommandContext): string | undefined {
 
 /**
  * A service is a line ID, the line's phone number or its circuit ID (D1). The mock knows IDs and
- * the phone number in each line's title.
+ * each line's `phone`, or, for a hand-written line without one, a phone number in its title.
  */
 function findLine(lines: readonly MockLine[], service: string): MockLine | undefined {
   const digits = service.replace(/\s+/g, '');
+  const isPhone = /^\d{7,}$/.test(digits);
   return lines.find(
     (line) =>
       line.info.ID === service ||
-      (/^\d{7,}$/.test(digits) && line.title.replace(/\s+/g, '').includes(digits)),
+      (isPhone &&
+        (line.phone === undefined
+          ? line.title.replace(/\s+/g, '').includes(digits)
+          : line.phone.replace(/\s+/g, '') === digits)),
   );
-}
-
-/**
- * The `options` "Service" group: one choice per line plus an empty-value one (MUN, docs/chaos-api.md
- * §3.2; its title text is invented). With `problem`, the option carries it in `error`, as D1 says
- * CHAOS shows a bad attribute (§2.5).
- */
-function serviceOptions(
-  lines: readonly MockLine[],
-  value: string,
-  problem?: string,
-): Record<string, unknown>[] {
-  return [
-    {
-      title: 'Service',
-      option: [
-        {
-          name: 'service',
-          type: 'choice',
-          title: 'Line',
-          recheck: 'true',
-          value,
-          ...(problem === undefined ? {} : { error: problem }),
-          choice: [
-            { value: '', title: 'All lines' },
-            ...lines.map((line) => ({ value: line.info.ID, title: line.title })),
-          ],
-        },
-      ],
-    },
-  ];
 }
 
 /** Empty lists are absent keys on the wire (docs/chaos-api.md §2.3 rule 5). */
@@ -108,15 +91,16 @@ function listOrAbsent(key: string, list: readonly unknown[]): Record<string, unk
 function broadbandInfo(context: CommandContext): CommandAnswer {
   const service = serviceOf(context);
   if (service === undefined) {
-    if (context.lines.length === 0) return payload({});
-    return payload({
-      options: serviceOptions(context.lines, ''),
-      info: context.lines.map((line) => line.info),
-    });
+    return payload(
+      listOrAbsent(
+        'info',
+        context.lines.map((line) => line.info),
+      ),
+    );
   }
   const line = findLine(context.lines, service);
   if (!line) return serviceError(context, UNKNOWN_SERVICE);
-  return payload({ options: serviceOptions(context.lines, line.info.ID), info: [line.info] });
+  return { kind: 'payload', payload: { info: [line.info] }, service: { value: line.info.ID } };
 }
 
 function quotaEntry(info: WireLine): Record<string, string> | undefined {
@@ -215,11 +199,11 @@ function loginServices(context: CommandContext): CommandAnswer {
 /** HYPOTHETICAL: `login/info` field names are unknown (docs/chaos-api.md §4); `info[]` is [I]. */
 function loginInfo(context: CommandContext): CommandAnswer {
   const service = serviceOf(context);
-  if (service === undefined) return error(SERVICE_REQUIRED);
+  if (service === undefined) return serviceError(context, SERVICE_REQUIRED);
   const login = controlLogins(context).find((candidate) => candidate.toLowerCase() === service.toLowerCase());
-  if (!login) return error(UNKNOWN_SERVICE);
+  if (!login) return serviceError(context, UNKNOWN_SERVICE);
   const lines = context.lines.filter((line) => baseLogin(line) === login).length;
-  return payload({ info: [{ login, lines: String(lines) }] });
+  return { kind: 'payload', payload: { info: [{ login, lines: String(lines) }] }, service: { value: login } };
 }
 
 /** The ratecard works without VoIP (RK); its shape is RK's, with an invented `prefix` key. */
@@ -260,6 +244,38 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = {
   'telephony/info': noVoip,
   'telephony/usage': noVoip,
 };
+
+/**
+ * The commands that take `service` (D1, docs/chaos-api.md §3–§4): their answers carry the
+ * "Service" option group (§3.2: it is there even without `service`). `telephony/info` and
+ * `telephony/usage` take one too, but the fake account answers them with HTTP 500 and no body.
+ */
+const SERVICE_COMMANDS: ReadonlySet<string> = new Set([
+  'broadband/info',
+  'broadband/quota',
+  'broadband/usage',
+  'broadband/kill',
+  'broadband/adjust',
+  'broadband/cease',
+  'login/info',
+  'login/adjust',
+]);
+
+/**
+ * The "Service" choices a command offers, after the "Select service" entry: one per line
+ * (`value` = line ID, `title` = the line's title, docs/chaos-api.md §3.2, §11.1) for broadband,
+ * one per control login for `login/*` [I]; `undefined` for a command that takes no `service`.
+ */
+export function serviceChoicesFor(
+  subsystem: string,
+  command: string,
+  context: CommandContext,
+): readonly Choice[] | undefined {
+  const key = `${subsystem}/${command}`;
+  if (!SERVICE_COMMANDS.has(key)) return undefined;
+  if (subsystem === 'login') return controlLogins(context).map((login) => ({ value: login, title: login }));
+  return context.lines.map((line) => ({ value: line.info.ID, title: line.title }));
+}
 
 /**
  * Answers one command. Anything not in the table (domain, email, sim, vpn, a typo) answers

@@ -64,21 +64,31 @@ describe('a 10 000-line account over real HTTP', () => {
     expect(info.every((line) => line.postcode?.startsWith('ZZ99 '))).toBe(true);
     expect(info.every((line) => /^test\d*@a\.\d+$/.test(line.login ?? ''))).toBe(true);
     const body = await postJson(mock.url, 'broadband/info/json');
-    const titles = JSON.stringify(body.options).match(/"title":"test\d*@a\.\d+ [^"]+"/g) ?? [];
-    const numbers = titles.map((title) => title.replace(/^"title":"\S+ /, '').replace(/"$/, ''));
-    expect(numbers).toHaveLength(10_000);
-    const drama = /^(FTTP|01632 960\d{3}|020 7946 0\d{3}|01\d{2} 49[68] 0\d{3})$/;
-    expect(numbers.filter((number) => !drama.test(number))).toEqual([]);
+    // Choice titles are "POSTCODE LOGIN" (docs/chaos-api.md §11.1), with the fake postcode and login.
+    const titles = JSON.stringify(body.options).match(/"title":"ZZ99 \w{3} test\d*@a\.\d+"/g) ?? [];
+    expect(titles).toHaveLength(10_000);
+    const phones = mock.lines().flatMap((line) => (line.phone === undefined ? [] : [line.phone]));
+    expect(phones.length).toBeGreaterThan(7000);
+    const drama = /^(01632 960\d{3}|020 7946 0\d{3}|01\d{2} 49[68] 0\d{3})$/;
+    expect(phones.filter((number) => !drama.test(number))).toEqual([]);
     // Unique for the first 14 000 lines, so a phone-number lookup finds exactly one line.
-    const phones = numbers.filter((number) => number !== 'FTTP');
     expect(new Set(phones).size).toBe(phones.length);
   });
 
-  it('lists a Service choice per line plus the empty "All lines" choice', async () => {
+  it('lists a Service choice per line after the empty "Select service" choice', async () => {
     const body = await postJson(mock.url, 'broadband/info/json');
     const choices = JSON.stringify(body.options).match(/"value":"\d*","title"/g) ?? [];
     expect(choices).toHaveLength(10_001);
-    expect(JSON.stringify(body.options)).toContain('{"value":"","title":"All lines"}');
+    expect(JSON.stringify(body.options)).toContain('"choice":[{"value":"","title":"Select service"},');
+  });
+
+  it('has lines with no tx_rate but rx_rate and tx_rate_adjusted, one in seven from the seventh', () => {
+    const noTx = info.filter((line) => !('tx_rate' in line));
+    expect(noTx.length).toBe(Math.floor((10_000 + 1) / 7));
+    expect(
+      noTx.every((line) => DIGITS.test(line.rx_rate ?? '') && DIGITS.test(line.tx_rate_adjusted ?? '')),
+    ).toBe(true);
+    expect(noTx.slice(0, 3).map((line) => line.ID)).toEqual(['32007', '32014', '32021']);
   });
 
   it('gives quota and services for the same lines', async () => {
@@ -91,20 +101,23 @@ describe('a 10 000-line account over real HTTP', () => {
   });
 
   it('answers byte-for-byte the same for the same line count (deterministic)', async () => {
+    // Two new mocks, so the per-answer state (seq 1, its uuid) is the same too.
+    const one = await startChaosMock({ lines: 10_000 });
     const other = await startChaosMock({ lines: 10_000 });
     try {
-      const a = await (await postForm(mock.url, 'broadband/info/json')).text();
+      const a = await (await postForm(one.url, 'broadband/info/json')).text();
       const b = await (await postForm(other.url, 'broadband/info/json')).text();
       expect(a).toBe(b);
     } finally {
+      await one.close();
       await other.close();
     }
   });
 });
 
 describe('generateLines', () => {
-  it('starts with the four reference lines and then cycles through every kind', () => {
-    const traits = generateLines(10).map((line) => line.traits);
+  it('starts with the four reference lines and the capture-shaped seventh, then cycles through every kind', () => {
+    const traits = generateLines(14).map((line) => line.traits);
     expect(traits).toEqual<LineTrait[][]>([
       ['unlimited'],
       ['rollover'],
@@ -112,11 +125,44 @@ describe('generateLines', () => {
       ['no-quota', 'postcode-whitespace'],
       ['limited'],
       ['limited', 'extra-key'],
-      ['unlimited'],
+      ['no-tx-rate', 'rollover'],
       ['rollover'],
       ['down'],
       ['no-quota', 'postcode-whitespace'],
+      ['limited'],
+      ['limited', 'extra-key'],
+      ['unlimited'],
+      ['rollover', 'no-tx-rate'],
     ]);
+  });
+
+  it('keeps the six lines served by default before, and adds the capture-shaped 32007 (docs/chaos-api.md §11.1)', () => {
+    const [seventh] = generateLines(7).slice(6);
+    expect(seventh?.info).toEqual({
+      ID: '32007',
+      login: 'test3@a.3',
+      postcode: 'ZZ99 3AB',
+      rx_rate: '7272000',
+      tx_rate_adjusted: '944955500',
+      quota_monthly: '10000000000000',
+      quota_remaining: '18881390851534',
+      quota_timestamp: '2026-07-14 17:00:00',
+    });
+    expect(seventh?.title).toBe('ZZ99 3AB test3@a.3');
+    expect(generateLines(6).map((line) => line.info.ID)).toEqual([
+      '32001',
+      '32002',
+      '32003',
+      '32004',
+      '32005',
+      '32006',
+    ]);
+  });
+
+  it('titles every line "POSTCODE LOGIN" with the postcode trimmed', () => {
+    for (const line of generateLines(50)) {
+      expect(line.title).toBe(`${line.info.postcode?.trim()} ${line.info.login}`);
+    }
   });
 
   it('includes quota timestamps in both DST-change hours', () => {

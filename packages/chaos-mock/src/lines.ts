@@ -19,7 +19,12 @@ export type LineTrait =
   /** The postcode carries trailing whitespace (NMQ strips it). */
   | 'postcode-whitespace'
   /** The line has a key no client knows about (A&A may add keys at any time). */
-  | 'extra-key';
+  | 'extra-key'
+  /**
+   * No `tx_rate` key, while `rx_rate` and `tx_rate_adjusted` are sent, as in the 2024 capture
+   * (docs/chaos-api.md §3.2, §11.1): one rate can be missing while the others are present.
+   */
+  | 'no-tx-rate';
 
 /**
  * One `info[]` object exactly as CHAOS puts it on the wire: every value a string, the line key
@@ -40,8 +45,17 @@ export interface WireLine {
 
 /** A broadband line the mock serves. */
 export interface MockLine {
-  /** The line's name in the `options` "Service" choice list (`choice[].title`). */
+  /**
+   * The line's name in the `options` "Service" choice list (`choice[].title`). Generated lines
+   * use CHAOS's "POSTCODE LOGIN" form (docs/chaos-api.md §11.1), see {@link choiceTitle}.
+   */
   readonly title: string;
+  /**
+   * The line's phone number, which the mock accepts as `service` (D1, docs/chaos-api.md §3.2).
+   * Absent for a line without one (the FTTP lines); a hand-written line without it is still
+   * found by a phone number written in its `title`.
+   */
+  readonly phone?: string;
   /** What this line exercises; empty for a hand-written line. */
   readonly traits: readonly LineTrait[];
   /** The `broadband/info` object for this line, as on the wire. */
@@ -53,13 +67,30 @@ export const MAX_GENERATED_LINES = 100_000;
 
 const FIRST_LINE_ID = 32001;
 
+/**
+ * A line's `choice[].title` as CHAOS writes it: the postcode, one space, then the line's login
+ * (`XX1 1XX ab123@a.1`, docs/chaos-api.md §11.1), or just the login for a line with no postcode.
+ *
+ * The postcode is trimmed: the capture shows exactly one space between postcode and login, and
+ * the stray whitespace of `info.postcode` (§3.2, NMQ strips it) is a trait of that field, not
+ * shown in any title; whether A&A trims it there too is not documented [I]. So a
+ * `postcode-whitespace` line's title is `ZZ99 2AA test2@a.1`, not `ZZ99 2AA  test2@a.1`.
+ */
+export function choiceTitle(info: Pick<WireLine, 'login' | 'postcode'>): string {
+  const postcode = info.postcode?.trim() ?? '';
+  return postcode === '' ? info.login : `${postcode} ${info.login}`;
+}
+
+/** Freezes a shared line, so one mock (or test) cannot change another's data. */
+function freezeLine(line: MockLine): MockLine {
+  Object.freeze(line.info);
+  Object.freeze(line.traits);
+  return Object.freeze(line);
+}
+
 /** Freezes the shared reference lines, so one mock (or test) cannot change another's data. */
 function deepFreeze(lines: MockLine[]): readonly MockLine[] {
-  for (const line of lines) {
-    Object.freeze(line.info);
-    Object.freeze(line.traits);
-    Object.freeze(line);
-  }
+  for (const line of lines) freezeLine(line);
   return Object.freeze(lines);
 }
 
@@ -69,7 +100,7 @@ function deepFreeze(lines: MockLine[]): readonly MockLine[] {
  */
 const REFERENCE_LINES: readonly MockLine[] = deepFreeze([
   {
-    title: 'test@a.1 FTTP',
+    title: 'ZZ99 1AA test@a.1',
     traits: ['unlimited'],
     info: {
       ID: '32001',
@@ -82,7 +113,8 @@ const REFERENCE_LINES: readonly MockLine[] = deepFreeze([
     },
   },
   {
-    title: 'test@a.2 01632 960002',
+    title: 'ZZ99 1AB test@a.2',
+    phone: '01632 960002',
     traits: ['rollover'],
     info: {
       ID: '32002',
@@ -97,7 +129,8 @@ const REFERENCE_LINES: readonly MockLine[] = deepFreeze([
     },
   },
   {
-    title: 'test@a.3 01632 960003',
+    title: 'ZZ99 1AD test@a.3',
+    phone: '01632 960003',
     traits: ['down'],
     info: {
       ID: '32003',
@@ -112,7 +145,8 @@ const REFERENCE_LINES: readonly MockLine[] = deepFreeze([
     },
   },
   {
-    title: 'test2@a.1 01632 960104',
+    title: 'ZZ99 2AA test2@a.1',
+    phone: '01632 960104',
     traits: ['no-quota', 'postcode-whitespace'],
     info: {
       ID: '32004',
@@ -125,9 +159,43 @@ const REFERENCE_LINES: readonly MockLine[] = deepFreeze([
   },
 ]);
 
+/**
+ * The line at index {@link CAPTURE_SHAPED_INDEX} (ID 32007, the seventh): shaped like the `info[]`
+ * entry of the 2024 capture (docs/chaos-api.md §11.1): `rx_rate` and `tx_rate_adjusted` but **no
+ * `tx_rate`**, a 10 TB monthly quota with more remaining than that. The rate and quota figures
+ * are the capture's as §11.1 gives them; ID, login, postcode and timestamp are the mock's own.
+ * It comes after the six lines the mock served by default before, so those keep their values.
+ */
+const CAPTURE_SHAPED_LINE: MockLine = freezeLine({
+  title: 'ZZ99 3AB test3@a.3',
+  traits: ['no-tx-rate', 'rollover'],
+  info: {
+    ID: '32007',
+    login: 'test3@a.3',
+    postcode: 'ZZ99 3AB',
+    rx_rate: '7272000',
+    tx_rate_adjusted: '944955500',
+    quota_monthly: '10000000000000',
+    quota_remaining: '18881390851534',
+    quota_timestamp: '2026-07-14 17:00:00',
+  },
+});
+
+const CAPTURE_SHAPED_INDEX = 6;
+
+/**
+ * Every seventh line from the seventh on has no `tx_rate` (`no-tx-rate`): the seventh is
+ * {@link CAPTURE_SHAPED_LINE}, the later ones (32014, 32021, …) are generated lines of any kind
+ * with `tx_rate` left out.
+ */
+const NO_TX_RATE_EVERY = 7;
+
 type Archetype = 'limited' | 'extra-key' | 'unlimited' | 'rollover' | 'down' | 'no-quota';
 
-/** Lines after the reference four cycle through these, so every trait appears in any set of 10+. */
+/**
+ * Lines after the reference four cycle through these (the seventh line aside), so any set of 7+
+ * has every trait.
+ */
 const ARCHETYPES: readonly Archetype[] = [
   'limited',
   'extra-key',
@@ -213,7 +281,8 @@ function adjusted(txRate: number): number {
   return Math.round((txRate * 0.9947) / 1000) * 1000;
 }
 
-function generatedLine(index: number): MockLine {
+/** A generated line of one archetype, before the `no-tx-rate` overlay. */
+function archetypeLine(index: number): MockLine {
   const archetype = ARCHETYPES[(index - REFERENCE_LINES.length) % ARCHETYPES.length] ?? 'limited';
   const id = String(FIRST_LINE_ID + index);
   const group = Math.floor((index - REFERENCE_LINES.length) / 4);
@@ -239,16 +308,15 @@ function generatedLine(index: number): MockLine {
     quota_timestamp: timestamp,
   };
   const base = { ID: id, login, postcode };
+  const title = choiceTitle(base);
   switch (archetype) {
     case 'unlimited':
-      return {
-        title: `${login} FTTP`,
-        traits: ['unlimited'],
-        info: { ...base, ...rates, quota_monthly: '0' },
-      };
+      // An FTTP line without a phone number.
+      return { title, traits: ['unlimited'], info: { ...base, ...rates, quota_monthly: '0' } };
     case 'rollover':
       return {
-        title: `${login} ${phone}`,
+        title,
+        phone,
         traits: ['rollover'],
         info: {
           ...base,
@@ -258,26 +326,32 @@ function generatedLine(index: number): MockLine {
         },
       };
     case 'down':
-      return { title: `${login} ${phone}`, traits: ['down'], info: { ...base, ...rates, ...limitedQuota } };
+      return { title, phone, traits: ['down'], info: { ...base, ...rates, ...limitedQuota } };
     case 'no-quota':
       return {
-        title: `${login} ${phone}`,
+        title,
+        phone,
         traits: ['no-quota', 'postcode-whitespace'],
         info: { ...base, postcode: `${postcode} `, ...rates },
       };
     case 'extra-key':
       return {
-        title: `${login} ${phone}`,
+        title,
+        phone,
         traits: ['limited', 'extra-key'],
         info: { ...base, ...rates, ...limitedQuota, unknown_extra: `value-${id}` },
       };
     case 'limited':
-      return {
-        title: `${login} ${phone}`,
-        traits: ['limited'],
-        info: { ...base, ...rates, ...limitedQuota },
-      };
+      return { title, phone, traits: ['limited'], info: { ...base, ...rates, ...limitedQuota } };
   }
+}
+
+function generatedLine(index: number): MockLine {
+  if (index === CAPTURE_SHAPED_INDEX) return CAPTURE_SHAPED_LINE;
+  const line = archetypeLine(index);
+  if (index % NO_TX_RATE_EVERY !== CAPTURE_SHAPED_INDEX) return line;
+  const { tx_rate: _left, ...info } = line.info;
+  return { ...line, traits: [...line.traits, 'no-tx-rate'], info };
 }
 
 /**
@@ -286,18 +360,21 @@ function generatedLine(index: number): MockLine {
  *
  * The first four are the reference fixture's lines (unlimited, rollover, down, no quota with a
  * padded postcode); the next two are an ordinary limited line and one with an unknown extra key;
- * after that the six kinds repeat with varied rates and quotas. Line IDs start at 32001, logins
- * are `test…@a.n`, postcodes `ZZ99 …`, phone numbers in Ofcom's drama ranges (01632 960xxx
- * first): no value belongs to a real customer. The four reference lines are frozen objects shared
- * by every call; the rest are new on each call.
+ * the seventh (32007) is shaped like the 2024 capture's line, with no `tx_rate` (`no-tx-rate`,
+ * docs/chaos-api.md §11.1); after that the six kinds repeat with varied rates and quotas, and
+ * every seventh line (32014, 32021, …) also has no `tx_rate`. Choice titles are "POSTCODE LOGIN"
+ * ({@link choiceTitle}). Line IDs start at 32001, logins are `test…@a.n`, postcodes `ZZ99 …`,
+ * phone numbers (`phone`) in Ofcom's drama ranges (01632 960xxx first): no value belongs to a real
+ * customer. The first seven lines are frozen objects shared by every call; the rest are new on
+ * each call.
  *
  * @param count - how many lines, from 0 to {@link MAX_GENERATED_LINES}.
  * @throws {RangeError} when `count` is not a whole number in that range.
  * @example
  * ```ts
- * const lines = generateLines(10);
- * lines.filter((line) => line.traits.includes('unlimited')).map((line) => line.info.ID);
- * // → ['32001', '32007']
+ * const lines = generateLines(14);
+ * lines.filter((line) => line.traits.includes('no-tx-rate')).map((line) => line.info.ID);
+ * // → ['32007', '32014']
  * ```
  */
 export function generateLines(count: number): MockLine[] {

@@ -57,3 +57,28 @@ export function infoOf(body: Record<string, unknown>): Record<string, string>[] 
     return record;
   });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/**
+ * A copy of an answer without its per-answer `state` and the `uuid`/`seq` of its `request` echo
+ * (docs/chaos-api.md §11.1), after checking they are there and agree: what is left is the same for
+ * the same request, whichever answer of a mock it was. Throws when they are missing or disagree.
+ */
+export function stateless(body: unknown): Record<string, unknown> {
+  if (!isRecord(body)) throw new Error('answer is not an object');
+  const { state, request, ...rest } = body;
+  if (!isRecord(state) || typeof state.uuid !== 'string' || typeof state.seq !== 'string')
+    throw new Error('answer has no state {uuid, seq}');
+  if (!UUID.test(state.uuid) || !/^\d+$/.test(state.seq)) throw new Error('state is malformed');
+  if (!isRecord(request)) throw new Error('answer has no request echo');
+  const { uuid, seq, ...echo } = request;
+  if (uuid !== state.uuid || seq !== state.seq) throw new Error('request uuid/seq differ from state');
+  return { ...rest, request: echo };
+}
+
+/** The `options` group titled `title` of an answer, or `undefined`. */
+export function optionGroup(body: unknown, title: string): Record<string, unknown> | undefined {
+  const options = isRecord(body) && Array.isArray(body.options) ? body.options : [];
+  return options.find((group: unknown) => isRecord(group) && group.title === title);
+}

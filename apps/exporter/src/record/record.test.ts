@@ -88,7 +88,10 @@ describe('record: every read command once, written redacted', () => {
     expect(all).not.toContain(PASSWORD);
     expect(all).not.toContain('rec42');
     expect(all).not.toMatch(/ZZ99/);
-    expect(all).not.toMatch(/"[a-z]*password[a-z_]*"/i);
+    // No password key anywhere. The "Authentication" option group names its `control_password`
+    // option (docs/chaos-api.md §11.1) and carries no value for it, so only keys are checked.
+    expect(all).not.toMatch(/"[a-z_]*password[a-z_]*"\s*:/i);
+    expect(all).not.toContain('(redacted)');
     const info = JSON.parse(await readFile(join(dir, 'home', 'broadband-info.json'), 'utf8'));
     expect(info.outcome).toBe('ok');
     expect(info.answer.info).toHaveLength(6);

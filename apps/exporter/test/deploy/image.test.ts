@@ -228,7 +228,7 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
     expect((await fetch(`${url}/health`)).status).toBe(200);
     await waitForReady(url, { limitMs: 15_000 });
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/^aaisp_broadband_lines 6$/m);
+    expect(metrics).toMatch(/^aaisp_broadband_lines 7$/m);
 
     // The HEALTHCHECK command itself, with the container's port variable pointing at this server.
     const port = new URL(url).port;
