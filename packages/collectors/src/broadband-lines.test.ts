@@ -99,6 +99,44 @@ describe('broadband_lines', () => {
     });
   });
 
+  it('keeps the postcode out of name, on or off: a "POSTCODE LOGIN" title gives "" (docs/chaos-api.md §11.1)', () => {
+    const input = info(
+      [
+        line({ id: '1', postcode: 'ZZ99 1AA' }),
+        line({ id: '2', postcode: 'ZZ99 1AB' }),
+        line({ id: '3', postcode: 'zz99 1ad' }),
+        line({ id: '4' }),
+        line({ id: '5', postcode: 'ZZ99 2AA' }),
+      ],
+      {
+        '1': 'ZZ99 1AA test@a.1',
+        '2': 'test@a.2 01632 960002',
+        '3': 'ZZ991AD  test@a.3 Office',
+        '4': 'ZZ99 9ZZ test@a.4',
+        '5': 'test@a.5',
+      },
+    );
+    const names = (includePostcode: boolean): Record<string, string | undefined> =>
+      Object.fromEntries(
+        broadbandLines
+          .collect(input, { includePostcode })
+          .filter((entry) => entry.metric === 'aaisp_broadband_line_info')
+          .map((entry) => [entry.labels.line_id, entry.labels.name]),
+      );
+    const expected = { '1': '', '2': 'test@a.2 01632 960002', '3': 'test@a.3 Office', '4': '', '5': '' };
+    expect(names(false)).toEqual(expected);
+    expect(names(true)).toEqual(expected);
+    const withPostcode = broadbandLines.collect(input, { includePostcode: true });
+    const text = JSON.stringify(withPostcode.map((entry) => ({ ...entry.labels, postcode: undefined })));
+    expect(text.replace(/\s+/g, '').toUpperCase()).not.toMatch(/ZZ99/);
+    expect(withPostcode.filter((entry) => entry.labels.postcode !== undefined).map((e) => e.labels)).toEqual([
+      { line_id: '1', login: 'test@a.1', name: '', postcode: 'ZZ99 1AA' },
+      { line_id: '2', login: 'test@a.2', name: 'test@a.2 01632 960002', postcode: 'ZZ99 1AB' },
+      { line_id: '3', login: 'test@a.3', name: 'test@a.3 Office', postcode: 'zz99 1ad' },
+      { line_id: '5', login: 'test@a.5', name: '', postcode: 'ZZ99 2AA' },
+    ]);
+  });
+
   it('counts lines, and adds the account label to every series when given', () => {
     const samples = broadbandLines.collect(info([line({ id: '1' }), line({ id: '2' })]), { account: 'home' });
     expect(values(samples, 'aaisp_broadband_lines')).toEqual({ [JSON.stringify({ account: 'home' })]: 2 });

@@ -7,6 +7,7 @@
 
 import type { BroadbandInfo, BroadbandLine } from '@aaisp/chaos-client';
 import { type CollectContext, type Collector, withAccount } from './collector.ts';
+import { lineName } from './line-name.ts';
 import { defineMetric, type MetricDefinition, type Sample, sample } from './metric.ts';
 import type { SyncChangeState } from './sync-changes.ts';
 
@@ -20,11 +21,15 @@ export interface BroadbandLinesContext extends CollectContext {
 
 const LINE = ['line_id'];
 
-/** `aaisp_broadband_line_info`: 1 per line, carrying its login and name for joins. */
+/**
+ * `aaisp_broadband_line_info`: 1 per line, carrying its login and name for joins. `name` is the
+ * line's service choice title without its postcode (see {@link lineName}): CHAOS titles lines
+ * "POSTCODE LOGIN", and the postcode appears only in the `postcode` label, only when enabled.
+ */
 export const lineInfo: MetricDefinition = defineMetric({
   name: 'aaisp_broadband_line_info',
   type: 'gauge',
-  help: 'Broadband line identity (always 1): login, name from the CHAOS service choices, and postcode when enabled.',
+  help: 'Broadband line identity (always 1): login; name, the CHAOS service choice title without the postcode (empty when nothing but the login is left); and postcode when enabled.',
   unit: '',
   labels: ['line_id', 'login', 'name', 'postcode'],
 });
@@ -117,8 +122,11 @@ export const lineCount: MetricDefinition = defineMetric({
   labels: [],
 });
 
-function lineSamples(line: BroadbandLine, name: string, context: BroadbandLinesContext): Sample[] {
+function lineSamples(line: BroadbandLine, title: string, context: BroadbandLinesContext): Sample[] {
   const id = { line_id: line.id };
+  // CHAOS titles a line "POSTCODE LOGIN" (docs/chaos-api.md §11.1): the title as sent would put the
+  // postcode in every scrape, even with `includePostcode` off. With it on, only `postcode` holds it.
+  const name = lineName({ title, login: line.login, postcode: line.postcode });
   const info: Record<string, string> = { line_id: line.id, login: line.login, name };
   if (context.includePostcode && line.postcode !== undefined) info.postcode = line.postcode.trim();
   const samples = [sample(lineInfo, 1, info)];
@@ -149,6 +157,10 @@ function lineSamples(line: BroadbandLine, name: string, context: BroadbandLinesC
  *
  * Lines the SDK skipped as invalid (`info.skipped`, with `onInvalidLine: 'skip'`) are not counted
  * and have no series; the caller reports them.
+ *
+ * `name` is the service choice title without the line's postcode, or `""` when nothing but the
+ * login is left ({@link lineName}); the postcode is only ever in the `postcode` label, and only
+ * with `includePostcode`.
  *
  * Absent fields give absent series: a line without rates has no rate series, a line without
  * quota keys has `quota_limited 0` and nothing else about quota, an unlimited line (monthly 0)

@@ -82,6 +82,61 @@ describe('redact', () => {
     });
   });
 
+  it('masks each line’s postcode inside its choice title, in other spacing and case (docs/chaos-api.md §11.1)', () => {
+    const redactor = createRedactor({ secrets: [] });
+    const answer = {
+      options: [
+        {
+          title: 'Service',
+          option: [
+            {
+              name: 'service',
+              choice: [
+                { value: '', title: 'Select service' },
+                { value: '1', title: 'ZZ99 1AA ab12@a.1' },
+                { value: '2', title: 'zz991ab ab12@a.2 Office' },
+                { value: '3', title: 'ZZ99  1AD ab12@a.3' },
+                { value: '4', title: 'ab12@a.4 (Z Z 9 9 2 A A)' },
+                { value: '5', title: 'QQ 12345 ab12@a.5' },
+              ],
+            },
+          ],
+        },
+      ],
+      info: [
+        { ID: '1', login: 'ab12@a.1', postcode: 'ZZ99 1AA' },
+        { ID: '2', login: 'ab12@a.2', postcode: 'ZZ99 1AB' },
+        { ID: '3', login: 'ab12@a.3', postcode: 'zz99 1ad' },
+        { ID: '4', login: 'ab12@a.4', postcode: 'ZZ99 2AA ' },
+        // Not shaped like a UK postcode: found only because the answer says it is this line's.
+        { ID: '5', login: 'ab12@a.5', postcode: 'qq12345' },
+      ],
+    };
+    const text = JSON.stringify(redactor.redact(answer));
+    for (const { postcode } of answer.info) {
+      const bare = postcode.replace(/\s+/g, '').toLowerCase();
+      expect(text.replace(/\s+/g, '').toLowerCase()).not.toContain(bare);
+    }
+    expect(text).toContain('"title":"XX99 9XX user1@a.1"');
+    expect(text).toContain('"title":"XX999XX user1@a.2 Office"');
+    expect(text).toContain('"title":"XX99  9XX user1@a.3"');
+    expect(text).toContain('"title":"user1@a.4 (X X 9 9 9 X X)"');
+    expect(text).toContain('"title":"XX 99999 user1@a.5"');
+    // Line IDs and other figures are untouched: a short value is never learnt as a postcode.
+    expect(createRedactor({ secrets: [] }).redact({ info: [{ ID: '32001', postcode: '1' }] })).toEqual({
+      info: [{ ID: '32001', postcode: '9' }],
+    });
+  });
+
+  it('masks a registered postcode, and one learnt from an earlier answer, in later text', () => {
+    const redactor = createRedactor({ secrets: [] });
+    redactor.addPostcode('QQ 7777');
+    redactor.redact({ postcode: 'RR88888' });
+    expect(redactor.redactText('lines: qq7777, r r 8 8 8 8 8 and ZZ99 1AA')).toBe(
+      'lines: XX9999, X X 9 9 9 9 9 and XX99 9XX',
+    );
+  });
+
   it('cuts a secret out in its JSON-escaped and URL-encoded forms, and out of keys', () => {
     const secret = 'pa"ss\\w rd';
     const redactor = createRedactor({ secrets: [secret] });

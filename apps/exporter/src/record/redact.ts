@@ -1,7 +1,9 @@
 /**
  * Makes a CHAOS answer safe to attach to a public bug report while keeping its shape: password
  * fields (and the value of a password option) are removed, postcodes and account numbers keep
- * only their pattern (letters → X, digits → 9, spacing kept; also postcodes inside free text),
+ * only their pattern (letters → X, digits → 9, spacing kept; also postcodes inside free text,
+ * such as a line's choice title, in any case or spacing: every postcode seen under a postcode key
+ * is masked wherever else it appears),
  * and logins become stable pseudonyms that keep what follows the `@` (so `ab123@a.1` stays
  * recognisably a line login). A login found under a login key is also replaced wherever else it
  * appears in a string, and any known secret is cut out of every string.
@@ -16,9 +18,25 @@ import { isRecord } from '../is-record.ts';
 const SECRET_KEY = /pass(word)?|secret|token/i;
 /** Keys whose value keeps only its pattern: postcodes (however spelt) and account numbers. */
 const PATTERN_KEY = /post.?code|postal|^zip|account.?(number|no)\b/i;
+/** Keys (and option names) whose value is a postcode: learnt, so it is masked in any text too. */
+const POSTCODE_KEY = /post.?code|postal|^zip/i;
 const LOGIN_KEY = /login/i;
-/** A UK postcode inside free text (an address line, a line title). */
-const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b/gi;
+/**
+ * A UK postcode inside free text (an address line, a line title): any case, and any spacing
+ * between the outward and inward code (`XX1 1XX`, `xx11xx`, `XX1  1XX`), since CHAOS's choice
+ * titles start with the postcode (docs/chaos-api.md §11.1) and nothing promises one space.
+ */
+const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/gi;
+
+/**
+ * Finds one known postcode in any case and with any whitespace between its characters, so a line
+ * title holding the line's own postcode is masked even where it does not look like a UK postcode.
+ */
+function postcodePattern(postcode: string): RegExp | undefined {
+  const characters = [...postcode.replace(/\s+/g, '')];
+  if (characters.length === 0) return undefined;
+  return new RegExp(characters.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'), 'gi');
+}
 
 /**
  * CHAOS describes settings as options (`{ name, type, value }`, docs/chaos-api.md §3.2): a `password`
@@ -40,6 +58,8 @@ export function maskPostcode(postcode: string): string {
 export interface Redactor {
   /** Registers a login seen outside a login key (e.g. the configured control login, login/services entries). */
   addLogin(login: string): void;
+  /** Registers a postcode to mask wherever it appears, in any case or spacing (those under a postcode key are learnt anyway). */
+  addPostcode(postcode: string): void;
   /** A deep copy of `value`, redacted. */
   redact(value: unknown): unknown;
   /** A string with every known login and secret replaced. */
@@ -62,6 +82,17 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
   const secrets = secretForms(options.secrets);
   /** Base login (before any `.n` line suffix) → pseudonym base. */
   const pseudonyms = new Map<string, string>();
+  /** Postcodes seen under a postcode key or option, normalised (no spaces, upper case) → their pattern. */
+  const postcodes = new Map<string, RegExp>();
+
+  const learnPostcode = (value: string): void => {
+    const key = value.replace(/\s+/g, '').toUpperCase();
+    // Only what could be a postcode (letters and digits, 5 or more: `X1 1XX` is the shortest):
+    // masking a stray `1` or a zip-like number everywhere would garble IDs and figures.
+    if (postcodes.has(key) || key.length < 5 || !/[A-Z]/.test(key) || !/\d/.test(key)) return;
+    const pattern = postcodePattern(key);
+    if (pattern !== undefined) postcodes.set(key, pattern);
+  };
 
   const pseudonymOf = (login: string): string => {
     const at = login.indexOf('@');
@@ -81,16 +112,30 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
     // Longest first, so `ab123` inside `ab1234` is not replaced half-way.
     const locals = [...pseudonyms.keys()].sort((a, b) => b.length - a.length);
     for (const local of locals) result = result.split(`${local}@`).join(`${pseudonyms.get(local) ?? ''}@`);
+    // The postcodes the answers carried, wherever else they appear (a line's choice title is
+    // "POSTCODE LOGIN"), in whatever spacing or case; then anything shaped like a UK postcode.
+    for (const pattern of postcodes.values()) result = result.replace(pattern, maskPostcode);
     return result.replace(UK_POSTCODE, maskPostcode);
   };
 
   const collect = (value: unknown, key: string | undefined): void => {
-    if (typeof value === 'string') {
-      if (key !== undefined && LOGIN_KEY.test(key) && value.trim() !== '') pseudonymOf(value.trim());
+    if (typeof value === 'string' || typeof value === 'number') {
+      const text = String(value);
+      if (key !== undefined && POSTCODE_KEY.test(key) && text.trim() !== '') learnPostcode(text);
+      if (typeof value === 'string' && key !== undefined && LOGIN_KEY.test(key) && text.trim() !== '')
+        pseudonymOf(text.trim());
       return;
     }
     if (Array.isArray(value)) for (const item of value) collect(item, key);
-    else if (isRecord(value)) for (const [name, item] of Object.entries(value)) collect(item, name);
+    else if (isRecord(value)) {
+      // A postcode option (`{ name: 'site', type: 'postcode', value }`) holds it under `value`.
+      const postcodeOption = [value.type, value.name].some(
+        (label) => typeof label === 'string' && POSTCODE_KEY.test(label),
+      );
+      for (const [name, item] of Object.entries(value)) {
+        collect(item, name === 'value' && postcodeOption ? 'postcode' : name);
+      }
+    }
   };
 
   const copy = (value: unknown, key: string | undefined): unknown => {
@@ -123,6 +168,9 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
   return {
     addLogin(login) {
       if (login.trim() !== '') pseudonymOf(login.trim());
+    },
+    addPostcode(postcode) {
+      if (postcode.trim() !== '') learnPostcode(postcode);
     },
     redact(value) {
       collect(value, undefined);
