@@ -95,11 +95,15 @@ async function compose(
   // From the configured list, not this shard's share: the `account` label must not come and go
   // as accounts move between replicas, nor differ between them.
   const multiAccount = configured.length > 1;
+  const tiers = planTiers(config, options.bindings);
   const selfRegistry = new Registry();
   const selfMetrics = createSelfMetrics(
     selfRegistry,
     { version: options.version, nodeVersion: process.version },
     multiAccount,
+    Date.now,
+    // This replica's accounts only: another shard's collectors are its own to report.
+    { accounts: names(accounts), tiers },
   );
   const clients = new Map<string, ChaosClient>(
     accounts.map((account) => [
@@ -112,7 +116,6 @@ async function compose(
       }),
     ]),
   );
-  const tiers = planTiers(config, options.bindings);
   const store = createSnapshotStore({ summarize: lineRowsOf });
   const scheduler = createScheduler({
     ...options.timing,
@@ -121,6 +124,7 @@ async function compose(
     concurrencyLimit: config.api.concurrencyLimit,
     logger,
     onRun: (event) => selfMetrics.recordRun(event),
+    onAuthPause: (event) => selfMetrics.recordAuthPause(event),
     collect: createCollectJob({
       clients,
       store,

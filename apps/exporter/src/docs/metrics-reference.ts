@@ -130,7 +130,7 @@ export function renderMetricsReference(bindings: readonly CollectorBinding[] = B
     ...bindings.flatMap((binding) => collectorSection(binding.collector)),
     '## Exporter self-metrics',
     '',
-    `**Defined by \`apps/exporter\`** (\`src/telemetry/self-metric-definitions.ts\`). These come from the exporter, not from a collector. With several accounts, the per-collector and per-request series also carry \`account\` (all but ${listOf(exporterWide)}).`,
+    `**Defined by \`apps/exporter\`** (\`src/telemetry/self-metric-definitions.ts\`). These come from the exporter, not from a collector. With several accounts, the per-account, per-collector and per-request series also carry \`account\` (all but ${listOf(exporterWide)}).`,
     '',
     ...metricTable(SELF_METRIC_DEFINITIONS),
     '',

@@ -21,13 +21,27 @@ describe('the auth breakers', () => {
 
   it('is opened once by jobs that fail together, and a success starts it over', () => {
     const breakers = createAuthBreakers(1000);
-    expect(breakers.refuse('shop', 0)).toEqual({ pauseMs: 1000 });
+    expect(breakers.refuse('shop', 0)).toEqual({ pauseMs: 1000, untilMs: 1000, refusals: 1 });
     expect(breakers.refuse('shop', 10), 'a second job of the same account').toBeUndefined();
     expect(breakers.openAt('shop', 999)).toEqual({ untilMs: 1000, refusals: 1 });
     expect(breakers.openAt('shop', 1000)).toBeUndefined();
-    expect(breakers.refuse('shop', 1000)).toEqual({ pauseMs: 2000 });
-    breakers.close('shop');
+    expect(breakers.refuse('shop', 1000)).toEqual({ pauseMs: 2000, untilMs: 3000, refusals: 2 });
+    expect(breakers.close('shop'), 'it was paused').toBe(true);
+    expect(breakers.close('shop'), 'nothing left to close').toBe(false);
     expect(breakers.openAt('shop', 1500)).toBeUndefined();
-    expect(breakers.refuse('shop', 1500)).toEqual({ pauseMs: 1000 });
+    expect(breakers.refuse('shop', 1500)).toEqual({ pauseMs: 1000, untilMs: 2500, refusals: 1 });
+  });
+
+  it('keeps an account paused after its pause has ended, until a success closes the breaker', () => {
+    const breakers = createAuthBreakers(1000);
+    expect(breakers.stateOf('shop')).toBeUndefined();
+    breakers.refuse('shop', 0);
+    expect(breakers.stateOf('shop')).toEqual({ untilMs: 1000, refusals: 1 });
+    // The pause is over and calls may resume, but no run has tried yet: still paused.
+    expect(breakers.openAt('shop', 5000)).toBeUndefined();
+    expect(breakers.stateOf('shop')).toEqual({ untilMs: 1000, refusals: 1 });
+    expect(breakers.stateOf('home'), 'another account').toBeUndefined();
+    breakers.close('shop');
+    expect(breakers.stateOf('shop')).toBeUndefined();
   });
 });

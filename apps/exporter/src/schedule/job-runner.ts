@@ -10,7 +10,7 @@
 import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
 import { type CollectorBinding, nameOf } from '../collectors/index.ts';
-import { createAuthBreakers } from './auth-breaker.ts';
+import { createAuthBreakers, type OpenBreaker } from './auth-breaker.ts';
 import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
 import type { CollectJob } from './collect-job.ts';
 import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
@@ -19,6 +19,31 @@ import type { TierName, TierPlan } from './tiers.ts';
 
 /** Why one collector run of one account ended the way it did. */
 export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
+
+/**
+ * Every SDK error kind, as a value. `satisfies` makes this exactly the kinds of
+ * `ChaosErrorKind`: a kind added to `@aaisp/chaos-client` fails the exporter's typecheck here
+ * until it is listed.
+ */
+const CHAOS_ERROR_KINDS = {
+  auth: true,
+  'unknown-command': true,
+  api: true,
+  http: true,
+  'rate-limit': true,
+  network: true,
+  timeout: true,
+  schema: true,
+} as const satisfies Record<ChaosErrorKind, true>;
+
+/**
+ * Every way a run can fail, in the order `aaisp_collector_errors_total` lists them: each SDK
+ * error kind, then `internal` (anything else the run threw).
+ */
+export const RUN_ERROR_KINDS: readonly Exclude<RunOutcome, 'ok'>[] = [
+  ...(Object.keys(CHAOS_ERROR_KINDS) as ChaosErrorKind[]),
+  'internal',
+];
 
 /** Reported after every collector run that was attempted. */
 export interface RunEvent {
@@ -30,6 +55,16 @@ export interface RunEvent {
   readonly outcome: RunOutcome;
   /** The error, when the outcome is not `ok`. */
   readonly error?: unknown;
+}
+
+/**
+ * Reported when an account's auth breaker opens (or re-opens after a later refusal) and when it
+ * closes: every collector of the account is then paused, or may run again.
+ */
+export interface AuthPauseEvent {
+  readonly account: string;
+  /** The breaker now open; `undefined`: CHAOS accepted the account again and the breaker closed. */
+  readonly pause: OpenBreaker | undefined;
 }
 
 /** A job's last error, as `/health` shows it. */
@@ -55,6 +90,8 @@ export interface JobRunnerOptions {
   /** Aborts every run in flight (the exporter is stopping). */
   readonly signal: AbortSignal;
   readonly onRun?: ((event: RunEvent) => void) | undefined;
+  /** Called when an account's auth breaker opens or closes, e.g. to update self-metrics. */
+  readonly onAuthPause?: ((event: AuthPauseEvent) => void) | undefined;
   /** First pause of an account's auth breaker. */
   readonly authBackoffMs?: number | undefined;
   /** How long a command CHAOS does not offer is left alone. */
@@ -67,6 +104,13 @@ export interface JobRunner {
   run(tier: TierPlan, account: string, collector: CollectorBinding, runStartedMs: number): Promise<JobResult>;
   /** The job's failures in a row. */
   failures(account: string, collector: CollectorBinding): number;
+  /**
+   * The account's auth breaker from CHAOS' last refusal until a success closes it (also once its
+   * pause has ended and before the next attempt), or `undefined` when the account is not paused.
+   */
+  authPause(account: string): OpenBreaker | undefined;
+  /** The job's back-off: it sits out every tick before this time (ms since the epoch; 0: none). */
+  notBeforeMs(account: string, collector: CollectorBinding): number;
 }
 
 const outcomeOf = (error: unknown): RunOutcome => (isChaosError(error) ? error.kind : 'internal');
@@ -95,6 +139,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (outcomeOf(error) === 'auth') {
       const opened = breakers.refuse(account, now());
       if (opened === undefined) return;
+      options.onAuthPause?.({ account, pause: { untilMs: opened.untilMs, refusals: opened.refusals } });
       logger.error(
         { err: error, pauseMinutes: Math.round(opened.pauseMs / 60_000) },
         'CHAOS refused the credentials: no calls for this account until the pause ends. Check that its control login is the base login (ab123@a, not a line login ab123@a.1) and its password, or the account number pair',
@@ -128,7 +173,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const logger = options.logger.child(report);
       try {
         await semaphore.run(() => options.collect(account, collector, options.signal), options.signal);
-        breakers.close(account);
+        if (breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
         if (unavailable.clear(key)) logger.info('command available again');
         recordSuccess(job);
         const atMs = now();
@@ -150,5 +195,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
     },
     failures: (account, collector) => backoffs.get(keyOf(account, collector))?.failures ?? 0,
+    authPause: (account) => breakers.stateOf(account),
+    notBeforeMs: (account, collector) => backoffs.get(keyOf(account, collector))?.notBeforeMs ?? 0,
   };
 }

@@ -2,7 +2,14 @@ import { ChaosError } from '@aaisp/chaos-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bindingNamed, nameOf } from '../collectors/index.ts';
 import { createLogger } from '../telemetry/logger.ts';
-import { createScheduler, type RunEvent, type SchedulerOptions } from './scheduler.ts';
+import {
+  type AuthPauseEvent,
+  createScheduler,
+  pausedAccountsOf,
+  RUN_ERROR_KINDS,
+  type RunEvent,
+  type SchedulerOptions,
+} from './scheduler.ts';
 import type { TierPlan } from './tiers.ts';
 
 const FAST: TierPlan = {
@@ -133,6 +140,89 @@ describe('the tier scheduler', () => {
     expect(errors).toHaveLength(3);
     expect(errors[0]?.msg).toMatch(/CHAOS refused the credentials/);
     await scheduler.stop();
+  });
+
+  it('reports the breaker opening and closing, and shows the paused account with its next attempt until a run succeeds', async () => {
+    const pauses: AuthPauseEvent[] = [];
+    let refused = true;
+    const { scheduler } = setup({
+      accounts: ['good', 'shop'],
+      tiers: [FAST, MEDIUM],
+      onAuthPause: (event) => pauses.push(event),
+      collect: async (account) => {
+        if (account === 'shop' && refused)
+          throw new ChaosError('auth', 'CHAOS broadband/info: Control authorisation failed');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    // Refused by the fast run at 0 (medium's first run, at 2 s, has not happened yet).
+    expect(pauses).toEqual([{ account: 'shop', pause: { untilMs: 900_000, refusals: 1 } }]);
+    const [fast, medium] = scheduler.status();
+    // Each tier's first run at or after the pause's end: fast every 60 s from 0, medium every 300 s from 2 s.
+    expect(fast?.pausedAccounts).toEqual([
+      { account: 'shop', refusals: 1, untilMs: 900_000, nextAttemptMs: 900_000 },
+    ]);
+    expect(medium?.pausedAccounts).toEqual([
+      { account: 'shop', refusals: 1, untilMs: 900_000, nextAttemptMs: 902_000 },
+    ]);
+    expect(pausedAccountsOf(scheduler.status())).toEqual([
+      { account: 'shop', refusals: 1, untilMs: 900_000, nextAttemptMs: 900_000 },
+    ]);
+    expect(fast?.lastError).toMatchObject({
+      kind: 'auth',
+      account: 'shop',
+      collector: 'broadband_lines',
+      current: true,
+    });
+    // Refused again when the pause ends: re-opened for 30 minutes, reported once more.
+    await vi.advanceTimersByTimeAsync(900_000);
+    expect(pauses).toHaveLength(2);
+    expect(pauses[1]).toEqual({ account: 'shop', pause: { untilMs: 2_700_000, refusals: 2 } });
+    // Fixed: the first run after the pause succeeds and closes the breaker.
+    refused = false;
+    await vi.advanceTimersByTimeAsync(1_800_000);
+    expect(pauses[2]).toEqual({ account: 'shop', pause: undefined });
+    expect(pauses).toHaveLength(3);
+    const [after] = scheduler.status();
+    expect(after?.pausedAccounts).toEqual([]);
+    // The tier's last error stays, marked as past.
+    expect(after?.lastError).toMatchObject({ kind: 'auth', account: 'shop', current: false });
+    expect(after?.consecutiveFailures).toBe(0);
+    await scheduler.stop();
+  });
+
+  it('predicts the next attempt after the pause from the job’s back-off too, and none once stopped', async () => {
+    const { scheduler } = setup({
+      authBackoffMs: 30_000,
+      collect: async () => {
+        throw new ChaosError('auth', 'CHAOS broadband/info: Control authorisation failed');
+      },
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1000);
+    // The pause ends at 30 s, but the failed job backs off to the run at 60 s.
+    expect(scheduler.status()[0]?.pausedAccounts).toEqual([
+      { account: 'default', refusals: 1, untilMs: 30_000, nextAttemptMs: 60_000 },
+    ]);
+    await scheduler.stop();
+    expect(scheduler.status()[0]?.pausedAccounts).toEqual([
+      { account: 'default', refusals: 1, untilMs: 30_000, nextAttemptMs: undefined },
+    ]);
+  });
+
+  it('lists every way a run can fail: the SDK error kinds, then internal', () => {
+    expect(RUN_ERROR_KINDS).toEqual([
+      'auth',
+      'unknown-command',
+      'api',
+      'http',
+      'rate-limit',
+      'network',
+      'timeout',
+      'schema',
+      'internal',
+    ]);
   });
 
   it('leaves alone, for hours, a command CHAOS does not offer, but keeps running the others', async () => {

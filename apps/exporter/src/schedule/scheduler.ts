@@ -9,12 +9,43 @@
  */
 
 import type { Logger } from 'pino';
-import type { CollectorBinding } from '../collectors/index.ts';
+import { type CollectorBinding, nameOf } from '../collectors/index.ts';
 import type { CollectJob } from './collect-job.ts';
-import { createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
+import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
 import type { TierName, TierPlan } from './tiers.ts';
 
-export type { JobError, RunEvent, RunOutcome } from './job-runner.ts';
+export type { AuthPauseEvent, JobError, RunEvent, RunOutcome } from './job-runner.ts';
+export { RUN_ERROR_KINDS } from './job-runner.ts';
+
+/** A tier's last error, with the job it came from. */
+export interface TierError extends JobError {
+  readonly account: string;
+  /** The collector's name. */
+  readonly collector: string;
+  /**
+   * Whether that job (this collector of this account) is still failing: `false` once it has
+   * succeeded since, so the error is past (kept, so an operator still sees what happened).
+   */
+  readonly current: boolean;
+}
+
+/** An account whose calls the auth breaker pauses, as one tier sees it. Times are ms since the epoch. */
+export interface AccountPause {
+  readonly account: string;
+  /** CHAOS' refusals in a row. */
+  readonly refusals: number;
+  /**
+   * When the pause ends: no call is made for the account before it. In the past once the pause
+   * has ended and no run has tried yet (the account stays paused until a run succeeds).
+   */
+  readonly untilMs: number;
+  /**
+   * The first run of the tier at or after the pause's end (and its jobs' back-off) that may call
+   * CHAOS for the account, predicted from the tier's timetable; `undefined` once the scheduler
+   * stopped.
+   */
+  readonly nextAttemptMs: number | undefined;
+}
 
 /** What `/health` shows of one tier. Times are ms since the epoch. */
 export interface TierStatus {
@@ -23,10 +54,33 @@ export interface TierStatus {
   readonly running: boolean;
   /** The last success of any collector of any account in this tier. */
   readonly lastSuccessMs: number | undefined;
-  readonly lastError: JobError | undefined;
+  /** The tier's most recent error, current or past (see {@link TierError.current}). */
+  readonly lastError: TierError | undefined;
   readonly nextRunMs: number | undefined;
   /** The most consecutive failures of any collector of any account in this tier. */
   readonly consecutiveFailures: number;
+  /**
+   * The accounts this tier's runs skip because CHAOS refused their credentials (their auth
+   * breaker), each with the tier's next attempt. Absent or empty: none.
+   */
+  readonly pausedAccounts?: readonly AccountPause[] | undefined;
+}
+
+/**
+ * The paused accounts of every tier, one entry per account: its next attempt is the earliest of
+ * any tier's. For `/health` and the status page.
+ */
+export function pausedAccountsOf(tiers: readonly TierStatus[]): AccountPause[] {
+  const byAccount = new Map<string, AccountPause>();
+  for (const pause of tiers.flatMap((tier) => tier.pausedAccounts ?? [])) {
+    const seen = byAccount.get(pause.account);
+    const earliest = [seen?.nextAttemptMs, pause.nextAttemptMs].filter((ms) => ms !== undefined);
+    byAccount.set(pause.account, {
+      ...pause,
+      nextAttemptMs: earliest.length === 0 ? undefined : Math.min(...earliest),
+    });
+  }
+  return [...byAccount.values()];
 }
 
 /** What the scheduler needs. */
@@ -39,6 +93,8 @@ export interface SchedulerOptions {
   readonly logger: Logger;
   /** Called after every attempted run, e.g. to update self-metrics. */
   readonly onRun?: ((event: RunEvent) => void) | undefined;
+  /** Called when an account's auth breaker opens or closes, e.g. to update self-metrics. */
+  readonly onAuthPause?: ((event: AuthPauseEvent) => void) | undefined;
   readonly now?: (() => number) | undefined;
   /** Delay between the first runs of successive tiers. Default 2 000 ms. */
   readonly staggerMs?: number | undefined;
@@ -63,7 +119,10 @@ interface TierState {
   running: Promise<void> | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
   lastSuccessMs: number | undefined;
-  lastError: TierStatus['lastError'];
+  /** The last error and the job it came from. */
+  lastError:
+    | { readonly error: JobError; readonly account: string; readonly collector: CollectorBinding }
+    | undefined;
   nextRunMs: number | undefined;
 }
 
@@ -98,7 +157,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const runJob = async (tier: TierState, account: string, collector: CollectorBinding, startedMs: number) => {
     const result = await jobs.run(tier.plan, account, collector, startedMs);
     if (result.kind === 'ok') tier.lastSuccessMs = result.atMs;
-    if (result.kind === 'failed') tier.lastError = result.error;
+    if (result.kind === 'failed') tier.lastError = { error: result.error, account, collector };
   };
 
   const run = async (tier: TierState): Promise<void> => {
@@ -126,6 +185,48 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return most;
   };
 
+  /** The tier's last error, current while its job has not succeeded since. */
+  const lastErrorOf = (tier: TierState): TierError | undefined => {
+    if (tier.lastError === undefined) return undefined;
+    const { error, account, collector } = tier.lastError;
+    return {
+      ...error,
+      account,
+      collector: nameOf(collector),
+      current: jobs.failures(account, collector) > 0,
+    };
+  };
+
+  /**
+   * The first tick of the tier at or after `ms`: ticks are one interval apart from the next one
+   * scheduled (or, while a run is in progress, from the one after it).
+   */
+  const firstTickFrom = (tier: TierState, ms: number): number | undefined => {
+    if (tier.nextRunMs === undefined) return undefined;
+    const intervalMs = tier.plan.intervalSeconds * 1000;
+    const start = tier.running === undefined ? tier.nextRunMs : tier.nextRunMs + intervalMs;
+    return start + Math.max(0, Math.ceil((ms - start) / intervalMs)) * intervalMs;
+  };
+
+  /** The accounts the tier skips for their auth breaker, with the tier's next attempt for each. */
+  const pausedAccountsOfTier = (tier: TierState): AccountPause[] =>
+    options.accounts.flatMap((account) => {
+      const pause = jobs.authPause(account);
+      if (pause === undefined) return [];
+      const attempts = tier.plan.collectors.flatMap((collector) => {
+        const tick = firstTickFrom(tier, Math.max(pause.untilMs, jobs.notBeforeMs(account, collector)));
+        return tick === undefined ? [] : [tick];
+      });
+      return [
+        {
+          account,
+          refusals: pause.refusals,
+          untilMs: pause.untilMs,
+          nextAttemptMs: attempts.length === 0 ? undefined : Math.min(...attempts),
+        },
+      ];
+    });
+
   return {
     start() {
       tiers.forEach((tier, index) => {
@@ -148,9 +249,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         intervalSeconds: tier.plan.intervalSeconds,
         running: tier.running !== undefined,
         lastSuccessMs: tier.lastSuccessMs,
-        lastError: tier.lastError,
+        lastError: lastErrorOf(tier),
         nextRunMs: tier.nextRunMs,
         consecutiveFailures: failuresOf(tier),
+        pausedAccounts: pausedAccountsOfTier(tier),
       }));
     },
   };

@@ -1,6 +1,6 @@
 import { broadbandLines } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
-import type { TierStatus } from '../schedule/scheduler.ts';
+import type { TierError, TierStatus } from '../schedule/scheduler.ts';
 import { createSnapshotStore, type SnapshotEntry } from '../store/snapshot.ts';
 import { type LineEntry, lineRowsOf } from './line-summary.ts';
 import {
@@ -27,6 +27,11 @@ function tier(overrides: Partial<TierStatus> = {}): TierStatus {
     consecutiveFailures: 0,
     ...overrides,
   };
+}
+
+/** A tier's last error of the default account's line collector, still current unless told. */
+function jobError(kind: TierError['kind'], message: string, atMs: number, current = true): TierError {
+  return { kind, message, atMs, account: 'default', collector: 'broadband_lines', current };
 }
 
 /** A stored line-collector entry, as the snapshot keeps it. */
@@ -125,7 +130,11 @@ describe('renderStatusPage', () => {
         linesEntry('other', [line('1', 'aaisp_broadband_line_info', 1, { login: 'x', name: 'y' })]),
       ],
       tiers: [
-        tier({ name: EVIL as TierStatus['name'], lastError: { kind: 'api', message: EVIL, atMs: NOW } }),
+        tier({
+          name: EVIL as TierStatus['name'],
+          lastError: jobError('api', EVIL, NOW),
+          pausedAccounts: [{ account: EVIL, refusals: 1, untilMs: NOW + 1000, nextAttemptMs: NOW + 2000 }],
+        }),
       ],
     });
     expect(html).not.toContain('<img');
@@ -141,7 +150,7 @@ describe('renderStatusPage', () => {
       tiers: [
         tier({
           consecutiveFailures: 3,
-          lastError: { kind: 'auth', message: 'Control authorisation failed', atMs: NOW - 2_000 },
+          lastError: jobError('auth', 'Control authorisation failed', NOW - 2_000),
         }),
         tier({ name: 'slow', intervalSeconds: 3600 }),
       ],
@@ -150,6 +159,39 @@ describe('renderStatusPage', () => {
     expect(failing).toContain('FAILING: 3 failures in a row');
     expect(failing).toContain('<strong>auth</strong>: Control authorisation failed');
     expect(failing).toContain('1 h');
+  });
+
+  it('shows a paused account with when its pause ends and when it is tried next', () => {
+    const paused = page({
+      tiers: [
+        tier({
+          consecutiveFailures: 1,
+          lastError: jobError('auth', 'Control authorisation failed', NOW - 60_000),
+          pausedAccounts: [
+            { account: 'default', refusals: 2, untilMs: NOW + 29 * 60_000, nextAttemptMs: NOW + 30 * 60_000 },
+          ],
+        }),
+      ],
+    });
+    expect(paused).toContain(
+      'Problem: tier failing: fast (auth: Control authorisation failed); account default paused: CHAOS refused its credentials, next attempt in 30 min (08:30:00 UTC)',
+    );
+    expect(paused).toContain('<h2>Paused accounts</h2>');
+    expect(paused).toContain(
+      '<tr><th scope="row">default</th><td class="num">2</td><td>in 29 min (08:29:00 UTC)</td><td>in 30 min (08:30:00 UTC)</td></tr>',
+    );
+    // Not paused: no such section.
+    expect(page()).not.toContain('Paused accounts');
+  });
+
+  it('keeps a recovered tier’s last error, marked as past and not as a failure', () => {
+    const html = page({
+      tiers: [tier({ lastError: jobError('timeout', 'no answer', NOW - 120_000, false) })],
+    });
+    expect(html).toContain('OK: every tier has collected.');
+    expect(html).toContain(
+      '<td><strong>timeout</strong>: no answer <span class="when">(2 min ago; recovered since)</span></td>',
+    );
   });
 
   it('has no scripts and no external assets', () => {

@@ -1,6 +1,7 @@
 /**
- * The plain HTML status page at `/`: an overall verdict, the lines with their rates and quota,
- * each tier's freshness and last error, and links to the other endpoints. No scripts and no
+ * The plain HTML status page at `/`: an overall verdict, any account paused after CHAOS refused
+ * its credentials (until when, tried next when), the lines with their rates and quota, each
+ * tier's freshness and last error (marked once recovered), and links to the other endpoints. No scripts and no
  * external assets (inline CSS only; the server sends a CSP that forbids anything else); every
  * value is escaped; nothing depends on colour alone.
  *
@@ -8,7 +9,7 @@
  */
 
 import { broadbandLines } from '@aaisp/collectors';
-import type { TierStatus } from '../schedule/scheduler.ts';
+import { type AccountPause, pausedAccountsOf, type TierStatus } from '../schedule/scheduler.ts';
 import type { LineEntry, LineSummary } from './line-summary.ts';
 
 /** What the page shows. */
@@ -156,10 +157,11 @@ function tiersSection(tiers: readonly TierStatus[], nowMs: number): string {
     .map((tier) => {
       const state = tierState(tier);
       const error = tier.lastError;
+      const when = `${formatAgo(nowMs, error?.atMs)}${error?.current === false ? '; recovered since' : ''}`;
       const errorCell =
         error === undefined
           ? '<td>none</td>'
-          : `<td${state.failing ? ' class="bad"' : ''}><strong>${e(error.kind)}</strong>: ${e(error.message)} <span class="when">(${e(formatAgo(nowMs, error.atMs))})</span></td>`;
+          : `<td${state.failing && error.current ? ' class="bad"' : ''}><strong>${e(error.kind)}</strong>: ${e(error.message)} <span class="when">(${e(when)})</span></td>`;
       const next = tier.running
         ? 'running now'
         : tier.nextRunMs !== undefined && tier.nextRunMs <= nowMs
@@ -174,9 +176,35 @@ ${rows}
 </tbody></table></div>`;
 }
 
+/** When a paused account is tried next, in words: `in 3 min (20:45:00 UTC)`, `due now`. */
+function nextAttemptText(nowMs: number, ms: number | undefined): string {
+  if (ms === undefined) return 'not scheduled (stopping)';
+  if (ms <= nowMs) return 'due now';
+  return `${formatAgo(nowMs, ms)} (${new Date(ms).toISOString().slice(11, 19)} UTC)`;
+}
+
+/** The accounts whose calls the auth breaker pauses, ending in a newline; nothing when none is. */
+function pausesSection(pauses: readonly AccountPause[], nowMs: number): string {
+  if (pauses.length === 0) return '';
+  const rows = pauses
+    .map(
+      (pause) =>
+        `<tr><th scope="row">${e(pause.account)}</th><td class="num">${e(String(pause.refusals))}</td><td>${e(pause.untilMs <= nowMs ? 'ended' : nextAttemptText(nowMs, pause.untilMs))}</td><td>${e(nextAttemptText(nowMs, pause.nextAttemptMs))}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Paused accounts</h2>
+<p class="bad">CHAOS refused these accounts’ credentials: no call is made for them until their pause ends, then the next run tries again. Fix the control login or password and restart the exporter to try at once.</p>
+<div class="scroll"><table><thead><tr><th scope="col">Account</th><th scope="col">Refusals in a row</th><th scope="col">Pause ends</th><th scope="col">Next attempt</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>
+`;
+}
+
 /** One sentence at the top: is everything fine? */
-function verdict(tiers: readonly TierStatus[]): string {
+function verdict(tiers: readonly TierStatus[], pauses: readonly AccountPause[], nowMs: number): string {
   const failing = tiers.filter((tier) => tier.consecutiveFailures > 0);
+  // Failing tiers first: scripts and people read the verdict's start ("Problem: tier failing").
+  const problems: string[] = [];
   if (failing.length > 0) {
     const which = failing
       .map(
@@ -184,7 +212,15 @@ function verdict(tiers: readonly TierStatus[]): string {
           `${tier.name}${tier.lastError ? ` (${tier.lastError.kind}: ${tier.lastError.message})` : ''}`,
       )
       .join('; ');
-    return `<p class="verdict bad" role="status">Problem: ${e(`${failing.length === 1 ? 'tier' : 'tiers'} failing: ${which}`)}</p>`;
+    problems.push(`${failing.length === 1 ? 'tier' : 'tiers'} failing: ${which}`);
+  }
+  for (const pause of pauses) {
+    problems.push(
+      `account ${pause.account} paused: CHAOS refused its credentials, next attempt ${nextAttemptText(nowMs, pause.nextAttemptMs)}`,
+    );
+  }
+  if (problems.length > 0) {
+    return `<p class="verdict bad" role="status">Problem: ${e(problems.join('; '))}</p>`;
   }
   if (tiers.length > 0 && tiers.every((tier) => tier.lastSuccessMs !== undefined)) {
     return '<p class="verdict good" role="status">OK: every tier has collected.</p>';
@@ -209,6 +245,7 @@ const STYLE = [
 
 /** Renders the page. Postcodes are never shown. */
 export function renderStatusPage(data: StatusPageData): string {
+  const pauses = pausedAccountsOf(data.tiers);
   const probes = (data.accounts ?? []).map(
     (name) => `<a href="${e(`/probe?target=${encodeURIComponent(name)}`)}">/probe?target=${e(name)}</a>`,
   );
@@ -225,9 +262,9 @@ export function renderStatusPage(data: StatusPageData): string {
 </head><body>
 <header><h1>AAISP exporter ${e(data.version)}</h1>
 ${data.demo ? '<p class="demo"><strong>Demo mode:</strong> the data comes from a built-in fake CHAOS, not from A&amp;A.</p>' : ''}
-${verdict(data.tiers)}</header>
+${verdict(data.tiers, pauses, data.nowMs)}</header>
 <main>
-${linesSection(data.entries, data.nowMs)}
+${pausesSection(pauses, data.nowMs)}${linesSection(data.entries, data.nowMs)}
 ${tiersSection(data.tiers, data.nowMs)}
 </main>
 <footer><p>${links}</p>

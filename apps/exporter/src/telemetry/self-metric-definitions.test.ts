@@ -12,6 +12,9 @@ describe('self-metric definitions', () => {
       if (unit !== '') expect(base.endsWith(`_${unit}`), name).toBe(true);
       expect(buckets !== undefined, name).toBe(type === 'histogram');
     }
+    // ASCII HELP, like the collectors': one non-ASCII character makes the whole exposition a
+    // two-byte string in V8.
+    for (const { name, help } of SELF_METRIC_DEFINITIONS) expect(help, name).toMatch(/^[\x20-\x7e]+$/);
     expect(new Set(SELF_METRIC_DEFINITIONS.map((metric) => metric.name)).size).toBe(
       SELF_METRIC_DEFINITIONS.length,
     );

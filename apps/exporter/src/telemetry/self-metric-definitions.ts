@@ -64,21 +64,29 @@ export const collectorDuration: SelfMetricDefinition = {
   buckets: DURATION_BUCKETS,
 };
 
-/** `aaisp_collector_success`: 1 or 0, from the last run. */
+/**
+ * `aaisp_collector_success`: 1 or 0, from the last run; 0 for every collector of an account from
+ * the moment its auth breaker opens (its runs are skipped then) until each collector's next
+ * successful run.
+ */
 export const collectorSuccess: SelfMetricDefinition = {
   name: 'aaisp_collector_success',
   type: 'gauge',
-  help: '1 when the last run of the collector succeeded, 0 when it failed.',
+  help: '1 when the last run of the collector succeeded, 0 when it failed or its account is paused after an auth refusal.',
   unit: '',
   labels: ['collector'],
   perAccount: true,
 };
 
-/** `aaisp_collector_errors_total`, by the run's outcome. */
+/**
+ * `aaisp_collector_errors_total`, by the run's outcome. Created at 0 at start for every planned
+ * collector, account and error type (every SDK error kind, and `internal`), so `increase()` sees
+ * the first error too.
+ */
 export const collectorErrors: SelfMetricDefinition = {
   name: 'aaisp_collector_errors_total',
   type: 'counter',
-  help: 'Failed collector runs, by error type (the SDK error kind, or internal).',
+  help: 'Failed collector runs, by error type (the SDK error kind, or internal); 0 from the start for every type.',
   unit: '',
   labels: ['collector', 'error_type'],
   perAccount: true,
@@ -91,6 +99,63 @@ export const collectorLastSuccess: SelfMetricDefinition = {
   help: 'When the collector last succeeded, as Unix seconds.',
   unit: 'seconds',
   labels: ['collector'],
+  perAccount: true,
+};
+
+/**
+ * `aaisp_collector_interval_seconds`: the configured interval of the collector's tier
+ * (`AAISP_EXPORTER_INTERVALS__*`), set once at start for every planned collector (and account),
+ * so rules need not assume the defaults.
+ */
+export const collectorInterval: SelfMetricDefinition = {
+  name: 'aaisp_collector_interval_seconds',
+  type: 'gauge',
+  help: "How often the collector runs: its tier's configured interval, in seconds.",
+  unit: 'seconds',
+  labels: ['collector', 'tier'],
+  perAccount: true,
+};
+
+/**
+ * `aaisp_collector_max_age_seconds`: how old the collector's data may get before it is dropped
+ * from `/metrics` (3 × the tier's interval), set once at start like the interval.
+ * `time() - aaisp_collector_last_success_timestamp_seconds` above it means the data is gone.
+ */
+export const collectorMaxAge: SelfMetricDefinition = {
+  name: 'aaisp_collector_max_age_seconds',
+  type: 'gauge',
+  help: "How old the collector's data may get before it is no longer served (3 x its tier's interval), in seconds.",
+  unit: 'seconds',
+  labels: ['collector', 'tier'],
+  perAccount: true,
+};
+
+/**
+ * `aaisp_account_auth_paused`: 1 from CHAOS' refusal of the account's credentials until a run of
+ * that account succeeds (no call is made for it meanwhile), else 0; present at 0 from the start
+ * for every account this replica collects. Like every per-account series it carries `account`
+ * only when several accounts are configured: with one, the unlabelled series is that account's.
+ */
+export const accountAuthPaused: SelfMetricDefinition = {
+  name: 'aaisp_account_auth_paused',
+  type: 'gauge',
+  help: "1 while the account's auth breaker pauses its calls (CHAOS refused the credentials and no run has succeeded since), else 0.",
+  unit: '',
+  labels: [],
+  perAccount: true,
+};
+
+/**
+ * `aaisp_account_auth_paused_until_timestamp_seconds`: while the account is paused, when its
+ * pause ends (the first tier run after it tries CHAOS again). Absent, not 0, when the account is
+ * not paused; in the past once the pause has ended and that run has not yet happened.
+ */
+export const accountAuthPausedUntil: SelfMetricDefinition = {
+  name: 'aaisp_account_auth_paused_until_timestamp_seconds',
+  type: 'gauge',
+  help: 'While the account is paused after an auth refusal: when the pause ends and calls may resume, as Unix seconds. Absent otherwise.',
+  unit: 'seconds',
+  labels: [],
   perAccount: true,
 };
 
@@ -123,6 +188,10 @@ export const SELF_METRIC_DEFINITIONS: readonly SelfMetricDefinition[] = [
   collectorSuccess,
   collectorErrors,
   collectorLastSuccess,
+  collectorInterval,
+  collectorMaxAge,
+  accountAuthPaused,
+  accountAuthPausedUntil,
   apiRequests,
   apiRequestDuration,
 ];

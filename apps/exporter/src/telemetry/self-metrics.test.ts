@@ -1,6 +1,21 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { bindingNamed } from '../collectors/index.ts';
+import { RUN_ERROR_KINDS } from '../schedule/scheduler.ts';
+import type { TierPlan } from '../schedule/tiers.ts';
 import { createSelfMetrics } from './self-metrics.ts';
+
+/** A plan with non-default intervals: fast every 120 s, slow every 600 s. */
+const TIERS: readonly TierPlan[] = [
+  { name: 'fast', intervalSeconds: 120, maxAgeSeconds: 360, collectors: [bindingNamed('broadband_lines')] },
+  {
+    name: 'slow',
+    intervalSeconds: 600,
+    maxAgeSeconds: 1800,
+    collectors: [bindingNamed('login_services'), bindingNamed('telephony_ratecard')],
+  },
+];
+const BUILD = { version: '1', nodeVersion: 'v24' };
 
 describe('self-metrics', () => {
   it('reports build info, collector runs and CHAOS requests on the app’s own registry', async () => {
@@ -55,6 +70,85 @@ describe('self-metrics', () => {
     expect(await registry.metrics()).toContain(
       'aaisp_collector_errors_total{collector="broadband_lines",error_type="auth",account="shop"} 1',
     );
+  });
+
+  it('serves each planned collector’s interval and max age, error counters at 0 for every type, and every account unpaused, from the start', async () => {
+    const registry = new Registry();
+    createSelfMetrics(registry, BUILD, false, Date.now, { accounts: ['default'], tiers: TIERS });
+    const text = await registry.metrics();
+    expect(text).toContain('aaisp_collector_interval_seconds{collector="broadband_lines",tier="fast"} 120');
+    expect(text).toContain('aaisp_collector_max_age_seconds{collector="broadband_lines",tier="fast"} 360');
+    expect(text).toContain(
+      'aaisp_collector_interval_seconds{collector="telephony_ratecard",tier="slow"} 600',
+    );
+    expect(text).toContain('aaisp_collector_max_age_seconds{collector="login_services",tier="slow"} 1800');
+    for (const collector of ['broadband_lines', 'login_services', 'telephony_ratecard']) {
+      for (const kind of RUN_ERROR_KINDS)
+        expect(text).toContain(
+          `aaisp_collector_errors_total{collector="${collector}",error_type="${kind}"} 0`,
+        );
+    }
+    expect(text.match(/^aaisp_collector_errors_total\{/gm)).toHaveLength(3 * RUN_ERROR_KINDS.length);
+    expect(text).toContain('\naaisp_account_auth_paused 0\n');
+    // Not paused: the pause end is absent, not 0.
+    expect(text).not.toMatch(/^aaisp_account_auth_paused_until_timestamp_seconds/m);
+    // No run yet: no success or last-success series is made up.
+    expect(text).not.toMatch(/^aaisp_collector_success/m);
+  });
+
+  it('reads 0 for every collector of a paused account, with the pause’s end, until it closes; other accounts are untouched', async () => {
+    const registry = new Registry();
+    const metrics = createSelfMetrics(registry, BUILD, true, Date.now, {
+      accounts: ['home', 'shop'],
+      tiers: TIERS,
+    });
+    for (const account of ['home', 'shop'])
+      metrics.recordRun({ tier: 'slow', account, collector: 'login_services', durationMs: 1, outcome: 'ok' });
+    metrics.recordAuthPause({ account: 'shop', pause: { untilMs: 1_800_000_900_000, refusals: 1 } });
+    let text = await registry.metrics();
+    for (const collector of ['broadband_lines', 'login_services', 'telephony_ratecard'])
+      expect(text).toContain(`aaisp_collector_success{collector="${collector}",account="shop"} 0`);
+    expect(text).toContain('aaisp_collector_success{collector="login_services",account="home"} 1');
+    expect(text).not.toContain('aaisp_collector_success{collector="broadband_lines",account="home"}');
+    expect(text).toContain('aaisp_account_auth_paused{account="shop"} 1');
+    expect(text).toContain('aaisp_account_auth_paused{account="home"} 0');
+    expect(text).toContain('aaisp_account_auth_paused_until_timestamp_seconds{account="shop"} 1800000900');
+    expect(text).not.toContain('aaisp_account_auth_paused_until_timestamp_seconds{account="home"}');
+    expect(text).toContain(
+      'aaisp_collector_max_age_seconds{collector="broadband_lines",tier="fast",account="shop"} 360',
+    );
+
+    // CHAOS accepts the account again: unpaused; each collector's success comes from its own run.
+    metrics.recordAuthPause({ account: 'shop', pause: undefined });
+    metrics.recordRun({
+      tier: 'fast',
+      account: 'shop',
+      collector: 'broadband_lines',
+      durationMs: 1,
+      outcome: 'ok',
+    });
+    text = await registry.metrics();
+    expect(text).toContain('aaisp_account_auth_paused{account="shop"} 0');
+    expect(text).not.toContain('aaisp_account_auth_paused_until_timestamp_seconds{account="shop"}');
+    expect(text).toContain('aaisp_collector_success{collector="broadband_lines",account="shop"} 1');
+    expect(text).toContain('aaisp_collector_success{collector="login_services",account="shop"} 0');
+  });
+
+  it('with one account, the pause series are unlabelled: present while paused, absent after', async () => {
+    const registry = new Registry();
+    const metrics = createSelfMetrics(registry, BUILD, false, Date.now, {
+      accounts: ['default'],
+      tiers: TIERS,
+    });
+    metrics.recordAuthPause({ account: 'default', pause: { untilMs: 900_000, refusals: 1 } });
+    let text = await metrics.render('text');
+    expect(text).toContain('\naaisp_account_auth_paused 1\n');
+    expect(text).toContain('\naaisp_account_auth_paused_until_timestamp_seconds 900\n');
+    expect(text).toContain('aaisp_collector_success{collector="broadband_lines"} 0');
+    metrics.recordAuthPause({ account: 'default', pause: undefined });
+    text = await metrics.render('openmetrics');
+    expect(text).toContain('\naaisp_account_auth_paused 0\n');
+    expect(text).not.toMatch(/^aaisp_account_auth_paused_until_timestamp_seconds /m);
   });
 
   it('renders once per change: a scrape reuses the last render until a run or request is recorded, or a second passes', async () => {

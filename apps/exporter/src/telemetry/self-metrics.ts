@@ -1,7 +1,7 @@
 /**
  * The exporter's own metrics (docs/metrics.md, "Exporter self-metrics"): build info, collector
- * duration/success/errors/last success, CHAOS API requests through the SDK hooks, and
- * prom-client's default process metrics,
+ * duration/success/errors/last success, each collector's interval and max age, each account's
+ * auth pause, CHAOS API requests through the SDK hooks, and prom-client's default process metrics,
  * all on the app's own registry (never prom-client's global one). Their names, help and labels
  * are data in `./self-metric-definitions.ts`; this module only builds and feeds them.
  *
@@ -11,15 +11,21 @@
 import type { ChaosResponseEvent } from '@aaisp/chaos-client';
 import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
-import type { RunEvent } from '../schedule/scheduler.ts';
+import { nameOf } from '../collectors/index.ts';
+import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
+import type { TierPlan } from '../schedule/tiers.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import {
+  accountAuthPaused,
+  accountAuthPausedUntil,
   apiRequestDuration,
   apiRequests,
   buildInfo,
   collectorDuration,
   collectorErrors,
+  collectorInterval,
   collectorLastSuccess,
+  collectorMaxAge,
   collectorSuccess,
   DROPPED_DEFAULT_METRICS,
   exporterUp,
@@ -30,6 +36,13 @@ import {
 export interface SelfMetrics {
   /** After every collector run the scheduler attempted. */
   recordRun(event: RunEvent): void;
+  /**
+   * When an account's auth breaker opens or closes. Opened: `aaisp_account_auth_paused` 1, the
+   * pause's end, and `aaisp_collector_success` 0 for every planned collector of the account (their
+   * runs are skipped, so no run would say so). Closed: 0, and no pause end; each collector's
+   * success then comes from its own next run.
+   */
+  recordAuthPause(event: AuthPauseEvent): void;
   /** After every CHAOS HTTP attempt (an SDK `onResponse` hook). */
   recordApiRequest(event: ChaosResponseEvent, account: string): void;
   /**
@@ -49,16 +62,26 @@ export interface BuildInfo {
   readonly nodeVersion: string;
 }
 
+/** What the exporter collects, for the series the self-metrics hold from the start. */
+export interface SelfMetricsPlan {
+  /** The accounts this replica collects (its shard's, when sharded). */
+  readonly accounts: readonly string[];
+  /** The tier plan: each collector's tier, interval and max age. */
+  readonly tiers: readonly TierPlan[];
+}
+
 /**
  * Registers the self-metrics (`SELF_METRIC_DEFINITIONS`, in that order) on `registry`. With
- * `multiAccount`, per-collector and per-request series also carry `account`, like every other
- * series.
+ * `multiAccount`, per-collector, per-account and per-request series also carry `account`, like
+ * every other series. For each account and collector of `plan`, the interval and max age are set
+ * and the error counters start at 0 for every error type; each account starts unpaused.
  */
 export function createSelfMetrics(
   registry: Registry,
   build: BuildInfo,
   multiAccount: boolean,
   now: () => number = Date.now,
+  plan: SelfMetricsPlan = { accounts: [], tiers: [] },
 ): SelfMetrics {
   const registers = [registry];
   /** The prom-client configuration every kind shares, from the definition. */
@@ -87,6 +110,10 @@ export function createSelfMetrics(
   const success = gauge(collectorSuccess);
   const errors = counter(collectorErrors);
   const lastSuccess = gauge(collectorLastSuccess);
+  const interval = gauge(collectorInterval);
+  const maxAge = gauge(collectorMaxAge);
+  const paused = gauge(accountAuthPaused);
+  const pausedUntil = gauge(accountAuthPausedUntil);
   const requests = counter(apiRequests);
   const requestDuration = histogram(apiRequestDuration);
   collectDefaultMetrics({ register: registry });
@@ -94,6 +121,23 @@ export function createSelfMetrics(
 
   const withAccount = (labels: Record<string, string>, name: string): Record<string, string> =>
     multiAccount ? { ...labels, account: name } : labels;
+
+  // prom-client serves an unlabelled gauge as 0 until told otherwise; the pause end is absent
+  // while nothing is paused.
+  if (!multiAccount) pausedUntil.remove({});
+  const collectorNames = plan.tiers.flatMap((tier) => tier.collectors.map(nameOf));
+  for (const account of plan.accounts) {
+    paused.set(withAccount({}, account), 0);
+    for (const tier of plan.tiers) {
+      for (const binding of tier.collectors) {
+        const labels = withAccount({ collector: nameOf(binding), tier: tier.name }, account);
+        interval.set(labels, tier.intervalSeconds);
+        maxAge.set(labels, tier.maxAgeSeconds);
+        for (const kind of RUN_ERROR_KINDS)
+          errors.inc(withAccount({ collector: nameOf(binding), error_type: kind }, account), 0);
+      }
+    }
+  }
 
   // A promise per format, so concurrent scrapes share one render.
   const rendered = new Map<ExpositionFormat, { readonly atMs: number; readonly text: Promise<string> }>();
@@ -118,6 +162,18 @@ export function createSelfMetrics(
       success.set(collector, event.outcome === 'ok' ? 1 : 0);
       if (event.outcome === 'ok') lastSuccess.set(collector, Date.now() / 1000);
       else errors.inc(withAccount({ collector: event.collector, error_type: event.outcome }, event.account));
+    },
+    recordAuthPause({ account, pause }) {
+      rendered.clear();
+      const labels = withAccount({}, account);
+      if (pause === undefined) {
+        paused.set(labels, 0);
+        pausedUntil.remove(labels);
+        return;
+      }
+      paused.set(labels, 1);
+      pausedUntil.set(labels, pause.untilMs / 1000);
+      for (const collector of collectorNames) success.set(withAccount({ collector }, account), 0);
     },
     recordApiRequest(event, name) {
       rendered.clear();

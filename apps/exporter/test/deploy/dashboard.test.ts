@@ -88,7 +88,7 @@ describe('the dashboard JSON', () => {
   it('is a schema 39 dashboard with a stable uid', () => {
     expect(dashboard.schemaVersion).toBe(39);
     expect(dashboard.uid).toBe('aaisp-broadband');
-    expect(panels.length).toBe(16);
+    expect(panels.length).toBe(17);
   });
 
   it('uses a templated Prometheus data source, never a hard-coded uid', () => {
@@ -172,6 +172,7 @@ describe('the dashboard JSON', () => {
       'aaisp_broadband_sync_changes_total',
       'aaisp_collector_success',
       'aaisp_collector_errors_total',
+      'aaisp_account_auth_paused',
       'aaisp_api_requests_total',
       'aaisp_api_request_duration_seconds_bucket',
       'aaisp_broadband_line_info',
@@ -247,6 +248,7 @@ function inputSeries(accounts: readonly AccountData[]): { series: string; values
       add('aaisp_broadband_quota_used_ratio', id, `0.2+0.0001x${MINUTES}`);
     }
     add('aaisp_broadband_lines', base, `${lines.length}x${MINUTES}`);
+    add('aaisp_account_auth_paused', base, `0x${MINUTES}`);
     for (const collector of ['broadband_lines', 'broadband_services']) {
       add('aaisp_collector_success', { ...base, collector }, `1x${MINUTES}`);
       add('aaisp_collector_last_success_timestamp_seconds', { ...base, collector }, `0+60x${MINUTES}`);

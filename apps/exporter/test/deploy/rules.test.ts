@@ -153,6 +153,18 @@ describe(ALERTS, () => {
     expect(all.metrics).toContain('aaisp_broadband_quota_remaining_bytes');
   });
 
+  it('reads the exporter’s own intervals and auth pause instead of hard-coded defaults or offset workarounds', () => {
+    const expr = (name: string): string => alerts.find((rule) => rule.alert === name)?.expr ?? '';
+    expect(usedNames(expr('AAISPDataStale')).metrics).toContain('aaisp_collector_max_age_seconds');
+    expect(expr('AAISPDataStale')).not.toMatch(/\d+\s*\*\s*\d+|>\s*\d/);
+    expect(usedNames(expr('AAISPChaosAuthFailing')).metrics).toEqual(['aaisp_account_auth_paused']);
+    // The error counters start at 0: no alert needs `offset` to see a first error.
+    for (const rule of alerts) {
+      if (usedNames(rule.expr).metrics.includes('aaisp_collector_errors_total'))
+        expect(rule.expr, rule.alert).not.toContain('offset');
+    }
+  });
+
   it('keeps the account label: every on(...) that matches lines or collectors lists account', () => {
     for (const rule of alerts) {
       for (const [, labels] of rule.expr.matchAll(/\bon\(([^)]*)\)/g)) {

@@ -144,11 +144,12 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
   for (const fault of FAILING) {
     it(`${fault.scenario}: scrapes answer, the fault shows as ${fault.kind}, stale data is dropped, calls stay bounded, and the first run after it clears recovers`, async () => {
       const before = await healthy();
-      const errorsBefore =
-        sampleValue(before.series, 'aaisp_collector_errors_total', {
-          collector: 'broadband_lines',
-          error_type: fault.kind,
-        }) ?? 0;
+      // Every error type's counter exists from the start, at 0 until its first error.
+      const errorsBefore = sampleValue(before.series, 'aaisp_collector_errors_total', {
+        collector: 'broadband_lines',
+        error_type: fault.kind,
+      });
+      expect(errorsBefore, 'the counter exists before its first error').toBeDefined();
 
       const faultMs = fault.faultMs ?? FAULT_MS;
       const { scrapes, stats } = await play(fault.scenario, fault.options, faultMs);
@@ -167,7 +168,24 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
           collector: 'broadband_lines',
           error_type: fault.kind,
         }),
-      ).toBeGreaterThan(errorsBefore);
+      ).toBeGreaterThan(errorsBefore ?? 0);
+      if (fault.kind === 'auth') {
+        // The breaker is open and shows: every collector of the account reads 0, whichever
+        // tier it is in, and the account reads paused with the time its pause ends.
+        for (const collector of COLLECTORS) expect(successOf(last, collector), collector).toBe(0);
+        expect(sampleValue(last.series, 'aaisp_account_auth_paused')).toBe(1);
+        expect(sampleValue(last.series, 'aaisp_account_auth_paused_until_timestamp_seconds')).toBeGreaterThan(
+          first.atMs / 1000,
+        );
+        const health = JSON.parse((await h.get('/health')).text) as {
+          accounts: Record<string, { authPaused: boolean; refusals: number; nextAttempt: string | null }>;
+        };
+        expect(health.accounts.default).toMatchObject({ authPaused: true });
+        expect(health.accounts.default?.refusals).toBeGreaterThanOrEqual(1);
+        expect(health.accounts.default?.nextAttempt).not.toBeNull();
+      } else {
+        expect(sampleValue(last.series, 'aaisp_account_auth_paused')).toBe(0);
+      }
       // Older than its max age: gone, never served as if current.
       expect(lineIds(last)).toEqual([]);
       expect(sampleValue(last.series, 'aaisp_broadband_lines')).toBeUndefined();
@@ -208,6 +226,11 @@ describe('fault matrix: the exporter against every CHAOS fault, switched while i
       expect(failedAttempts(recovered) - failedAtClear).toBeLessThanOrEqual(1);
       expect(h.mock.stats().byCommand['broadband/info']).toBeGreaterThanOrEqual(1);
       expect(sampleValue(recovered.series, 'aaisp_broadband_lines')).toBe(LINES);
+      // Recovered: no longer paused, and no pause end.
+      expect(sampleValue(recovered.series, 'aaisp_account_auth_paused')).toBe(0);
+      expect(
+        sampleValue(recovered.series, 'aaisp_account_auth_paused_until_timestamp_seconds'),
+      ).toBeUndefined();
     });
   }
 

@@ -7,7 +7,14 @@ const fast: TierStatus = {
   intervalSeconds: 60,
   running: true,
   lastSuccessMs: 0,
-  lastError: { kind: 'timeout', message: 'CHAOS did not answer within 10 s', atMs: 60_000 },
+  lastError: {
+    kind: 'timeout',
+    message: 'CHAOS did not answer within 10 s',
+    atMs: 60_000,
+    account: 'default',
+    collector: 'broadband_lines',
+    current: true,
+  },
   nextRunMs: 120_000,
   consecutiveFailures: 1,
 };
@@ -23,11 +30,19 @@ const slow: TierStatus = {
 
 describe('healthDocument: the /health document', () => {
   it('says each tier’s last success, last error and next run as ISO times, null when there is none', () => {
-    expect(healthDocument([fast, slow], { version: '1.2.3', demo: false, shard: undefined })).toEqual({
+    expect(
+      healthDocument([fast, slow], {
+        version: '1.2.3',
+        demo: false,
+        shard: undefined,
+        accounts: ['default'],
+      }),
+    ).toEqual({
       status: 'up',
       version: '1.2.3',
       demo: false,
       shard: null,
+      accounts: { default: { authPaused: false, refusals: 0, pausedUntil: null, nextAttempt: null } },
       tiers: {
         fast: {
           intervalSeconds: 60,
@@ -37,6 +52,9 @@ describe('healthDocument: the /health document', () => {
             kind: 'timeout',
             message: 'CHAOS did not answer within 10 s',
             at: '1970-01-01T00:01:00.000Z',
+            account: 'default',
+            collector: 'broadband_lines',
+            current: true,
           },
           nextRun: '1970-01-01T00:02:00.000Z',
           consecutiveFailures: 1,
@@ -63,13 +81,54 @@ describe('healthDocument: the /health document', () => {
         ['shop', 1],
       ]),
     };
-    expect(healthDocument([], { version: '1.2.3', demo: true, shard })).toMatchObject({
+    const deps = { version: '1.2.3', demo: true, shard, accounts: shard.accounts };
+    expect(healthDocument([], deps)).toMatchObject({
       demo: true,
       shard: { index: 1, count: 2, accounts: ['shop'] },
+      accounts: { shop: { authPaused: false } },
       tiers: {},
     });
-    expect(JSON.stringify(healthDocument([], { version: '1.2.3', demo: true, shard }))).not.toContain(
-      'default',
-    );
+    expect(JSON.stringify(healthDocument([], deps))).not.toContain('default');
+  });
+
+  it('shows a paused account with when its pause ends and the earliest next attempt of any tier', () => {
+    const pause = { account: 'shop', refusals: 2, untilMs: 1_800_000 };
+    const tiers: TierStatus[] = [
+      { ...fast, pausedAccounts: [{ ...pause, nextAttemptMs: 1_860_000 }] },
+      { ...slow, pausedAccounts: [{ ...pause, nextAttemptMs: 1_820_000 }] },
+    ];
+    expect(
+      healthDocument(tiers, { version: '1', demo: false, shard: undefined, accounts: ['home', 'shop'] }),
+    ).toMatchObject({
+      accounts: {
+        home: { authPaused: false, refusals: 0, pausedUntil: null, nextAttempt: null },
+        shop: {
+          authPaused: true,
+          refusals: 2,
+          pausedUntil: '1970-01-01T00:30:00.000Z',
+          nextAttempt: '1970-01-01T00:30:20.000Z',
+        },
+      },
+    });
+  });
+
+  it('keeps a recovered tier’s last error, marked as past', () => {
+    const recovered: TierStatus = {
+      ...fast,
+      lastSuccessMs: 120_000,
+      consecutiveFailures: 0,
+      lastError: fast.lastError === undefined ? undefined : { ...fast.lastError, current: false },
+    };
+    expect(
+      healthDocument([recovered], { version: '1', demo: false, shard: undefined, accounts: ['default'] }),
+    ).toMatchObject({
+      tiers: {
+        fast: {
+          lastSuccess: '1970-01-01T00:02:00.000Z',
+          lastError: { kind: 'timeout', at: '1970-01-01T00:01:00.000Z', current: false },
+          consecutiveFailures: 0,
+        },
+      },
+    });
   });
 });

@@ -1,31 +1,58 @@
 /**
  * `/health`: liveness, plus what an operator wants to know first when metrics look stale: each
- * tier's last success, last error and next run.
+ * account's auth pause (CHAOS refused its credentials: paused until when, tried next when), and
+ * each tier's last success, last error (current or past) and next run.
  *
  * @module
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TierStatus } from '../../schedule/scheduler.ts';
+import { pausedAccountsOf, type TierStatus } from '../../schedule/scheduler.ts';
 import { json } from '../respond.ts';
 import type { ServerDeps } from '../server.ts';
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 
 /**
- * The `/health` document: liveness plus each tier's last success, last error and next run. A pure
- * function of its inputs, so the document can grow without touching the handler.
+ * The `/health` document: liveness, each account's auth pause, and each tier's last success, last
+ * error and next run. A pure function of its inputs, so the document can grow without touching the
+ * handler.
+ *
+ * - `accounts.<name>`: `authPaused` is true from CHAOS' refusal of the account's credentials until
+ *   a run of it succeeds (no call is made for it meanwhile); `refusals` counts the refusals in a
+ *   row; `pausedUntil` is when the pause ends and `nextAttempt` the first tier run after it that
+ *   tries again (both `null` when not paused; `pausedUntil` is in the past once the pause has
+ *   ended and that run has not happened yet).
+ * - `tiers.<name>.lastError` keeps its meaning, the tier's most recent error, and says where it
+ *   came from (`account`, `collector`) and whether it is `current`: `false` once that collector of
+ *   that account has succeeded since, so a recovered tier no longer reads as failing.
  */
 export function healthDocument(
   tiers: readonly TierStatus[],
-  deps: Pick<ServerDeps, 'version' | 'demo' | 'shard'>,
+  deps: Pick<ServerDeps, 'version' | 'demo' | 'shard' | 'accounts'>,
 ): unknown {
   const shard = deps.shard;
+  const pauses = new Map(pausedAccountsOf(tiers).map((pause) => [pause.account, pause]));
+  const accounts = [...new Set([...deps.accounts, ...pauses.keys()])];
   return {
     status: 'up',
     version: deps.version,
     demo: deps.demo,
     shard: shard === undefined ? null : { index: shard.index, count: shard.count, accounts: shard.accounts },
+    accounts: Object.fromEntries(
+      accounts.map((account) => {
+        const pause = pauses.get(account);
+        return [
+          account,
+          {
+            authPaused: pause !== undefined,
+            refusals: pause?.refusals ?? 0,
+            pausedUntil: iso(pause?.untilMs),
+            nextAttempt: iso(pause?.nextAttemptMs),
+          },
+        ];
+      }),
+    ),
     tiers: Object.fromEntries(
       tiers.map((tier) => [
         tier.name,
@@ -34,7 +61,14 @@ export function healthDocument(
           running: tier.running,
           lastSuccess: iso(tier.lastSuccessMs),
           lastError: tier.lastError
-            ? { kind: tier.lastError.kind, message: tier.lastError.message, at: iso(tier.lastError.atMs) }
+            ? {
+                kind: tier.lastError.kind,
+                message: tier.lastError.message,
+                at: iso(tier.lastError.atMs),
+                account: tier.lastError.account,
+                collector: tier.lastError.collector,
+                current: tier.lastError.current,
+              }
             : null,
           nextRun: iso(tier.nextRunMs),
           consecutiveFailures: tier.consecutiveFailures,
@@ -46,7 +80,7 @@ export function healthDocument(
 
 /** Serves {@link healthDocument} for the tiers as they are now; always 200 (the process is up). */
 export function health(
-  deps: Pick<ServerDeps, 'tiers' | 'version' | 'demo' | 'shard'>,
+  deps: Pick<ServerDeps, 'tiers' | 'version' | 'demo' | 'shard' | 'accounts'>,
   _req: IncomingMessage,
   res: ServerResponse,
 ): void {
