@@ -105,7 +105,7 @@ export const MIGRATION: readonly MigrationRow[] = [
   {
     seed: '(telephony call counts and costs)',
     ours: undefined,
-    note: `v2 telephony has \`ratecard\`, \`services\` and \`info\` and no call records (${API} §5, §6). Rates are available: \`aaisp_telephony_rate_pence_per_minute\`.`,
+    note: `No source shows call records from v2 telephony (\`ratecard\`, \`services\`, \`info\`; \`usage\` exists but its answer is unknown: ${API} §5, §6). Rates are available: \`aaisp_telephony_rate_pence_per_minute\`.`,
   },
   {
     seed: '(domain data)',
