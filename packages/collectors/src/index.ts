@@ -24,7 +24,7 @@ export {
 export { broadbandServiceCount, broadbandServices } from './broadband-services.ts';
 export type { CollectContext, Collector } from './collector.ts';
 export { escapeHelp, escapeLabelValue, formatSampleValue } from './exposition-text.ts';
-export { type LineNameInput, lineName } from './line-name.ts';
+export { type LineNameInput, lineName, replacePostcode } from './line-name.ts';
 export { loginServiceCount, loginServices } from './login-services.ts';
 export type { MetricDefinition, MetricType, Sample } from './metric.ts';
 export { defineMetric } from './metric.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineName } from './index.ts';
+import { lineName, replacePostcode } from './index.ts';
 
 const LOGIN = 'ab123@a.1';
 const POSTCODE = 'XX1 1XX';
@@ -69,5 +69,15 @@ describe('lineName: the choice title without the line’s postcode', () => {
   it('is pure: same input, same output, input untouched', () => {
     const input = Object.freeze({ title: 'XX1 1XX ab123@a.1 Office', login: LOGIN, postcode: POSTCODE });
     expect(lineName(input)).toBe(lineName(input));
+  });
+});
+
+describe('replacePostcode', () => {
+  it('replaces the postcode in any case and inner spacing, and a too-short value only as a word', () => {
+    expect(replacePostcode('xx1  1xx ab123@a.1 (XX11XX)', 'XX1 1XX', (found) => `<${found}>`)).toBe(
+      '<xx1  1xx> ab123@a.1 (<XX11XX>)',
+    );
+    expect(replacePostcode('A1 shop A1B', 'A1', () => '_')).toBe('_ shop A1B');
+    expect(replacePostcode('no postcode here', '', () => '_')).toBe('no postcode here');
   });
 });

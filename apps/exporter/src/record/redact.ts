@@ -12,6 +12,7 @@
  */
 
 import { secretForms } from '@aaisp/chaos-client';
+import { replacePostcode } from '@aaisp/collectors';
 import { isRecord } from '../is-record.ts';
 
 /** Keys whose value is a secret: removed with their value. */
@@ -27,16 +28,6 @@ const LOGIN_KEY = /login/i;
  * titles start with the postcode (docs/chaos-api.md §11.1) and nothing promises one space.
  */
 const UK_POSTCODE = /\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b/gi;
-
-/**
- * Finds one known postcode in any case and with any whitespace between its characters, so a line
- * title holding the line's own postcode is masked even where it does not look like a UK postcode.
- */
-function postcodePattern(postcode: string): RegExp | undefined {
-  const characters = [...postcode.replace(/\s+/g, '')];
-  if (characters.length === 0) return undefined;
-  return new RegExp(characters.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s*'), 'gi');
-}
 
 /**
  * CHAOS describes settings as options (`{ name, type, value }`, docs/chaos-api.md §3.2): a `password`
@@ -82,16 +73,15 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
   const secrets = secretForms(options.secrets);
   /** Base login (before any `.n` line suffix) → pseudonym base. */
   const pseudonyms = new Map<string, string>();
-  /** Postcodes seen under a postcode key or option, normalised (no spaces, upper case) → their pattern. */
-  const postcodes = new Map<string, RegExp>();
+  /** Postcodes seen under a postcode key or option, normalised (no spaces, upper case). */
+  const postcodes = new Set<string>();
 
   const learnPostcode = (value: string): void => {
     const key = value.replace(/\s+/g, '').toUpperCase();
     // Only what could be a postcode (letters and digits, 5 or more: `X1 1XX` is the shortest):
     // masking a stray `1` or a zip-like number everywhere would garble IDs and figures.
-    if (postcodes.has(key) || key.length < 5 || !/[A-Z]/.test(key) || !/\d/.test(key)) return;
-    const pattern = postcodePattern(key);
-    if (pattern !== undefined) postcodes.set(key, pattern);
+    if (key.length < 5 || !/[A-Z]/.test(key) || !/\d/.test(key)) return;
+    postcodes.add(key);
   };
 
   const pseudonymOf = (login: string): string => {
@@ -114,7 +104,7 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
     for (const local of locals) result = result.split(`${local}@`).join(`${pseudonyms.get(local) ?? ''}@`);
     // The postcodes the answers carried, wherever else they appear (a line's choice title is
     // "POSTCODE LOGIN"), in whatever spacing or case; then anything shaped like a UK postcode.
-    for (const pattern of postcodes.values()) result = result.replace(pattern, maskPostcode);
+    for (const postcode of postcodes) result = replacePostcode(result, postcode, maskPostcode);
     return result.replace(UK_POSTCODE, maskPostcode);
   };
 
