@@ -24,7 +24,7 @@ const LABELS =
 
 /**
  * From the seed exporter's metrics (rknightion/aaisp-exporter README, whose `AAISP_EXPORTER_…`
- * variables we keep) to ours, plus the concepts design §5 lists that CHAOS v2 cannot provide.
+ * variables we keep) to ours, plus the concepts the original design listed that CHAOS v2 cannot provide.
  */
 export const MIGRATION: readonly MigrationRow[] = [
   {
