@@ -1,17 +1,24 @@
 /**
  * The fake CHAOS itself, transport-free: a web `Request` in, an outcome out. The `node:http`
- * server and the msw handlers are thin adapters over it, so both behave identically.
+ * server and the msw handlers are thin adapters over it, so both behave identically. It also
+ * holds the fake CQM (`cqmdirect.cgi/<secret>/<name>.csv`, docs/chaos-api.md §11.2), which shares
+ * the line set, the transport fault scenarios and the clock-free determinism.
  *
  * @module
  */
 
 import { answerCommand, type CommandAnswer, serviceChoicesFor, WRITE_COMMANDS } from './commands.ts';
+import { type CqmOptions, type CqmSettings, cqmSamples, resolveCqmOptions } from './cqm.ts';
+import { toCqmCsv } from './cqm-csv.ts';
+import { assertCqmQuality, type CqmQuality, cqmQualityOf } from './cqm-quality.ts';
+import { type CqmStats, createCqmStatsCounter } from './cqm-stats.ts';
+import { CQM_COMMAND, cqmName, cqmPath, cqmSecret } from './cqm-url.ts';
 import { AUTH_FAILED, checkCredentials, DEFAULT_CREDENTIALS, type MockCredentials } from './credentials.ts';
 import { createStateCounter, envelope, serviceGroup } from './envelope.ts';
 import { isRecord } from './is-record.ts';
 import { choiceTitle, generateLines, type MockLine } from './lines.ts';
 import { hasCredentialInQuery, parseTarget, readAttributes } from './request.ts';
-import { assertScenario, type ScenarioName, type ScenarioOptions } from './scenarios.ts';
+import { assertScenario, type ScenarioName, type ScenarioOptions, scenarioApplies } from './scenarios.ts';
 import { type ChaosMockStats, createStatsCounter } from './stats.ts';
 import { waitOrAbort } from './wait.ts';
 import { toChaosXml } from './xml.ts';
@@ -29,6 +36,8 @@ export interface ChaosMockOptions {
   readonly scenarioOptions?: ScenarioOptions;
   /** The credentials the mock accepts. Default {@link DEFAULT_CREDENTIALS}. */
   readonly credentials?: MockCredentials;
+  /** The fake CQM: sample period, window and clock. See {@link CqmOptions}. */
+  readonly cqm?: CqmOptions;
 }
 
 /** How an adapter must realise an answer. */
@@ -50,9 +59,9 @@ export interface ChaosMockControls {
   setScenario(name: ScenarioName, options?: ScenarioOptions): void;
   /** The current scenario and its options. */
   scenario(): { readonly name: ScenarioName; readonly options: ScenarioOptions };
-  /** A snapshot of the request counters. */
+  /** A snapshot of the CHAOS request counters (CQM requests are counted in {@link cqmStats}). */
   stats(): ChaosMockStats;
-  /** Zeroes the request counters. */
+  /** Zeroes the request counters, CHAOS and CQM alike. */
   resetStats(): void;
   /**
    * The lines of the most recent line-bearing answer (`info`, `quota`, `services`) since the
@@ -60,15 +69,44 @@ export interface ChaosMockControls {
    * are the lines before the drift was applied to the wire.
    */
   lines(): readonly MockLine[];
+  /**
+   * The full CQM URL of a line of the mock's line set: under the server's `url`, or under the msw
+   * handlers' `cqmBaseUrl` (default `https://control.aa.net.uk/`). Its secret and name come from
+   * the line ID ({@link cqmPath}). The `lines-change` scenario's new line has none.
+   * @throws {RangeError} for a line ID the mock does not serve.
+   */
+  cqmUrl(lineId: string): string;
+  /** Every line's CQM URL, by line ID, in line order. */
+  cqmUrls(): ReadonlyMap<string, string>;
+  /** A snapshot of the CQM request counters. */
+  cqmStats(): CqmStats;
+  /** A line's current CQM quality: its trait's default ({@link cqmQualityOf}) or what was set. */
+  cqmQuality(lineId: string): CqmQuality;
+  /**
+   * Changes a line's CQM quality from the next request on: the given fields replace the line's
+   * default ones (`offline: undefined` removes its offline hour); `undefined` restores the default.
+   * Kept across `setScenario` and `resetStats`.
+   * @throws {RangeError} for an unknown line or an out-of-range value.
+   */
+  setCqmQuality(lineId: string, quality: Partial<CqmQuality> | undefined): void;
 }
 
 /** @internal The backend behind both adapters. */
-export interface MockBackend extends ChaosMockControls {
+export interface MockBackend extends Omit<ChaosMockControls, 'cqmUrl' | 'cqmUrls'> {
   /**
-   * Answers one request.
+   * Answers one CHAOS request.
    * @param pathname - the request path relative to the mock's base URL.
    */
   handle(request: Request, pathname: string): Promise<MockOutcome>;
+  /**
+   * Answers one CQM request.
+   * @param pathname - the request path relative to the CQM base URL: `/cqmdirect.cgi/…`.
+   */
+  handleCqm(request: Request, pathname: string): Promise<MockOutcome>;
+  /** The line IDs the CQM serves, in line order. */
+  cqmLineIds(): readonly string[];
+  /** {@link cqmPath} of a served line. @throws {RangeError} for any other line ID. */
+  cqmPathOf(lineId: string): string;
 }
 
 /**
@@ -94,6 +132,49 @@ const HTML_502 =
 // not rely on it.
 const JSON_TYPE = 'application/json; charset=utf-8';
 const XML_TYPE = 'application/xml; charset=utf-8';
+// No source shows the Content-Type of cqmdirect.cgi's CSV [?]; clients must not rely on it.
+const CSV_TYPE = 'text/csv; charset=utf-8';
+
+/**
+ * A wrong secret or an unknown name. What A&A's cqmdirect.cgi answers then is not shown [?]; our
+ * reading [I] is a plain 404 from the web server, the same for both, naming neither the secret nor
+ * the path (a capability URL must not tell which half was wrong, nor echo it).
+ */
+const HTML_404_CQM =
+  '<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head>' +
+  '<body><h1>Not Found</h1><p>The requested URL was not found on this server.</p></body></html>\n';
+
+/**
+ * The scenarios CQM plays: transport faults and `malformed-json` (a cut CSV). The rest are about
+ * CHAOS envelopes and credentials, which CQM does not have.
+ */
+const CQM_SCENARIOS: ReadonlySet<ScenarioName> = new Set<ScenarioName>([
+  'http-500',
+  'http-502-flaky',
+  'rate-limit',
+  'timeout',
+  'slow',
+  'connection-reset',
+  'malformed-json',
+]);
+
+const CQM_PATH = /^\/cqmdirect\.cgi\/([^/]+)\/([^/]+)\.csv$/;
+
+/** `<secret>/<name>` of a CQM path, the name percent-decoded, or `undefined` for any other path. */
+function cqmKeyOf(pathname: string): string | undefined {
+  const match = CQM_PATH.exec(pathname);
+  if (!match?.[1] || !match[2]) return undefined;
+  try {
+    return `${match[1]}/${decodeURIComponent(match[2])}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Cuts a body in half, as `malformed-json` does: a client must notice, not read half the data. */
+function cutInHalf(body: string): string {
+  return body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+}
 
 function text(body: string, status: number, headers: Record<string, string> = {}): MockOutcome {
   return {
@@ -150,6 +231,34 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
     typeof options.lines === 'object' ? [...options.lines] : generateLines(options.lines ?? DEFAULT_LINES);
   const credentials = options.credentials ?? DEFAULT_CREDENTIALS;
   const counter = createStatsCounter();
+  const cqmCounter = createCqmStatsCounter();
+  const cqmSettings: CqmSettings = resolveCqmOptions(options.cqm);
+  const qualityOverrides = new Map<string, Partial<CqmQuality>>();
+  // Built on first use: a 100 000-line mock should not hash every secret before it listens.
+  let cqmIndex: { readonly ids: readonly string[]; readonly byKey: ReadonlyMap<string, string> } | undefined;
+  const cqmLines = (): NonNullable<typeof cqmIndex> => {
+    if (cqmIndex) return cqmIndex;
+    const ids: string[] = [];
+    const byKey = new Map<string, string>();
+    for (const line of baseLines) {
+      const id = line.info.ID;
+      const key = `${cqmSecret(id)}/${cqmName(id)}`;
+      if (byKey.has(key)) continue;
+      byKey.set(key, id);
+      ids.push(id);
+    }
+    cqmIndex = { ids, byKey };
+    return cqmIndex;
+  };
+  const servedLine = (lineId: string): string => {
+    if (cqmLines().byKey.get(`${cqmSecret(lineId)}/${cqmName(lineId)}`) !== lineId)
+      throw new RangeError(`chaos-mock has no line ${JSON.stringify(lineId)} for CQM`);
+    return lineId;
+  };
+  const qualityOf = (lineId: string): CqmQuality => ({
+    ...cqmQualityOf(lineId),
+    ...qualityOverrides.get(lineId),
+  });
   // `state.seq` counts this mock's enveloped answers; see createStateCounter.
   const states = createStateCounter();
   let scenarioName: ScenarioName = 'normal';
@@ -226,8 +335,7 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
 
     const startedIn = generation;
     const settings = scenarioOptions;
-    const applies = settings.commands === undefined || settings.commands.includes(key);
-    const active: ScenarioName = applies ? scenarioName : 'normal';
+    const active: ScenarioName = scenarioApplies(settings, key) ? scenarioName : 'normal';
     const faulted = await fault(active, settings, request.signal);
     if (faulted) return faulted;
 
@@ -315,26 +423,81 @@ export function createMockBackend(options: ChaosMockOptions = {}): MockBackend {
     return send(wrap(payload, lines, { answer }));
   };
 
+  const handleCqm = async (request: Request, pathname: string): Promise<MockOutcome> => {
+    // Any method but GET, whatever the secret, so a 405 never tells a good secret from a bad one.
+    if (request.method !== 'GET') return text('Method Not Allowed\n', 405, { allow: 'GET' });
+    const key = cqmKeyOf(pathname);
+    const lineId = key === undefined ? undefined : cqmLines().byKey.get(key);
+    cqmCounter.count(lineId);
+    const settings = scenarioOptions;
+    const plays = CQM_SCENARIOS.has(scenarioName) && scenarioApplies(settings, CQM_COMMAND);
+    const active: ScenarioName = plays ? scenarioName : 'normal';
+    // Before the secret is checked, as for CHAOS: a proxy or an overloaded web server answers these.
+    const faulted = await fault(active, settings, request.signal);
+    if (faulted) return faulted;
+    if (lineId === undefined) return html(HTML_404_CQM, 404);
+    // The clock is read once the request is answered (after a `slow` delay), as a real server would.
+    const csv = toCqmCsv(cqmSamples(lineId, qualityOf(lineId), cqmSettings, cqmSettings.now()));
+    return {
+      type: 'response',
+      response: new Response(active === 'malformed-json' ? cutInHalf(csv) : csv, {
+        status: 200,
+        headers: { 'content-type': CSV_TYPE },
+      }),
+    };
+  };
+
+  const setCqmQuality = (lineId: string, quality: Partial<CqmQuality> | undefined): void => {
+    servedLine(lineId);
+    if (quality === undefined) {
+      qualityOverrides.delete(lineId);
+      return;
+    }
+    assertCqmQuality(quality);
+    // Field by field, so an explicit `failPercent: undefined` from plain JS cannot blank a number.
+    const override: { -readonly [K in keyof CqmQuality]?: CqmQuality[K] } = {};
+    if (quality.failPercent !== undefined) override.failPercent = quality.failPercent;
+    if (quality.latencyMs !== undefined) override.latencyMs = quality.latencyMs;
+    if ('offline' in quality) override.offline = quality.offline;
+    qualityOverrides.set(lineId, override);
+  };
+
   return {
     handle,
+    handleCqm,
     setScenario,
     scenario: () => ({ name: scenarioName, options: { ...scenarioOptions } }),
     stats: () => counter.snapshot(),
-    resetStats: () => counter.reset(),
+    resetStats: () => {
+      counter.reset();
+      cqmCounter.reset();
+    },
     lines: () => [...(lastLines ?? firstLines(scenarioName))],
+    cqmStats: () => cqmCounter.snapshot(),
+    cqmQuality: (lineId) => qualityOf(servedLine(lineId)),
+    setCqmQuality,
+    cqmLineIds: () => cqmLines().ids,
+    cqmPathOf: (lineId) => cqmPath(servedLine(lineId)),
   };
 }
 
 /**
  * The public controls of a backend, and nothing else, for an adapter to hand out.
+ * @param cqmBase - the absolute URL, with a trailing slash, that CQM paths are resolved against.
  * @internal
  */
-export function controlsOf(backend: MockBackend): ChaosMockControls {
+export function controlsOf(backend: MockBackend, cqmBase: string): ChaosMockControls {
+  const cqmUrl = (lineId: string): string => new URL(backend.cqmPathOf(lineId), cqmBase).href;
   return {
     setScenario: backend.setScenario,
     scenario: backend.scenario,
     stats: backend.stats,
     resetStats: backend.resetStats,
     lines: backend.lines,
+    cqmUrl,
+    cqmUrls: () => new Map(backend.cqmLineIds().map((id) => [id, cqmUrl(id)])),
+    cqmStats: backend.cqmStats,
+    cqmQuality: backend.cqmQuality,
+    setCqmQuality: backend.setCqmQuality,
   };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `chaos-mock`: runs the fake CHAOS from a shell. Prints the base URL on stdout (one line, for
- * scripts) and what it accepts on stderr; stops cleanly on SIGINT/SIGTERM.
+ * scripts) and what it accepts, with the lines' mock CQM URLs, on stderr; stops cleanly on
+ * SIGINT/SIGTERM.
  *
  * @module
  */
@@ -23,6 +24,7 @@ Options:
   --scenario <name>     starting scenario (default normal): ${SCENARIOS.join(', ')}
   --delay-ms <n>        delay for the "slow" scenario (default 2000)
   --retry-after <s>     Retry-After seconds for "rate-limit" (default 30)
+  --cqm-period <s>      seconds per CQM sample (default 100, 1 to 3600)
   --control-login <l>   accepted control login (default ${DEFAULT_CREDENTIALS.controlLogin})
   --control-password <p>
                         accepted control password (default ${DEFAULT_CREDENTIALS.controlPassword})
@@ -32,7 +34,11 @@ Options:
 While it runs:
   curl -X POST <url>_mock/scenario -d '{"name":"auth-fail"}'   switch scenario
   curl <url>_mock/stats                                         request counts
+  curl <url>_mock/cqm                                           every line's mock CQM URL
 `;
+
+/** The banner lists this many CQM URLs; a 100 000-line mock points at /_mock/cqm for the rest. */
+const CQM_URLS_SHOWN = 10;
 
 function fail(message: string): never {
   process.stderr.write(`chaos-mock: ${message}\nTry chaos-mock --help.\n`);
@@ -87,6 +93,9 @@ async function main(): Promise<void> {
       scenario,
       scenarioOptions,
       credentials,
+      ...(values['cqm-period'] === undefined
+        ? {}
+        : { cqm: { periodSeconds: wholeNumber('cqm-period', values['cqm-period'], 100) } }),
     });
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
@@ -94,13 +103,29 @@ async function main(): Promise<void> {
   process.stdout.write(`${mock.url}\n`);
   process.stderr.write(
     `chaos-mock ${packageJson.version}: fake CHAOS v2 with ${mock.lines().length} lines, scenario "${scenario}"\n` +
-      `accepts control_login=${credentials.controlLogin} (password: --control-password, see --help)\n`,
+      `accepts control_login=${credentials.controlLogin} (password: --control-password, see --help)\n` +
+      cqmBanner(mock),
   );
   const stop = (): void => {
     void mock.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * The lines' CQM URLs for the banner. A real CQM URL is a password; these carry the mock's fake,
+ * derivable secrets, so printing them is safe, and the label says so.
+ */
+function cqmBanner(mock: Awaited<ReturnType<typeof startChaosMock>>): string {
+  const urls = [...mock.cqmUrls()];
+  if (urls.length === 0) return '';
+  const shown = urls.slice(0, CQM_URLS_SHOWN).map(([id, url]) => `  ${id} ${url}\n`);
+  const rest =
+    urls.length > CQM_URLS_SHOWN
+      ? `  … and ${urls.length - CQM_URLS_SHOWN} more: curl ${mock.url}_mock/cqm\n`
+      : '';
+  return `mock CQM URLs (fake secrets, not A&A's):\n${shown.join('')}${rest}`;
 }
 
 function parse() {
@@ -112,6 +137,7 @@ function parse() {
       scenario: { type: 'string' },
       'delay-ms': { type: 'string' },
       'retry-after': { type: 'string' },
+      'cqm-period': { type: 'string' },
       'control-login': { type: 'string' },
       'control-password': { type: 'string' },
       version: { type: 'boolean', short: 'v' },

@@ -2,11 +2,19 @@ import { describe, expectTypeOf, it } from 'vitest';
 import type * as root from './index.ts';
 import {
   type ChaosMockStats,
+  type CqmOptions,
+  type CqmQuality,
+  type CqmStats,
+  type CqmTrait,
+  cqmQualityOf,
+  cqmSecret,
+  cqmTraitOf,
   generateLines,
   type MockLine,
   type RunningChaosMock,
   type ScenarioName,
   type ScenarioOptions,
+  type StartChaosMockOptions,
   startChaosMock,
   type WireLine,
 } from './index.ts';
@@ -35,5 +43,23 @@ describe('the public surface of @aaisp/chaos-mock', () => {
     expectTypeOf(generateLines).returns.toEqualTypeOf<MockLine[]>();
     expectTypeOf<WireLine['ID']>().toEqualTypeOf<string>();
     expectTypeOf<WireLine['quota_monthly']>().toEqualTypeOf<string | undefined>();
+  });
+
+  it('offers the fake CQM: options, per-line URLs, counters and quality', () => {
+    expectTypeOf<NonNullable<StartChaosMockOptions['cqm']>>().toEqualTypeOf<CqmOptions>();
+    expectTypeOf<CqmOptions['periodSeconds']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CqmOptions['now']>().toEqualTypeOf<(() => number) | undefined>();
+    expectTypeOf<RunningChaosMock['cqmUrl']>().toEqualTypeOf<(lineId: string) => string>();
+    expectTypeOf<RunningChaosMock['cqmUrls']>().returns.toEqualTypeOf<ReadonlyMap<string, string>>();
+    expectTypeOf<RunningChaosMock['cqmStats']>().returns.toEqualTypeOf<CqmStats>();
+    expectTypeOf<RunningChaosMock['setCqmQuality']>()
+      .parameter(1)
+      .toEqualTypeOf<Partial<CqmQuality> | undefined>();
+    expectTypeOf(cqmTraitOf).returns.toEqualTypeOf<CqmTrait>();
+    expectTypeOf(cqmQualityOf).returns.toEqualTypeOf<CqmQuality>();
+    expectTypeOf(cqmSecret).returns.toEqualTypeOf<string>();
+    expectTypeOf<typeof root.CQM_BASE_URL>().toEqualTypeOf<'https://control.aa.net.uk/'>();
+    expectTypeOf<typeof root.CQM_COMMAND>().toEqualTypeOf<'cqm/csv'>();
+    expectTypeOf<'offline-gap'>().toExtend<CqmTrait>();
   });
 });

@@ -56,7 +56,10 @@ export interface MockLine {
    * found by a phone number written in its `title`.
    */
   readonly phone?: string;
-  /** What this line exercises; empty for a hand-written line. */
+  /**
+   * What this line exercises in CHAOS answers; empty for a hand-written line. Its CQM quality is
+   * chosen from the line ID instead (`cqmTraitOf`).
+   */
   readonly traits: readonly LineTrait[];
   /** The `broadband/info` object for this line, as on the wire. */
   readonly info: WireLine;
@@ -367,6 +370,12 @@ function generatedLine(index: number): MockLine {
  * phone numbers (`phone`) in Ofcom's drama ranges (01632 960xxx first): no value belongs to a real
  * customer. The first seven lines are frozen objects shared by every call; the rest are new on
  * each call.
+ *
+ * Each line's CQM graph (the fake `cqmdirect.cgi`) has a quality chosen from the line ID, not
+ * kept in `traits` so the CHAOS answers stay as they were: `cqmTraitOf` gives 32001 `healthy`,
+ * 32002 `lossy` (`%Fail` 20), 32003 `offline-hour` (`%Fail` 100 rows 03:00–03:59 UTC), 32004
+ * `high-latency` (~150 ms), 32005 `healthy`, 32006 `offline-gap` (missing rows in that hour),
+ * 32007 `healthy`, repeating every seven IDs.
  *
  * @param count - how many lines, from 0 to {@link MAX_GENERATED_LINES}.
  * @throws {RangeError} when `count` is not a whole number in that range.

@@ -19,6 +19,13 @@
  * - `empty`: an account with no broadband lines.
  * - `lines-change`: each line-bearing answer alternates between the line set and the same set with its last line gone and a new line added.
  * - `connection-reset`: the TCP connection is reset without an answer.
+ *
+ * The fake CQM (`cqmdirect.cgi/…`, command key `"cqm/csv"`) plays the transport faults
+ * (`http-500`, `http-502-flaky`, `rate-limit`, `timeout`, `slow`, `connection-reset`) and
+ * `malformed-json` (the CSV cut in half) like CHAOS does. `auth-fail`, `schema-drift`, `empty` and
+ * `lines-change` are about CHAOS answers and leave CQM alone: CQM has no CHAOS credentials.
+ * Line quality (loss, offline hours, latency) is not a scenario but a per-line trait, see
+ * `CqmTrait` and `setCqmQuality`.
  */
 export const SCENARIOS = [
   'normal',
@@ -54,10 +61,25 @@ export interface ScenarioOptions {
   /** `timeout`: give up holding the request after this many ms and reset it. Default: never. */
   readonly hangMs?: number;
   /**
-   * Every scenario: play it only for these commands (`"broadband/info"`, …); every other
-   * command answers normally. Default: all commands.
+   * Every scenario: play it only for these commands (`"broadband/info"`, …, and `"cqm/csv"` for
+   * the fake CQM); every other command answers normally. Default: all commands, CQM included.
+   * So `{ commands: ['cqm/csv'] }` breaks only CQM, and CHAOS collection must carry on.
    */
   readonly commands?: readonly string[];
+  /**
+   * Every scenario: never play it for these commands, even when `commands` lists them. E.g.
+   * `{ excludeCommands: ['cqm/csv'] }` breaks CHAOS and leaves CQM working. Default: none.
+   */
+  readonly excludeCommands?: readonly string[];
+}
+
+/**
+ * Whether a scenario with these options plays for the command `key` (`"subsystem/command"`, or
+ * `"cqm/csv"`): listed in `commands` (or no `commands`), and not in `excludeCommands`.
+ */
+export function scenarioApplies(options: ScenarioOptions, key: string): boolean {
+  if (options.commands !== undefined && !options.commands.includes(key)) return false;
+  return !(options.excludeCommands ?? []).includes(key);
 }
 
 /** Tells whether a string names a scenario. */
@@ -77,7 +99,7 @@ const COMMAND_KEY = /^[a-z][a-z0-9_-]*\/[a-z][a-z0-9_-]*$/;
  * Checks a scenario name and options, so a typo fails where it was made.
  *
  * @throws {TypeError} for an unknown scenario name.
- * @throws {RangeError} for an out-of-range option or a `commands` entry that is not `subsystem/command`.
+ * @throws {RangeError} for an out-of-range option or a `commands` / `excludeCommands` entry that is not `subsystem/command`.
  */
 export function assertScenario(name: string, options: ScenarioOptions = {}): asserts name is ScenarioName {
   if (!isScenarioName(name)) {
@@ -87,15 +109,18 @@ export function assertScenario(name: string, options: ScenarioOptions = {}): ass
   checkCount('retryAfterSeconds', options.retryAfterSeconds, 0);
   checkCount('failEvery', options.failEvery, 1);
   checkCount('hangMs', options.hangMs, 0);
-  const { commands } = options;
-  if (commands !== undefined) {
-    // A typo here would silently switch the fault off and let a test pass without it.
-    if (commands.length === 0) throw new RangeError('scenario option commands must not be empty');
-    const bad = commands.find((command) => !COMMAND_KEY.test(command));
-    if (bad !== undefined) {
-      throw new RangeError(
-        `scenario option commands: "${bad}" is not "subsystem/command" (e.g. "broadband/info")`,
-      );
-    }
+  checkCommands('commands', options.commands);
+  checkCommands('excludeCommands', options.excludeCommands);
+}
+
+function checkCommands(name: string, commands: readonly string[] | undefined): void {
+  if (commands === undefined) return;
+  // A typo here would silently switch the fault off (or on) and let a test pass without it.
+  if (commands.length === 0) throw new RangeError(`scenario option ${name} must not be empty`);
+  const bad = commands.find((command) => !COMMAND_KEY.test(command));
+  if (bad !== undefined) {
+    throw new RangeError(
+      `scenario option ${name}: "${bad}" is not "subsystem/command" (e.g. "broadband/info" or "cqm/csv")`,
+    );
   }
 }

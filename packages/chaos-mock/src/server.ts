@@ -1,6 +1,7 @@
 /**
  * The fake CHAOS as a real `node:http` server on loopback, for integration tests, the exporter's
- * demo mode and anyone poking at it with curl.
+ * demo mode and anyone poking at it with curl. The fake CQM answers under the same root URL
+ * (`<url>cqmdirect.cgi/<secret>/<name>.csv`).
  *
  * @module
  */
@@ -14,6 +15,7 @@ import {
   createMockBackend,
   type MockBackend,
 } from './backend.ts';
+import { CQM_PATH_PREFIX } from './cqm-url.ts';
 import { isRecord } from './is-record.ts';
 import { isScenarioName, SCENARIOS, type ScenarioOptions } from './scenarios.ts';
 import { waitOrAbort } from './wait.ts';
@@ -39,6 +41,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Paths under this prefix control the mock; CHAOS has no such subsystem, so nothing collides. */
 const CONTROL_PREFIX = '/_mock/';
+
+/** Paths under this prefix are the fake CQM's; no CHAOS path has a dot in its first segment. */
+const CQM_PREFIX = `/${CQM_PATH_PREFIX}`;
 
 class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
@@ -85,16 +90,25 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /**
- * `GET /_mock/stats` and `GET|POST /_mock/scenario` (`{"name":"auth-fail","options":{…}}`) let a
- * shell script or a test in another process steer the standalone mock.
+ * `GET /_mock/stats`, `GET /_mock/cqm` (each line's CQM URL and the CQM counters) and
+ * `GET|POST /_mock/scenario` (`{"name":"auth-fail","options":{…}}`) let a shell script or a test
+ * in another process steer the standalone mock.
  */
 async function control(
   backend: MockBackend,
+  controls: ChaosMockControls,
   request: Request,
   path: string,
   res: ServerResponse,
 ): Promise<void> {
   if (path === 'stats' && request.method === 'GET') return sendJson(res, 200, backend.stats());
+  if (path === 'cqm' && request.method === 'GET') {
+    // Mock URLs with fake secrets: safe to hand out, unlike A&A's.
+    return sendJson(res, 200, {
+      urls: Object.fromEntries(controls.cqmUrls()),
+      stats: controls.cqmStats(),
+    });
+  }
   if (path === 'scenario' && request.method === 'GET') return sendJson(res, 200, backend.scenario());
   if (path === 'scenario' && request.method === 'POST') {
     const usage = 'body must be JSON: {"name": "<scenario>", "options": {…}}';
@@ -117,7 +131,9 @@ async function control(
     }
     return sendJson(res, 200, backend.scenario());
   }
-  return sendJson(res, 404, { error: 'control paths: GET /_mock/stats, GET|POST /_mock/scenario' });
+  return sendJson(res, 404, {
+    error: 'control paths: GET /_mock/stats, GET /_mock/cqm, GET|POST /_mock/scenario',
+  });
 }
 
 /**
@@ -140,12 +156,13 @@ function readScenarioOptions(raw: unknown): ScenarioOptions {
     }
     options.retryAfterFormat = format;
   }
-  const commands = raw.commands;
-  if (commands !== undefined) {
+  for (const name of ['commands', 'excludeCommands'] as const) {
+    const commands = raw[name];
+    if (commands === undefined) continue;
     if (!Array.isArray(commands) || !commands.every((item) => typeof item === 'string')) {
-      throw new TypeError('option commands must be a list of "subsystem/command" strings');
+      throw new TypeError(`option ${name} must be a list of "subsystem/command" strings`);
     }
-    options.commands = commands;
+    options[name] = commands;
   }
   return options;
 }
@@ -158,8 +175,9 @@ function reset(socket: Socket): void {
  * Starts the fake CHAOS on a real HTTP server.
  *
  * Every request to `/<subsystem>/<command>[/json|/xml]` is answered as CHAOS would (see the
- * package README for the wire rules and scenarios); `/_mock/stats` and `/_mock/scenario` steer it
- * from outside the process.
+ * package README for the wire rules and scenarios), every `GET /cqmdirect.cgi/<secret>/<name>.csv`
+ * as A&A's CQM would (`cqmUrl(lineId)` gives a line's URL); `/_mock/stats`, `/_mock/cqm` and
+ * `/_mock/scenario` steer it from outside the process.
  *
  * @throws {TypeError | RangeError} for a bad option, before anything listens.
  * @example
@@ -175,6 +193,8 @@ export async function startChaosMock(options: StartChaosMockOptions = {}): Promi
   const backend = createMockBackend(options);
   const inFlight = new Set<AbortController>();
   let origin = '';
+  // Set once listening, before any request can arrive.
+  let controls: ChaosMockControls | undefined;
 
   const server = createServer((req, res) => {
     const controller = new AbortController();
@@ -206,10 +226,12 @@ export async function startChaosMock(options: StartChaosMockOptions = {}): Promi
       signal,
       ...(method === 'GET' || method === 'HEAD' || body.length === 0 ? {} : { body }),
     });
-    if (url.pathname.startsWith(CONTROL_PREFIX)) {
-      return control(backend, request, url.pathname.slice(CONTROL_PREFIX.length), res);
+    if (url.pathname.startsWith(CONTROL_PREFIX) && controls) {
+      return control(backend, controls, request, url.pathname.slice(CONTROL_PREFIX.length), res);
     }
-    const outcome = await backend.handle(request, url.pathname);
+    const outcome = url.pathname.startsWith(CQM_PREFIX)
+      ? await backend.handleCqm(request, url.pathname)
+      : await backend.handle(request, url.pathname);
     if (outcome.type === 'response') return writeResponse(outcome.response, res);
     if (outcome.type === 'reset') return reset(req.socket);
     await waitOrAbort(outcome.hangMs, signal);
@@ -230,11 +252,12 @@ export async function startChaosMock(options: StartChaosMockOptions = {}): Promi
     throw new Error('chaos-mock: server has no TCP address');
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   origin = `http://${urlHost}:${address.port}`;
+  controls = controlsOf(backend, `${origin}/`);
 
   let closing: Promise<void> | undefined;
   return {
     url: `${origin}/`,
-    ...controlsOf(backend),
+    ...controls,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         for (const controller of inFlight) controller.abort();

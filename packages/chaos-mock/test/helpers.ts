@@ -82,3 +82,37 @@ export function optionGroup(body: unknown, title: string): Record<string, unknow
   const options = isRecord(body) && Array.isArray(body.options) ? body.options : [];
   return options.find((group: unknown) => isRecord(group) && group.title === title);
 }
+
+/** One CQM fetch: status, content type and the body as text. */
+export interface CqmAnswer {
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly body: string;
+}
+
+/** GETs a CQM URL (or sends `init.method`) and reads the whole answer. */
+export async function fetchCqmText(url: string, init: RequestInit = {}): Promise<CqmAnswer> {
+  const response = await fetch(url, init);
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: await response.text(),
+  };
+}
+
+/**
+ * The rows of a CQM CSV body as lists of fields, header excluded. Throws unless the body is the
+ * header, then `\n`-ended rows of ten fields each, the last one ended too.
+ */
+export function cqmRows(body: string): string[][] {
+  if (!body.endsWith('\n')) throw new Error('CQM body does not end with a newline');
+  if (body.includes('\r')) throw new Error('CQM body has a carriage return');
+  const [header, ...rows] = body.slice(0, -1).split('\n');
+  if (header !== 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score')
+    throw new Error(`unexpected CQM header ${header}`);
+  return rows.map((row, index) => {
+    const fields = row.split(',');
+    if (fields.length !== 10) throw new Error(`CQM row ${index + 2} has ${fields.length} fields`);
+    return fields;
+  });
+}

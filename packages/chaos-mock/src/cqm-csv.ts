@@ -1,0 +1,42 @@
+/**
+ * CQM samples as the CSV A&A serves (docs/chaos-api.md §11.2, DJ's real rows).
+ *
+ * @module
+ */
+
+import type { CqmSample } from './cqm.ts';
+import { londonWallTime } from './cqm-time.ts';
+
+/** The CSV's header line, exactly as A&A writes it (§11.2 [S]), without its line end. */
+export const CQM_CSV_HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
+
+/**
+ * One row: `2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1`. A sample with
+ * no answered poll has empty latency fields (`…,100,,,,0,0,1`), the mock's reading of how a CSV
+ * leaves out a value it does not have [I].
+ */
+export function cqmCsvRow(sample: CqmSample): string {
+  const latency = sample.latencyNs;
+  return [
+    londonWallTime(sample.start),
+    sample.period,
+    sample.pollsSent,
+    sample.failPercent,
+    latency?.min ?? '',
+    latency?.ave ?? '',
+    latency?.max ?? '',
+    sample.rxBitsPerSecond,
+    sample.txBitsPerSecond,
+    sample.score,
+  ].join(',');
+}
+
+/**
+ * The whole CSV body: the header, then one row per sample, each line ended by `\n` (the last one
+ * too). Whether A&A ends lines with `\n` or `\r\n` is not shown [?]; clients should accept both.
+ */
+export function toCqmCsv(samples: readonly CqmSample[]): string {
+  let body = `${CQM_CSV_HEADER}\n`;
+  for (const sample of samples) body += `${cqmCsvRow(sample)}\n`;
+  return body;
+}
