@@ -25,6 +25,17 @@ export type {
   ServiceCallOptions,
 } from './client.ts';
 export { createChaosClient, DEFAULT_BASE_URL } from './client.ts';
+export type {
+  CqmData,
+  CqmHooks,
+  CqmRequestEvent,
+  CqmResponseEvent,
+  CqmSample,
+  FetchCqmOptions,
+  SkippedCqmRow,
+} from './cqm.ts';
+export { fetchCqm, maskCqmUrl } from './cqm.ts';
+export { parseCqmCsv } from './cqm-csv.ts';
 export type { ChaosErrorDetails, ChaosErrorKind, ChaosSchemaIssue } from './errors.ts';
 export { ChaosError, isChaosError } from './errors.ts';
 export { parseLondonWallTime } from './london-time.ts';

@@ -114,8 +114,10 @@ const AUTH_ERRORS: ReadonlySet<string> = new Set(['Control authorisation failed'
 const UNKNOWN_COMMAND = 'Unknown command';
 
 /** Statuses worth another attempt. 500 is not: CHAOS's known 500 (no VoIP) is permanent. */
-const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
-const BACKOFF_BASE_MS = 1000;
+/** @internal */
+export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+/** @internal The first retry's back-off ceiling, doubled per attempt. */
+export const BACKOFF_BASE_MS = 1000;
 
 function credentials(auth: ChaosAuth): Record<string, string> {
   if ('accountNumber' in auth) {
@@ -144,10 +146,10 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 }
 
 /**
- * An error safe to keep as `cause`: name, message and `code` only, down the cause chain, never
+ * @internal An error safe to keep as `cause`: name, message and `code` only, down the cause chain, never
  * the request or options (whose body holds the credentials) a ky error carries.
  */
-function strippedCause(error: Error, depth = 0): Error {
+export function strippedCause(error: Error, depth = 0): Error {
   const inner = depth < 3 && error.cause instanceof Error ? strippedCause(error.cause, depth + 1) : undefined;
   const stripped = new Error(error.message, inner === undefined ? undefined : { cause: inner });
   stripped.name = error.name;
@@ -244,12 +246,14 @@ function errorAnswer(
   });
 }
 
-function isRetryable(error: ChaosError): boolean {
+/** @internal Whether another attempt may succeed (also for CQM fetches). */
+export function isRetryable(error: ChaosError): boolean {
   if (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'rate-limit') return true;
   return error.kind === 'http' && error.status !== undefined && RETRY_STATUSES.has(error.status);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** @internal Waits, or rejects with the signal's reason when it aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = (): void => {
@@ -264,7 +268,8 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
-function safely(hook: () => unknown): void {
+/** @internal Runs an observer; whatever it throws or rejects is ignored. */
+export function safely(hook: () => unknown): void {
   try {
     // A hook typed as returning void may still be async; its rejection is swallowed too.
     const result = hook();

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { parseCqmCsv } from './cqm-csv.ts';
+import { isChaosError } from './errors.ts';
+
+const HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
+/** The real row of docs/chaos-api.md §11.2 (DJ's tests, 2017). */
+const REAL_ROW = '2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1';
+
+describe('parseCqmCsv', () => {
+  it('reads the real 2017 row: BST wall time, nanoseconds as seconds, Tx as download', () => {
+    const { samples, skipped } = parseCqmCsv(`${HEADER}\n${REAL_ROW}\n`);
+    expect(skipped).toEqual([]);
+    expect(samples).toEqual([
+      {
+        start: new Date('2017-09-12T07:00:00Z'),
+        periodSeconds: 100,
+        pollsSent: 100,
+        failedRatio: 0,
+        latencySeconds: { min: 0.006376, avg: 0.006807, max: 0.007345 },
+        trafficBitsPerSecond: { down: 278400, up: 19670 },
+        score: 1,
+      },
+    ]);
+  });
+
+  it('reads GMT in winter, CRLF, a BOM, quoted fields and a fractional %Fail', () => {
+    const text = `\uFEFF${HEADER}\r\n"2026-01-20 08:00:00",100,100,2.5,1000000,2000000,3000000,10,20,1\r\n`;
+    const [sample] = parseCqmCsv(text).samples;
+    expect(sample?.start.toISOString()).toBe('2026-01-20T08:00:00.000Z');
+    expect(sample?.failedRatio).toBe(0.025);
+    expect(sample?.latencySeconds).toEqual({ min: 0.001, avg: 0.002, max: 0.003 });
+  });
+
+  it('finds columns by name: any order, extra columns ignored, missing ones absent', () => {
+    const text = 'Score,Extra,Tx,Time,%Fail\n3,zzz,500,2026-01-20 08:00:00,10\n';
+    const [sample] = parseCqmCsv(text).samples;
+    expect(sample).toEqual({
+      start: new Date('2026-01-20T08:00:00Z'),
+      periodSeconds: undefined,
+      pollsSent: undefined,
+      failedRatio: 0.1,
+      latencySeconds: { min: undefined, avg: undefined, max: undefined },
+      trafficBitsPerSecond: { down: 500, up: undefined },
+      score: 3,
+    });
+  });
+
+  it('gives no samples for an empty body or a header alone', () => {
+    expect(parseCqmCsv('')).toEqual({ samples: [], skipped: [] });
+    expect(parseCqmCsv(`${HEADER}\n`)).toEqual({ samples: [], skipped: [] });
+  });
+
+  it('rejects a header it does not recognise with a schema error that quotes nothing', () => {
+    for (const text of ['<html><body>Not found</body></html>\n', `${REAL_ROW}\n${REAL_ROW}\n`]) {
+      let caught: unknown;
+      try {
+        parseCqmCsv(text);
+      } catch (error) {
+        caught = error;
+      }
+      expect(isChaosError(caught) && caught.kind).toBe('schema');
+      expect(String(caught)).not.toContain('html');
+    }
+  });
+
+  it('reads the three forms an offline period may take as plain values', () => {
+    const text = [
+      HEADER,
+      '2026-01-20 08:00:00,100,100,100,,,,0,0,1', // every echo failed
+      '2026-01-20 08:01:40,100,0,0,,,,0,0,1', // none sent
+      // 08:03:20 missing
+      '2026-01-20 08:05:00,100,100,0,6000000,6500000,7000000,1,2,1',
+    ].join('\n');
+    const { samples } = parseCqmCsv(text);
+    expect(
+      samples.map((sample) => [
+        sample.start.toISOString().slice(11, 19),
+        sample.pollsSent,
+        sample.failedRatio,
+      ]),
+    ).toEqual([
+      ['08:00:00', 100, 1],
+      ['08:01:40', 0, 0],
+      ['08:05:00', 100, 0],
+    ]);
+    expect(samples[0]?.latencySeconds.avg).toBeUndefined();
+  });
+
+  it('skips bad rows with their line numbers and keeps the rest', () => {
+    const text = [
+      HEADER,
+      'yesterday,100,100,0,1,2,3,4,5,1',
+      REAL_ROW,
+      '2017-09-12 08:01:40,100,100,150,1,2,3,4,5,1',
+      '2017-09-12 08:03:20,1ms,100,0,1,2,3,4,5,1',
+    ].join('\n');
+    const { samples, skipped } = parseCqmCsv(text);
+    expect(samples).toHaveLength(1);
+    expect(skipped.map((row) => [row.line, row.issues[0]?.path[0]])).toEqual([
+      [2, 'time'],
+      [4, 'failPercent'],
+      [5, 'period'],
+    ]);
+  });
+
+  it('sorts by start, keeps the last of a repeated start, and reads the autumn hour twice', () => {
+    // 2026-10-25: 01:00–01:59 London happens at 00:xx UTC (BST) and again at 01:xx UTC (GMT).
+    const rows = ['01:58:20', '01:00:00', '01:01:40', '02:00:00'].map(
+      (time, index) => `2026-10-25 ${time},100,100,0,1000000,${index + 1}000000,3000000,1,2,1`,
+    );
+    const { samples } = parseCqmCsv([HEADER, ...rows, rows[3]?.replace(',4000000,', ',5000000,')].join('\n'));
+    expect(samples.map((sample) => sample.start.toISOString().slice(11, 19))).toEqual([
+      '00:58:20',
+      '01:00:00',
+      '01:01:40',
+      '02:00:00',
+    ]);
+    expect(samples.at(-1)?.latencySeconds.avg).toBe(0.005);
+  });
+});
