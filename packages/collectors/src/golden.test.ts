@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { createChaosClient } from '@aaisp/chaos-client';
+import { type CqmSample, createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,12 +7,15 @@ import {
   broadbandLines,
   broadbandServices,
   type CollectorMetrics,
+  cqmLines,
   createPromAdapter,
+  emptyCqmLineState,
   emptySyncChangeState,
   loginServices,
   renderExposition,
   type Sample,
   telephonyRatecard,
+  trackCqm,
   trackSyncChanges,
 } from './index.ts';
 
@@ -77,5 +80,50 @@ describe('golden exposition files, one per collector, from the mock account', ()
   it('telephony_ratecard', async () => {
     const card = await client.telephony.ratecard();
     await compare('telephony_ratecard', await render(telephonyRatecard, telephonyRatecard.collect(card, {})));
+  });
+});
+
+describe('golden exposition file of the cqm collector, from constructed samples', () => {
+  // CQM is not CHAOS and the mock does not serve it: two lines built here, each after a first
+  // fetch (samples 0..2) and a second (3..5). 2025-11-20 08:00 UTC is the same wall time in London.
+  const t0 = Date.UTC(2025, 10, 20, 8, 0, 0);
+  const at = (index: number): number => t0 + index * 100_000;
+  const real = (index: number, change: Partial<CqmSample> = {}): CqmSample => ({
+    start: new Date(at(index)),
+    periodSeconds: 100,
+    pollsSent: 100,
+    failedRatio: 0,
+    latencySeconds: { min: 0.006376, avg: 0.006807, max: 0.007345 },
+    trafficBitsPerSecond: { down: 278400, up: 19670 },
+    score: 1,
+    ...change,
+  });
+
+  it('cqm', async () => {
+    const fetchTwice = (first: CqmSample[], second: CqmSample[]) =>
+      trackCqm(
+        trackCqm(emptyCqmLineState(), { samples: first, skipped: [] }, at(3)),
+        { samples: second, skipped: [] },
+        at(6),
+      );
+    // 32891: 20 % loss in sample 3, offline (every echo failed) in 4.
+    const lossy = fetchTwice(
+      [real(0), real(1), real(2)],
+      [real(1), real(2), real(3, { failedRatio: 0.2 }), real(4, { failedRatio: 1 }), real(5)],
+    );
+    // 32892: sample 4's row is missing, and the newest row has no score and no traffic.
+    const sparse = fetchTwice(
+      [real(0), real(1), real(2)],
+      [real(2), real(3), real(5, { score: undefined, trafficBitsPerSecond: {} })],
+    );
+    const samples = cqmLines.collect(
+      [
+        { lineId: '32891', state: lossy },
+        { lineId: '32892', state: sparse },
+        { lineId: '32893', state: emptyCqmLineState() },
+      ],
+      {},
+    );
+    await compare('cqm', await render(cqmLines, samples));
   });
 });

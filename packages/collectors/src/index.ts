@@ -23,6 +23,23 @@ export {
 } from './broadband-lines.ts';
 export { broadbandServiceCount, broadbandServices } from './broadband-services.ts';
 export type { CollectContext, Collector } from './collector.ts';
+export {
+  type CqmLineInput,
+  type CqmLinesInput,
+  cqmLatency,
+  cqmLines,
+  cqmLoss,
+  cqmOffline,
+  cqmPollsFailed,
+  cqmPollsSent,
+  cqmSamplePeriod,
+  cqmSamples,
+  cqmSampleTimestamp,
+  cqmScore,
+  cqmTraffic,
+  cqmUnobserved,
+} from './cqm.ts';
+export { type CqmLineState, type CqmTotals, emptyCqmLineState, trackCqm } from './cqm-state.ts';
 export { escapeHelp, escapeLabelValue, formatSampleValue } from './exposition-text.ts';
 export { type LineNameInput, lineName, replacePostcode } from './line-name.ts';
 export { loginServiceCount, loginServices } from './login-services.ts';

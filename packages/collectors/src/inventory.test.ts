@@ -38,8 +38,11 @@ describe('inventory and ratecard collectors', () => {
       'broadband_services',
       'login_services',
       'telephony_ratecard',
+      'cqm',
     ]);
     expect(collectors.broadbandLines.commands).toEqual(['broadband/info']);
+    // CQM is A&A's CSV, not a CHAOS command.
+    expect(collectors.cqmLines.commands).toEqual([]);
     const names = collectors.flatMap((collector) => collector.metrics.map((metric) => metric.name));
     expect(new Set(names).size).toBe(names.length);
   });

@@ -6,19 +6,22 @@
 
 import { broadbandLines } from './broadband-lines.ts';
 import { broadbandServices } from './broadband-services.ts';
+import { cqmLines } from './cqm.ts';
 import { loginServices } from './login-services.ts';
 import type { CollectorMetrics } from './prom.ts';
 import { telephonyRatecard } from './telephony-ratecard.ts';
 
-/** All collectors, in tier order (fast, medium, slow). */
+/** All collectors, in tier order (fast, medium, slow), then `cqm` (not CHAOS: A&A's CQM CSV). */
 export const collectors: readonly (CollectorMetrics & { readonly commands: readonly string[] })[] & {
   readonly broadbandLines: typeof broadbandLines;
   readonly broadbandServices: typeof broadbandServices;
   readonly loginServices: typeof loginServices;
   readonly telephonyRatecard: typeof telephonyRatecard;
-} = Object.assign([broadbandLines, broadbandServices, loginServices, telephonyRatecard], {
+  readonly cqmLines: typeof cqmLines;
+} = Object.assign([broadbandLines, broadbandServices, loginServices, telephonyRatecard, cqmLines], {
   broadbandLines,
   broadbandServices,
   loginServices,
   telephonyRatecard,
+  cqmLines,
 });
