@@ -20,7 +20,12 @@ import type { ExporterConfig } from '../src/config/config.ts';
 import { planTiers } from '../src/schedule/tiers.ts';
 import { type LoadOptions, loadUrl } from './load.ts';
 
-const SHORT_INTERVALS: ExporterConfig['intervals'] = { fastSeconds: 1, mediumSeconds: 2, slowSeconds: 4 };
+const SHORT_INTERVALS: ExporterConfig['intervals'] = {
+  fastSeconds: 1,
+  mediumSeconds: 2,
+  slowSeconds: 4,
+  cqmSeconds: 300,
+};
 const POLL_MS = 5;
 const SECONDS_PER_HOUR = 3600;
 

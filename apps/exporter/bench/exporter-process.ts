@@ -55,9 +55,17 @@ export function imageCommand(): ImageCommand {
   return { args, env: runtime.env };
 }
 
-/** Starts the image's `command` against `mock` and resolves once it logged its URL. */
-export async function spawnExporter(command: ImageCommand, mock: RunningChaosMock): Promise<ExporterProcess> {
+/**
+ * Starts the image's `command` against `mock` (plus `extraEnv`, e.g. a CQM links file) and
+ * resolves once it logged its URL.
+ */
+export async function spawnExporter(
+  command: ImageCommand,
+  mock: RunningChaosMock,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Promise<ExporterProcess> {
   const env: Record<string, string> = {
+    ...extraEnv,
     ...loopbackEnv(command.env),
     AAISP_EXPORTER_API__BASE_URL: mock.url,
     AAISP_EXPORTER_AUTH__CONTROL_LOGIN: DEFAULT_CREDENTIALS.controlLogin,

@@ -18,6 +18,7 @@ import { startChaosMock } from '@aaisp/chaos-mock';
 import { parseExposition, sampleValue } from '../harness/exposition.ts';
 import { megabytes, scriptArgs, wholeNumberArg } from '../scripts/harness.ts';
 import { type CallRate, measureCallRate, pythonPerHour, scheduledPerHour } from './chaos-calls.ts';
+import { measureCqm } from './cqm.ts';
 import { type ImageCommand, imageCommand } from './exporter-process.ts';
 import { loadUrlNode } from './http-load.ts';
 import { getOnce, type LoadFigures, loadUrl } from './load.ts';
@@ -49,6 +50,8 @@ const TARGET_LINES_P99 = 1_000;
 const TARGET_LINES_RSS = 10_000;
 const RSS_LIMIT_MB = 120;
 const READY_LIMIT_MS = 2_000;
+/** Lines with a CQM link in the CQM memory figure (the issue's 1 000). */
+const CQM_LINES = 1_000;
 
 /** Everything measured for one line count. */
 interface Measured {
@@ -296,6 +299,20 @@ for (const lines of lineCounts) {
 }
 console.log('');
 console.log(formatTable(lineCounts, buildRows(results)));
+console.log('');
+console.log(`measuring CQM on for N = ${spaced(CQM_LINES)} …`);
+const cqm = await measureCqm(command, CQM_LINES, SETTLE_MS);
+console.log(
+  formatTable(
+    [CQM_LINES],
+    [
+      { figure: 'RSS MB, CQM on, after the first cqm run', cells: [megabytes(cqm.afterCqm.rssBytes)] },
+      { figure: 'peak RSS MB (VmHWM), CQM on', cells: [megabytes(cqm.afterCqm.peakBytes)] },
+      { figure: 'first cqm run ms (fetch + parse + collect, 24 h each)', cells: [ms(cqm.runMs)] },
+      { figure: 'cqm run ms / line', cells: [ms(cqm.runMs / CQM_LINES)] },
+    ],
+  ),
+);
 console.log('');
 console.log(
   `Load: in the suite process, keep-alive, text exposition; plain by autocannon, then gzipped (as Prometheus asks) by Node's own client (autocannon's parser is ~10x slower on binary bodies); the exporter and each floor (node:http serving the same bytes, plain or gzipped) run in a process of their own. Memory: the exporter's /proc/PID/status, no forced GC, read ${SETTLE_MS / 1000} s after ready and after both loads.`,

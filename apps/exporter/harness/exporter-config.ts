@@ -28,9 +28,12 @@ export function testExporterConfig(baseUrl: string, overrides: Partial<ExporterC
     accounts: [mockAccount()],
     server: { host: '127.0.0.1', port: 0 },
     logging: { level: 'silent', json: true },
-    intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
+    intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 },
     api: { baseUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
-    collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: false },
+    collectors: {
+      enabled: { broadband: true, telephony: true, login: true, cqm: true },
+      includePostcode: false,
+    },
     web: { headers: {}, healthOpen: false },
     ...overrides,
   };

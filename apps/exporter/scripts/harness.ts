@@ -29,7 +29,12 @@ export interface MockConfigOptions {
 export function mockExporterConfig(options: MockConfigOptions): ExporterConfig {
   const slowTier = options.telephonyAndLogin === true;
   return testExporterConfig(options.baseUrl, {
-    intervals: options.intervals ?? { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
+    intervals: options.intervals ?? {
+      fastSeconds: 60,
+      mediumSeconds: 300,
+      slowSeconds: 900,
+      cqmSeconds: 300,
+    },
     api: {
       baseUrl: options.baseUrl,
       timeoutSeconds: options.timeoutSeconds ?? 30,

@@ -54,6 +54,7 @@ const config = mockExporterConfig({
     fastSeconds,
     mediumSeconds: Math.max(fastSeconds, 300),
     slowSeconds: Math.max(fastSeconds, 900),
+    cqmSeconds: 300,
   },
 });
 const app = await startApp(config, {

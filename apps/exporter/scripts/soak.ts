@@ -87,7 +87,7 @@ const mock = await startChaosMock({ lines, host: '127.0.0.1' });
 const mockPort = Number(new URL(mock.url).port);
 const config = mockExporterConfig({
   baseUrl: mock.url,
-  intervals: { fastSeconds: 1, mediumSeconds: 1, slowSeconds: 1 },
+  intervals: { fastSeconds: 1, mediumSeconds: 1, slowSeconds: 1, cqmSeconds: 300 },
   timeoutSeconds: 2,
   maxRetries: 2,
   telephonyAndLogin: true,

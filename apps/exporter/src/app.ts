@@ -95,7 +95,7 @@ async function compose(
   // From the configured list, not this shard's share: the `account` label must not come and go
   // as accounts move between replicas, nor differ between them.
   const multiAccount = configured.length > 1;
-  const tiers = planTiers(config, options.bindings);
+  const tiers = planTiers(config, options.bindings, accounts);
   const selfRegistry = new Registry();
   const selfMetrics = createSelfMetrics(
     selfRegistry,
@@ -131,6 +131,8 @@ async function compose(
       tiers,
       multiAccount,
       includePostcode: config.collectors.includePostcode,
+      cqmLines: new Map(accounts.map((account) => [account.name, account.cqm ?? []])),
+      cqmFetch: { timeoutMs: config.api.timeoutSeconds * 1000, retries: config.api.maxRetries },
       logger: logger.child({ component: 'collect' }),
     }),
   });
@@ -169,6 +171,8 @@ async function compose(
       accounts: names(accounts),
       shard: shard === undefined ? null : { index: shard.index, count: shard.count },
       tiers: tiers.map((tier) => tier.name),
+      // How many lines have a CQM link: the links themselves are secrets.
+      cqmLines: accounts.reduce((sum, account) => sum + (account.cqm?.length ?? 0), 0),
       // Counts and policy only: no user names, hashes or key material.
       web: {
         tls: config.web.tls === undefined ? false : { clientAuth: config.web.tls.clientAuth },

@@ -12,6 +12,7 @@ import { parseArgs, parseEnv } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from './app.ts';
 import { loadConfig, PREFIX } from './config/config.ts';
+import { describeCqmLine } from './config/cqm-urls.ts';
 import { record } from './record/record-command.ts';
 import { createLogger } from './telemetry/logger.ts';
 
@@ -109,6 +110,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `configuration is valid: accounts ${accounts}; listening on ${config.server.host}:${config.server.port}\n`,
     );
+    // The links are secrets: each line's masked form only, enough to see which file was read.
+    for (const account of config.accounts) {
+      for (const line of account.cqm ?? [])
+        process.stdout.write(`  CQM ${account.name} ${describeCqmLine(line)}\n`);
+    }
     return;
   }
 

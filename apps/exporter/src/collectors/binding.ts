@@ -11,12 +11,26 @@
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { CollectContext, CollectorMetrics, Sample } from '@aaisp/collectors';
 import type { Logger } from 'pino';
+import type { CqmLineConfig } from '../config/config.ts';
 
-/** The three tiers, fastest first. */
-export type TierName = 'fast' | 'medium' | 'slow';
+/**
+ * The three CHAOS tiers, fastest first, and `cqm`: the line-quality CSVs, which are not CHAOS and
+ * keep their own clock (docs/chaos-api.md §11.2).
+ */
+export type TierName = 'fast' | 'medium' | 'slow' | 'cqm';
 
-/** The tiers in order, fastest first. */
-export const TIER_NAMES: readonly TierName[] = ['fast', 'medium', 'slow'];
+/** The tiers in order: the CHAOS tiers fastest first, then `cqm`. */
+export const TIER_NAMES: readonly TierName[] = ['fast', 'medium', 'slow', 'cqm'];
+
+/**
+ * Where a collector's data comes from. `chaos`: one CHAOS command per account, under the
+ * account's credentials and auth breaker. `cqm`: each configured line's CQM CSV link, which needs
+ * no CHAOS credentials, so a CHAOS refusal never pauses it and a CQM failure never touches CHAOS.
+ */
+export type DataSource = 'chaos' | 'cqm';
+
+/** The pseudo-command a `cqm` collector's run is known by (logs, `/health`, the mock's scenarios). */
+export const CQM_COMMAND = 'cqm/csv';
 
 /**
  * The switch a collector is enabled by: `AAISP_EXPORTER_COLLECTORS__ENABLE_<FLAG>` (upper case).
@@ -29,11 +43,19 @@ export interface EnableFlag {
   readonly default: boolean;
 }
 
-/** What a run of any collector may use. One per exporter, so state kept in it is per exporter. */
+/** What a collector's runs may use: given once per planned collector, so state kept in its closure lives as long as the exporter. */
 export interface BindingDeps {
   readonly logger: Logger;
   /** Add the `postcode` label where a collector has one (personal data; off by default). */
   readonly includePostcode: boolean;
+  /** This collector's tier max age: what it remembers per line is served no longer than this. */
+  readonly maxAgeMs: number;
+  /** How CQM CSVs are fetched: the `API__TIMEOUT` and `API__MAX_RETRIES` rules, and a test's fetch. */
+  readonly cqmFetch: {
+    readonly timeoutMs: number;
+    readonly retries: number;
+    readonly fetch?: typeof globalThis.fetch | undefined;
+  };
 }
 
 /** One run's input: the account's client and the context every sample is labelled with. */
@@ -43,6 +65,8 @@ export interface RunInput {
   readonly signal: AbortSignal;
   /** Carries `account` only when several accounts are configured. */
   readonly context: CollectContext;
+  /** The account's lines with a CQM link (empty when none); only `cqm` collectors use them. */
+  readonly cqmLines: readonly CqmLineConfig[];
 }
 
 /** One run: makes the collector's single CHAOS call and maps the answer; throws on failure. */
@@ -59,6 +83,8 @@ export interface CollectorBinding {
    */
   readonly summary: string;
   readonly tier: TierName;
+  /** `chaos` unless said otherwise; see {@link DataSource}. */
+  readonly source?: DataSource | undefined;
   readonly enable: EnableFlag;
   /**
    * HTTP 500 means "this account does not have it" (telephony without VoIP, docs/chaos-api.md §5):
@@ -73,8 +99,12 @@ export interface CollectorBinding {
 /** The collector's name, as `aaisp_collector_success{collector}` and the logs show it. */
 export const nameOf = (binding: CollectorBinding): string => binding.collector.name;
 
-/** The one `subsystem/command` a run calls. */
+/** Where the binding's data comes from. */
+export const sourceOf = (binding: CollectorBinding): DataSource => binding.source ?? 'chaos';
+
+/** The one `subsystem/command` a run calls ({@link CQM_COMMAND} for a `cqm` collector). */
 export function commandOf(binding: CollectorBinding): string {
+  if (sourceOf(binding) === 'cqm') return CQM_COMMAND;
   const [command, ...more] = binding.collector.commands;
   // A tier run makes exactly one CHAOS call per collector and account (docs/architecture.md).
   if (command === undefined || more.length > 0) {

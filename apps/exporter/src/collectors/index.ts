@@ -10,6 +10,7 @@ import type { CollectorBinding, EnableFlag } from './binding.ts';
 import { commandOf, nameOf } from './binding.ts';
 import { broadbandLines } from './broadband-lines.ts';
 import { broadbandServices } from './broadband-services.ts';
+import { cqm } from './cqm.ts';
 import { loginServices } from './login-services.ts';
 import { telephonyRatecard } from './telephony-ratecard.ts';
 
@@ -17,18 +18,20 @@ export type {
   BindingDeps,
   CollectorBinding,
   CollectorRun,
+  DataSource,
   EnableFlag,
   RunInput,
   TierName,
 } from './binding.ts';
-export { commandOf, nameOf, TIER_NAMES } from './binding.ts';
+export { CQM_COMMAND, commandOf, nameOf, sourceOf, TIER_NAMES } from './binding.ts';
 
-/** Every collector, in tier order (fast, medium, slow). */
+/** Every collector, in tier order (fast, medium, slow, cqm). */
 export const BINDINGS: readonly CollectorBinding[] = [
   broadbandLines,
   broadbandServices,
   loginServices,
   telephonyRatecard,
+  cqm,
 ];
 
 /** An enable flag and the variable that sets it (after the `AAISP_EXPORTER_` prefix). */

@@ -62,6 +62,7 @@ describe('a collector registered by its binding alone', () => {
       'COLLECTORS__ENABLE_BROADBAND',
       'COLLECTORS__ENABLE_LOGIN',
       'COLLECTORS__ENABLE_TELEPHONY',
+      'COLLECTORS__ENABLE_CQM',
       'COLLECTORS__ENABLE_WIDGETS',
     ]);
     const env = {
@@ -91,9 +92,9 @@ describe('a collector registered by its binding alone', () => {
   });
 
   it('joins its tier in the plan when enabled, and the command table', () => {
-    const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 };
+    const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 };
     const plan = (enabled: Record<string, boolean>) =>
-      planTiers({ intervals, collectors: { enabled, includePostcode: false } }, bindings).map((tier) => [
+      planTiers({ intervals, collectors: { enabled, includePostcode: false } }, bindings, []).map((tier) => [
         tier.name,
         tier.collectors.map(nameOf),
       ]);

@@ -8,7 +8,8 @@
  */
 
 import * as z from 'zod';
-import type { AccountConfig, ConfigProblem } from './config.ts';
+import type { AccountConfig, ConfigProblem, CqmLineConfig } from './config.ts';
+import { cqmLine } from './cqm-urls.ts';
 import { type FieldLabel, toAuth } from './credentials.ts';
 import { readSecret } from './secrets.ts';
 import { PREFIX } from './settings.ts';
@@ -27,6 +28,10 @@ const YamlAccount = z.object({
   account_number: z.string().optional(),
   account_password: z.string().optional(),
   account_password_file: z.string().optional(),
+  // Line ID → its CQM link, inline (`url`) or by file (`url_file`), like the passwords.
+  cqm: z
+    .record(z.string(), z.strictObject({ url: z.string().optional(), url_file: z.string().optional() }))
+    .optional(),
 });
 type YamlAccount = z.infer<typeof YamlAccount>;
 
@@ -111,5 +116,38 @@ function accountFrom(
   if (auth === undefined && problems.length === 0) {
     problems.push({ variable: where('name'), message: `account ${entry.name} has no credentials` });
   }
-  return { account: auth === undefined ? undefined : { name: entry.name, auth }, problems };
+  const cqm = cqmLinesOf(entry, where, readFile, problems);
+  return {
+    account: auth === undefined ? undefined : { name: entry.name, auth, ...(cqm.length > 0 ? { cqm } : {}) },
+    problems,
+  };
+}
+
+/** The entry's `cqm:` lines, each URL read inline or from its `url_file`; never quoted in a problem. */
+function cqmLinesOf(
+  entry: YamlAccount,
+  where: FieldLabel,
+  readFile: (path: string) => string,
+  problems: ConfigProblem[],
+): CqmLineConfig[] {
+  const lines: CqmLineConfig[] = [];
+  for (const [lineId, link] of Object.entries(entry.cqm ?? {})) {
+    const field = `cqm.${lineId}.url`;
+    const url = readSecret(
+      link.url,
+      link.url_file,
+      { value: where(field), file: where(`${field}_FILE`) },
+      readFile,
+      problems,
+    );
+    if (url === undefined) {
+      if (link.url === undefined && link.url_file === undefined) {
+        problems.push({ variable: where(field), message: "give url_file (or url): the line's CQM CSV link" });
+      }
+      continue;
+    }
+    const line = cqmLine(lineId, url, where(field), problems);
+    if (line !== undefined) lines.push(line);
+  }
+  return lines;
 }

@@ -20,6 +20,7 @@ function intervals(fast: number, medium: number, slow: number): FixedSettings {
     LOGGING__JSON: false,
     INTERVALS__FAST: fast,
     INTERVALS__MEDIUM: medium,
+    INTERVALS__CQM: 300,
     INTERVALS__SLOW: slow,
     API__BASE_URL: 'https://chaos2.aa.net.uk',
     API__TIMEOUT: 30,

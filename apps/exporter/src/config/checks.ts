@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CollectorBinding, type EnableSetting, isEnabled } from '../collectors/index.ts';
+import { type CollectorBinding, type EnableSetting, isEnabled, sourceOf } from '../collectors/index.ts';
 import type { AccountConfig, ConfigProblem } from './config.ts';
 import { authVariable } from './default-account.ts';
 import { type FixedSettings, PREFIX } from './settings.ts';
@@ -63,9 +63,14 @@ export function allDisabledProblem(
   bindings: readonly CollectorBinding[],
   flags: readonly EnableSetting[],
   enabled: Readonly<Record<string, boolean>>,
+  accounts: readonly AccountConfig[] = [],
 ): ConfigProblem | undefined {
   const [firstFlag] = flags;
-  if (firstFlag === undefined || bindings.some((binding) => isEnabled(binding, enabled))) return undefined;
+  // The `cqm` collector runs only where a CQM link is configured: without one it collects nothing.
+  const hasCqm = accounts.some((account) => (account.cqm?.length ?? 0) > 0);
+  const runs = (binding: CollectorBinding): boolean =>
+    isEnabled(binding, enabled) && (sourceOf(binding) !== 'cqm' || hasCqm);
+  if (firstFlag === undefined || bindings.some(runs)) return undefined;
   return {
     variable: `${PREFIX}${firstFlag.variable}`,
     message: 'every collector is disabled: enable at least one',

@@ -37,9 +37,12 @@ describe('loadConfig: good configurations', () => {
         accounts: [{ name: 'default', auth: { controlLogin: 'ab123@a', controlPassword: SECRET } }],
         server: { host: '0.0.0.0', port: 9099 },
         logging: { level: 'info', json: false },
-        intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
+        intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 },
         api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 3, concurrencyLimit: 5 },
-        collectors: { enabled: { broadband: true, telephony: false, login: false }, includePostcode: false },
+        collectors: {
+          enabled: { broadband: true, telephony: false, login: false, cqm: true },
+          includePostcode: false,
+        },
         web: { headers: {}, healthOpen: false },
       },
     });
@@ -68,7 +71,7 @@ describe('loadConfig: good configurations', () => {
     expect(result.ok && result.config).toMatchObject({
       server: { host: '127.0.0.1', port: 9100 },
       logging: { level: 'debug', json: true },
-      intervals: { fastSeconds: 30, mediumSeconds: 120, slowSeconds: 600 },
+      intervals: { fastSeconds: 30, mediumSeconds: 120, slowSeconds: 600, cqmSeconds: 300 },
       api: { baseUrl: 'http://127.0.0.1:8080/', timeoutSeconds: 10, maxRetries: 0, concurrencyLimit: 2 },
       collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: true },
     });

@@ -32,11 +32,20 @@ import { loadWebConfig, type WebConfigFile } from './web-config.ts';
 // Defined in settings.ts, which parses them; exported here, where the rest of the exporter looks.
 export { LOG_LEVELS, PREFIX } from './settings.ts';
 
+/** One line's CQM CSV link (docs/chaos-api.md §11.2). The URL is a secret: log only `maskCqmUrl(url)`. */
+export interface CqmLineConfig {
+  /** The A&A line ID the samples are labelled with (`line_id`). */
+  readonly lineId: string;
+  readonly url: string;
+}
+
 /** One CHAOS account to collect. */
 export interface AccountConfig {
   /** `default` for the `AUTH__…` variables; the YAML name otherwise. Used as the `account` label. */
   readonly name: string;
   readonly auth: ChaosAuth;
+  /** The account's lines with a CQM link, for the `cqm` collector; absent or empty: none. */
+  readonly cqm?: readonly CqmLineConfig[] | undefined;
 }
 
 /** How the endpoints are protected: the web-config file, plus whether probes stay open. */
@@ -54,6 +63,8 @@ export interface ExporterConfig {
     readonly fastSeconds: number;
     readonly mediumSeconds: number;
     readonly slowSeconds: number;
+    /** The `cqm` tier: how often each line's CQM CSV is fetched. */
+    readonly cqmSeconds: number;
   };
   readonly api: {
     readonly baseUrl: string;
@@ -132,7 +143,7 @@ export function loadConfig(
 
   // These compare valid values with each other, so they wait until every value is valid.
   problems.push(...tierOrderProblems(settings.fixed));
-  const allDisabled = allDisabledProblem(bindings, flags, settings.enabled);
+  const allDisabled = allDisabledProblem(bindings, flags, settings.enabled, accounts);
   if (allDisabled !== undefined) problems.push(allDisabled);
   const shard = shardFrom(settings.fixed.SHARD__INDEX, settings.fixed.SHARD__COUNT, problems);
   if (problems.length > 0) return { ok: false, problems };
@@ -172,6 +183,7 @@ function assemble(
       fastSeconds: s.INTERVALS__FAST,
       mediumSeconds: s.INTERVALS__MEDIUM,
       slowSeconds: s.INTERVALS__SLOW,
+      cqmSeconds: s.INTERVALS__CQM,
     },
     api: {
       baseUrl: s.API__BASE_URL,

@@ -5,10 +5,12 @@
  * @module
  */
 
-import type { AccountConfig, ConfigProblem } from './config.ts';
+import type { AccountConfig, ConfigProblem, CqmLineConfig } from './config.ts';
+import { cqmLinesFromText } from './cqm-urls.ts';
 import { toAuth } from './credentials.ts';
 import { readSecret } from './secrets.ts';
 import { type Env, PREFIX, settingText } from './settings.ts';
+import { cannotRead } from './yaml-file.ts';
 
 /** `CONTROL_LOGIN` → `AAISP_EXPORTER_AUTH__CONTROL_LOGIN`: how problems name an `AUTH__…` variable. */
 export function authVariable(field: string): string {
@@ -43,5 +45,38 @@ export function defaultAccount(
     authVariable,
     problems,
   );
-  return auth === undefined ? undefined : { name: 'default', auth };
+  const cqm = defaultCqmLines(env, readFile, problems);
+  if (auth === undefined) {
+    if (cqm !== undefined && problems.length === 0) {
+      problems.push({
+        variable: CQM_URLS_FILE,
+        message: `belongs to the default account, which needs credentials too (${authVariable('CONTROL_LOGIN')} and ${authVariable('CONTROL_PASSWORD')}, or the account pair); or list the lines under cqm: in ${PREFIX}CONFIG_FILE`,
+      });
+    }
+    return undefined;
+  }
+  return { name: 'default', auth, ...(cqm === undefined ? {} : { cqm }) };
+}
+
+const CQM_URLS_FILE = `${PREFIX}CQM__URLS_FILE`;
+
+/**
+ * The `default` account's CQM lines from `CQM__URLS_FILE` (one `line_id url` a line), or
+ * undefined when the variable is unset. The file's text is never quoted in a problem.
+ */
+function defaultCqmLines(
+  env: Env,
+  readFile: (path: string) => string,
+  problems: ConfigProblem[],
+): CqmLineConfig[] | undefined {
+  const path = settingText(env, 'CQM__URLS_FILE');
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    problems.push({ variable: CQM_URLS_FILE, message: cannotRead(path, error) });
+    return undefined;
+  }
+  return cqmLinesFromText(text, (line) => `${CQM_URLS_FILE} ${path}: line ${line}`, problems);
 }

@@ -81,6 +81,10 @@ const FixedSchema = z.object({
   INTERVALS__FAST: wholeNumber(10, 3600).default(60),
   INTERVALS__MEDIUM: wholeNumber(60, 3600).default(300),
   INTERVALS__SLOW: wholeNumber(300, 7200).default(900),
+  // CQM samples are 100 s long, so a minute is the most often that can bring news; at most an
+  // hour, so even three failed fetches in a row (the max age) stay far inside the 24 h window
+  // each fetch returns, and no sample is lost.
+  INTERVALS__CQM: wholeNumber(60, 3600).default(300),
   API__BASE_URL: baseUrl.default('https://chaos2.aa.net.uk'),
   API__TIMEOUT: wholeNumber(1, 300).default(30),
   API__MAX_RETRIES: wholeNumber(0, 10).default(3),
@@ -102,6 +106,7 @@ export interface FixedSettings {
   readonly INTERVALS__FAST: number;
   readonly INTERVALS__MEDIUM: number;
   readonly INTERVALS__SLOW: number;
+  readonly INTERVALS__CQM: number;
   readonly API__BASE_URL: string;
   readonly API__TIMEOUT: number;
   readonly API__MAX_RETRIES: number;

@@ -1,6 +1,7 @@
 /**
  * The migration table of `docs/metrics.md`: from the original design's (the seed exporter's)
- * metric names to ours, and the concepts it listed that CHAOS v2 cannot provide. Data only;
+ * metric names to ours (line quality from A&A's CQM), and the concepts it listed that neither CHAOS
+ * v2 nor CQM can provide. Data only;
  * `./metrics-reference.ts` renders it.
  *
  * @module
@@ -19,6 +20,8 @@ export interface MigrationRow {
 /** docs/chaos-api.md, linked from docs/metrics.md beside it. */
 const API = '[chaos-api.md](chaos-api.md)';
 const NO_INFO_FIELD = `CHAOS v2 \`broadband/info\` has no such field; ${API} §3.2 lists every field`;
+/** The CQM rows: not CHAOS, and only for lines whose CQM link is configured. */
+const NO_CHAOS = `Not in CHAOS; from A&A's CQM CSV (${API} §11.2), for lines whose CQM link is configured.`;
 const LABELS =
   'Label `service` is now `line_id`; `login` moved to `aaisp_broadband_line_info` (join on `line_id`).';
 
@@ -59,14 +62,18 @@ export const MIGRATION: readonly MigrationRow[] = [
   },
   {
     seed: 'aaisp_broadband_throughput_download_bps',
-    ours: undefined,
-    note: `${NO_INFO_FIELD}. \`broadband/usage\` exists but no source shows its answer (§3.4).`,
+    ours: 'aaisp_cqm_traffic_bits_per_second',
+    note: `${NO_CHAOS} \`direction="down"\` is the CSV's Tx (A&A transmits), the average over the newest 100 s sample [I].`,
   },
-  { seed: 'aaisp_broadband_throughput_upload_bps', ours: undefined, note: `${NO_INFO_FIELD}.` },
+  {
+    seed: 'aaisp_broadband_throughput_upload_bps',
+    ours: 'aaisp_cqm_traffic_bits_per_second',
+    note: `${NO_CHAOS} \`direction="up"\` is the CSV's Rx [I].`,
+  },
   {
     seed: 'aaisp_broadband_service_up',
-    ours: undefined,
-    note: `v2 exposes no session state (v1 had login-time/logout-time); a down line may report 0, its last rate or nothing (${API} §3.2, §10).`,
+    ours: 'aaisp_cqm_offline_seconds_total',
+    note: `CHAOS v2 exposes no session state (${API} §3.2, §10). From CQM: \`increase(aaisp_cqm_offline_seconds_total[15m]) > 0\` while the line was down (every echo lost, none sent, or no rows).`,
   },
   {
     seed: 'aaisp_broadband_service_info',
@@ -94,13 +101,22 @@ export const MIGRATION: readonly MigrationRow[] = [
     ours: 'aaisp_collector_last_success_timestamp_seconds',
     note: 'Renamed to carry its unit.',
   },
-  { seed: '(line state)', ours: undefined, note: `${NO_INFO_FIELD}: no state, status or session field.` },
+  {
+    seed: '(line state)',
+    ours: 'aaisp_cqm_offline_seconds_total',
+    note: `${NO_INFO_FIELD}: no state field. CQM shows down time after the fact, per 100 s sample; see \`aaisp_broadband_service_up\` above.`,
+  },
   { seed: '(SNR margin, attenuation)', ours: undefined, note: `${NO_INFO_FIELD}.` },
   { seed: '(FEC/CRC error counters)', ours: undefined, note: `${NO_INFO_FIELD}: no error counters.` },
   {
-    seed: '(latency, jitter, packet loss)',
-    ours: undefined,
-    note: `No CHAOS v2 command returns them (${API} §1); A&A’s CQM graphs are a CSV on control.aa.net.uk, not CHAOS (§8).`,
+    seed: '(latency, jitter)',
+    ours: 'aaisp_cqm_latency_seconds',
+    note: `${NO_CHAOS} \`stat="min|avg|max"\` of the newest 100 s sample; the max − min spread is the nearest thing to jitter CQM gives (no jitter column).`,
+  },
+  {
+    seed: '(packet loss)',
+    ours: 'aaisp_cqm_polls_failed_total',
+    note: `${NO_CHAOS} Loss ratio: \`rate(aaisp_cqm_polls_failed_total[5m]) / rate(aaisp_cqm_polls_sent_total[5m])\`; the newest sample's share is \`aaisp_cqm_loss_ratio\`.`,
   },
   {
     seed: '(telephony call counts and costs)',

@@ -71,7 +71,8 @@ describe('the README tables', () => {
         .split('\n')
         .slice(2)
         .map((row) => row.split(' | ')[0]),
-    ).toEqual(['| fast', '| medium', '| slow', '| slow']);
+    ).toEqual(['| fast', '| medium', '| slow', '| slow', '| cqm']);
+    expect(tiers).toContain('| cqm | 300 s | none: one CQM CSV per configured line | `cqm`: ');
     for (const binding of BINDINGS) expect(tiers).toContain(`\`${nameOf(binding)}\`: ${binding.summary} |`);
   });
 

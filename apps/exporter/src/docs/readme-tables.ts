@@ -14,7 +14,14 @@
  * @module
  */
 
-import { BINDINGS, type CollectorBinding, commandOf, enableSettings, nameOf } from '../collectors/index.ts';
+import {
+  BINDINGS,
+  type CollectorBinding,
+  commandOf,
+  enableSettings,
+  nameOf,
+  sourceOf,
+} from '../collectors/index.ts';
 import { type ConfigProblem, type ExporterConfig, PREFIX } from '../config/config.ts';
 import { readSettings } from '../config/settings.ts';
 import { MAX_AGE_INTERVALS, planTiers } from '../schedule/tiers.ts';
@@ -41,8 +48,13 @@ function defaultIntervals(bindings: readonly CollectorBinding[]): ExporterConfig
   if (settings === undefined) {
     throw new Error(`the default settings do not parse: ${JSON.stringify(problems)}`);
   }
-  const { INTERVALS__FAST, INTERVALS__MEDIUM, INTERVALS__SLOW } = settings.fixed;
-  return { fastSeconds: INTERVALS__FAST, mediumSeconds: INTERVALS__MEDIUM, slowSeconds: INTERVALS__SLOW };
+  const { INTERVALS__FAST, INTERVALS__MEDIUM, INTERVALS__SLOW, INTERVALS__CQM } = settings.fixed;
+  return {
+    fastSeconds: INTERVALS__FAST,
+    mediumSeconds: INTERVALS__MEDIUM,
+    slowSeconds: INTERVALS__SLOW,
+    cqmSeconds: INTERVALS__CQM,
+  };
 }
 
 function summaryOf(binding: CollectorBinding): string {
@@ -72,7 +84,7 @@ export function renderTiersTable(bindings: readonly CollectorBinding[] = BINDING
       return [
         tier.name,
         `${tier.intervalSeconds} s`,
-        code(commandOf(binding)),
+        sourceOf(binding) === 'cqm' ? 'none: one CQM CSV per configured line' : code(commandOf(binding)),
         `${code(nameOf(binding))}: ${summaryOf(binding)}`,
         `${setting === undefined ? '–' : code(setting.variable)} (${onOff(binding.enable.default)})`,
         `${tier.maxAgeSeconds} s`,

@@ -8,7 +8,7 @@ import { createCollectJob } from './collect-job.ts';
 import { planTiers } from './tiers.ts';
 
 const tiers = planTiers({
-  intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 },
+  intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 },
   collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: false },
 });
 const signal = new AbortController().signal;
@@ -50,6 +50,8 @@ describe('a collect job against the mock CHAOS', () => {
       tiers,
       multiAccount: options.multiAccount ?? false,
       includePostcode: options.includePostcode ?? false,
+      cqmLines: new Map(),
+      cqmFetch: { timeoutMs: 5000, retries: 0 },
       logger,
       now: () => 0,
     });

@@ -8,7 +8,8 @@
 
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
-import { type CollectorBinding, type CollectorRun, nameOf } from '../collectors/index.ts';
+import { type BindingDeps, type CollectorBinding, type CollectorRun, nameOf } from '../collectors/index.ts';
+import type { CqmLineConfig } from '../config/config.ts';
 import type { SnapshotStore } from '../store/snapshot.ts';
 import type { TierPlan } from './tiers.ts';
 
@@ -22,6 +23,10 @@ export interface CollectJobOptions {
   /** Whether several accounts are configured (then every series carries `account`). */
   readonly multiAccount: boolean;
   readonly includePostcode: boolean;
+  /** Each account's lines with a CQM link (accounts without any may be left out). */
+  readonly cqmLines: ReadonlyMap<string, readonly CqmLineConfig[]>;
+  /** How CQM CSVs are fetched (see `BindingDeps`). */
+  readonly cqmFetch: BindingDeps['cqmFetch'];
   readonly logger: Logger;
   readonly now?: (() => number) | undefined;
 }
@@ -41,6 +46,8 @@ export function createCollectJob(options: CollectJobOptions): CollectJob {
       const run = binding.start({
         logger: options.logger.child({ collector: nameOf(binding) }),
         includePostcode: options.includePostcode,
+        maxAgeMs: tier.maxAgeSeconds * 1000,
+        cqmFetch: options.cqmFetch,
       });
       runs.set(binding, { run, maxAgeMs: tier.maxAgeSeconds * 1000 });
     }
@@ -52,7 +59,8 @@ export function createCollectJob(options: CollectJobOptions): CollectJob {
     const planned = runs.get(binding);
     if (!planned) throw new Error(`collector ${nameOf(binding)} is not in the tier plan`);
     const context = options.multiAccount ? { account } : {};
-    const samples = await planned.run({ account, client, signal, context });
+    const cqmLines = options.cqmLines.get(account) ?? [];
+    const samples = await planned.run({ account, client, signal, context, cqmLines });
     options.store.set({
       account,
       collector: binding.collector,

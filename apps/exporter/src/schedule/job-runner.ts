@@ -9,7 +9,7 @@
 
 import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
-import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import { type CollectorBinding, nameOf, sourceOf } from '../collectors/index.ts';
 import { createAuthBreakers, type OpenBreaker } from './auth-breaker.ts';
 import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
 import type { CollectJob } from './collect-job.ts';
@@ -135,8 +135,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     account: string,
     optional: boolean,
     logger: Logger,
+    chaos: boolean,
   ) => {
-    if (outcomeOf(error) === 'auth') {
+    if (outcomeOf(error) === 'auth' && chaos) {
       const opened = breakers.refuse(account, now());
       if (opened === undefined) return;
       options.onAuthPause?.({ account, pause: { untilMs: opened.untilMs, refusals: opened.refusals } });
@@ -163,8 +164,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const key = keyOf(account, collector);
       const job = backoffs.get(key) ?? freshBackoff();
       backoffs.set(key, job);
+      // The breaker guards CHAOS credentials; a `cqm` collector uses none, so it never waits for it.
+      const chaos = sourceOf(collector) === 'chaos';
       const sitOut =
-        breakers.openAt(account, now()) !== undefined ||
+        (chaos && breakers.openAt(account, now()) !== undefined) ||
         unavailable.isResting(key, now()) ||
         isBackingOff(job, now());
       if (sitOut) return { kind: 'skipped' };
@@ -173,7 +176,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const logger = options.logger.child(report);
       try {
         await semaphore.run(() => options.collect(account, collector, options.signal), options.signal);
-        if (breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
+        if (chaos && breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
         if (unavailable.clear(key)) logger.info('command available again');
         recordSuccess(job);
         const atMs = now();
@@ -189,7 +192,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           nowMs: now(),
           retryAfterSeconds: isChaosError(error) ? error.retryAfter : undefined,
         });
-        onFailure(error, key, job, account, collector.optional, logger);
+        onFailure(error, key, job, account, collector.optional, logger, chaos);
         options.onRun?.({ ...report, durationMs: now() - started, outcome, error });
         return { kind: 'failed', error: failed };
       }

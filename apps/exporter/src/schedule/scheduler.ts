@@ -9,10 +9,10 @@
  */
 
 import type { Logger } from 'pino';
-import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import { type CollectorBinding, nameOf, sourceOf } from '../collectors/index.ts';
 import type { CollectJob } from './collect-job.ts';
 import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
-import type { TierName, TierPlan } from './tiers.ts';
+import { type TierName, type TierPlan, tierAccounts } from './tiers.ts';
 
 export type { AuthPauseEvent, JobError, RunEvent, RunOutcome } from './job-runner.ts';
 export { RUN_ERROR_KINDS } from './job-runner.ts';
@@ -164,7 +164,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const started = now();
     try {
       await Promise.all(
-        options.accounts.flatMap((account) =>
+        tierAccounts(tier.plan, options.accounts).flatMap((account) =>
           tier.plan.collectors.map((collector) => runJob(tier, account, collector, started)),
         ),
       );
@@ -179,7 +179,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   /** The highest failure count among a tier's jobs. */
   const failuresOf = (tier: TierState): number => {
     let most = 0;
-    for (const account of options.accounts) {
+    for (const account of tierAccounts(tier.plan, options.accounts)) {
       for (const collector of tier.plan.collectors) most = Math.max(most, jobs.failures(account, collector));
     }
     return most;
@@ -210,10 +210,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** The accounts the tier skips for their auth breaker, with the tier's next attempt for each. */
   const pausedAccountsOfTier = (tier: TierState): AccountPause[] =>
-    options.accounts.flatMap((account) => {
+    tierAccounts(tier.plan, options.accounts).flatMap((account) => {
       const pause = jobs.authPause(account);
-      if (pause === undefined) return [];
-      const attempts = tier.plan.collectors.flatMap((collector) => {
+      // Only collectors that call CHAOS wait for the breaker (a `cqm` tier never does).
+      const paused = tier.plan.collectors.filter((collector) => sourceOf(collector) === 'chaos');
+      if (pause === undefined || paused.length === 0) return [];
+      const attempts = paused.flatMap((collector) => {
         const tick = firstTickFrom(tier, Math.max(pause.untilMs, jobs.notBeforeMs(account, collector)));
         return tick === undefined ? [] : [tick];
       });

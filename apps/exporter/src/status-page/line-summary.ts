@@ -7,6 +7,9 @@
 
 import {
   broadbandLines,
+  cqmLatency,
+  cqmLines,
+  cqmLoss,
   lineInfo,
   quotaLimited,
   quotaRemaining,
@@ -38,6 +41,10 @@ export interface LineSummary {
   readonly total?: number;
   /** 1 for a line with a quota limit, 0 for one without. */
   readonly limited?: number;
+  /** Average latency of the newest CQM sample, seconds (lines with a CQM link only). */
+  readonly latency?: number;
+  /** Share of the newest CQM sample's polls that failed, 0..1. */
+  readonly loss?: number;
 }
 
 /** A snapshot entry as the status page reads it: its line rows are its summary. */
@@ -47,18 +54,20 @@ export type LineEntry = StoredEntry<readonly LineSummary[]>;
 export type LineStore = SnapshotStore<readonly LineSummary[]>;
 
 /**
- * The status page's summary of a snapshot entry: the line rows of a `broadband_lines` entry, and
- * nothing for any other collector. The exporter's store keeps it beside the rendered series.
+ * The status page's summary of a snapshot entry: the line rows of a `broadband_lines` entry, the
+ * latency and loss rows of a `cqm` entry (merged with the first by the page), and nothing for any
+ * other collector. The exporter's store keeps it beside the rendered series.
  */
 export function lineRowsOf(entry: {
   readonly account: string;
   readonly collector: { readonly name: string };
   readonly samples: readonly Sample[];
 }): readonly LineSummary[] {
-  return entry.collector.name === broadbandLines.name ? summarizeLines(entry.account, entry.samples) : [];
+  const summarized = entry.collector.name === broadbandLines.name || entry.collector.name === cqmLines.name;
+  return summarized ? summarizeLines(entry.account, entry.samples) : [];
 }
 
-/** Summarises one account's `broadband_lines` samples, one row per `line_id`, in sample order. */
+/** Summarises one account's `broadband_lines` or `cqm` samples, one row per `line_id`, in sample order. */
 export function summarizeLines(account: string, samples: readonly Sample[]): LineSummary[] {
   const rows = new Map<string, Mutable<LineSummary>>();
   for (const sample of samples) {
@@ -92,9 +101,39 @@ export function summarizeLines(account: string, samples: readonly Sample[]): Lin
       case quotaLimited.name:
         row.limited = sample.value;
         break;
+      case cqmLatency.name:
+        if (sample.labels.stat === 'avg') row.latency = sample.value;
+        break;
+      case cqmLoss.name:
+        row.loss = sample.value;
+        break;
     }
   }
   return [...rows.values()];
+}
+
+/**
+ * One row per line: a line's CQM row joins its CHAOS row (same account and `line_id`); a line
+ * with CQM but not (yet) in CHAOS' answer keeps a row of its own.
+ */
+export function mergeLineRows(rows: readonly LineSummary[]): LineSummary[] {
+  const merged = new Map<string, LineSummary>();
+  for (const row of rows) {
+    const key = `${row.account}\u0000${row.id}`;
+    const known = merged.get(key);
+    merged.set(
+      key,
+      known === undefined
+        ? row
+        : { ...known, ...definedOf(row), name: known.name || row.name, login: known.login || row.login },
+    );
+  }
+  return [...merged.values()];
+}
+
+/** The row's fields that hold a value, so merging never overwrites a value with nothing. */
+function definedOf(row: LineSummary): Partial<LineSummary> {
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined));
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

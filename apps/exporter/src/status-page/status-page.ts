@@ -10,7 +10,7 @@
 
 import { broadbandLines } from '@aaisp/collectors';
 import { type AccountPause, pausedAccountsOf, type TierStatus } from '../schedule/scheduler.ts';
-import type { LineEntry, LineSummary } from './line-summary.ts';
+import { type LineEntry, type LineSummary, mergeLineRows } from './line-summary.ts';
 
 /** What the page shows. */
 export interface StatusPageData {
@@ -105,8 +105,15 @@ function quotaCells(row: LineSummary): string {
   return `<td class="quota"><meter aria-hidden="true" min="0" max="100" low="75" high="90" optimum="0" value="${Math.min(percent, 100)}"></meter> ${e(usedText)}</td><td class="num">${e(`${formatBytes(row.remaining)} left ${ofTotal}`)}</td>`;
 }
 
+/** The newest CQM sample's average latency and loss, `–` for a line without. */
+function cqmCells(row: LineSummary): string {
+  const latency = row.latency === undefined ? '–' : `${(row.latency * 1000).toFixed(1)} ms`;
+  const loss = row.loss === undefined ? '–' : `${(row.loss * 100).toFixed(1)} %`;
+  return `<td class="num">${e(latency)}</td><td class="num">${e(loss)}</td>`;
+}
+
 function linesSection(entries: readonly LineEntry[], nowMs: number): string {
-  const lines = entries.flatMap((entry) => entry.summary);
+  const lines = mergeLineRows(entries.flatMap((entry) => entry.summary));
   if (lines.length === 0) {
     return '<h2>Lines</h2>\n<p>No line data yet, or the last data is older than its maximum age (see the tiers below).</p>';
   }
@@ -116,6 +123,8 @@ function linesSection(entries: readonly LineEntry[], nowMs: number): string {
   const oldest = collected.length === 0 ? undefined : Math.min(...collected);
   const accounts = new Set(lines.map((row) => row.account));
   const showAccount = accounts.size > 1;
+  // Latency and loss only when some line has a CQM link: most users have none configured.
+  const showCqm = lines.some((row) => row.latency !== undefined || row.loss !== undefined);
   const head = [
     ...(showAccount ? ['Account'] : []),
     'Line',
@@ -126,16 +135,17 @@ function linesSection(entries: readonly LineEntry[], nowMs: number): string {
     'Adjusted download',
     'Quota used',
     'Quota left',
+    ...(showCqm ? ['Latency (CQM avg)', 'Loss (CQM)'] : []),
   ];
   const body = lines
     .map(
       (row) =>
-        `<tr>${showAccount ? `<td>${e(row.account)}</td>` : ''}<th scope="row">${e(row.id)}</th><td>${e(row.name)}</td><td>${e(row.login)}</td><td class="num">${e(formatBitRate(row.down))}</td><td class="num">${e(formatBitRate(row.up))}</td><td class="num">${e(formatBitRate(row.adjusted))}</td>${quotaCells(row)}</tr>`,
+        `<tr>${showAccount ? `<td>${e(row.account)}</td>` : ''}<th scope="row">${e(row.id)}</th><td>${e(row.name)}</td><td>${e(row.login)}</td><td class="num">${e(formatBitRate(row.down))}</td><td class="num">${e(formatBitRate(row.up))}</td><td class="num">${e(formatBitRate(row.adjusted))}</td>${quotaCells(row)}${showCqm ? cqmCells(row) : ''}</tr>`,
     )
     .join('\n');
   const count = `${lines.length} line${lines.length === 1 ? '' : 's'}`;
   return `<h2>Lines</h2>
-<p>${e(count)}; collected ${e(formatAgo(nowMs, oldest))}. Sync rates as CHAOS reports them; quota in decimal units.</p>
+<p>${e(count)}; collected ${e(formatAgo(nowMs, oldest))}. Sync rates as CHAOS reports them; quota in decimal units${showCqm ? '; latency and loss from each line’s newest CQM sample' : ''}.</p>
 <div class="scroll"><table><thead><tr>${head.map((name) => `<th scope="col">${e(name)}</th>`).join('')}</tr></thead><tbody>
 ${body}
 </tbody></table></div>`;

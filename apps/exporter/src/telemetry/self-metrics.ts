@@ -11,9 +11,9 @@
 import type { ChaosResponseEvent } from '@aaisp/chaos-client';
 import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
-import { nameOf } from '../collectors/index.ts';
+import { nameOf, sourceOf } from '../collectors/index.ts';
 import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
-import type { TierPlan } from '../schedule/tiers.ts';
+import { type TierPlan, tierAccounts } from '../schedule/tiers.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import {
   accountAuthPaused,
@@ -125,10 +125,13 @@ export function createSelfMetrics(
   // prom-client serves an unlabelled gauge as 0 until told otherwise; the pause end is absent
   // while nothing is paused.
   if (!multiAccount) pausedUntil.remove({});
-  const collectorNames = plan.tiers.flatMap((tier) => tier.collectors.map(nameOf));
-  for (const account of plan.accounts) {
-    paused.set(withAccount({}, account), 0);
-    for (const tier of plan.tiers) {
+  // The auth breaker pauses only what calls CHAOS: a `cqm` collector keeps its own success.
+  const pausable = plan.tiers.flatMap((tier) =>
+    tier.collectors.filter((binding) => sourceOf(binding) === 'chaos').map(nameOf),
+  );
+  for (const account of plan.accounts) paused.set(withAccount({}, account), 0);
+  for (const tier of plan.tiers) {
+    for (const account of tierAccounts(tier, plan.accounts)) {
       for (const binding of tier.collectors) {
         const labels = withAccount({ collector: nameOf(binding), tier: tier.name }, account);
         interval.set(labels, tier.intervalSeconds);
@@ -173,7 +176,7 @@ export function createSelfMetrics(
       }
       paused.set(labels, 1);
       pausedUntil.set(labels, pause.untilMs / 1000);
-      for (const collector of collectorNames) success.set(withAccount({ collector }, account), 0);
+      for (const collector of pausable) success.set(withAccount({ collector }, account), 0);
     },
     recordApiRequest(event, name) {
       rendered.clear();

@@ -62,7 +62,7 @@ describe('the status page in headless Chromium', () => {
     const config = testExporterConfig(mock.url, {
       accounts: [mockAccount('default', PASSWORD)],
       logging: { level: 'warn', json: true },
-      intervals: { fastSeconds: 0.5, mediumSeconds: 1, slowSeconds: 2 },
+      intervals: { fastSeconds: 0.5, mediumSeconds: 1, slowSeconds: 2, cqmSeconds: 300 },
       api: { baseUrl: mock.url, timeoutSeconds: 1, maxRetries: 0, concurrencyLimit: 5 },
     });
     const logger = createLogger(config.logging, { destination: { write: () => undefined } });

@@ -1,16 +1,17 @@
 /**
  * The metric catalog the deploy tests check names against: what the exporter really exposes.
- * Collector metrics come from `@aaisp/collectors`' own definitions; the exporter's self-metrics
+ * Collector metrics come from the exporter's collector bindings (`@aaisp/collectors`' definitions,
+ * plus the exporter's own per-line `aaisp_cqm_fetch_success`); the exporter's self-metrics
  * from its data module, `src/telemetry/self-metric-definitions.ts`. Also a
  * reader for the catalog tables in `docs/metrics.md` (not its migration table, whose left column
  * holds the original exporter's names), so the tests can check both sources agree.
  */
 
 import { readFileSync } from 'node:fs';
-import { collectors } from '@aaisp/collectors';
 import { parse } from 'yaml';
 import * as z from 'zod';
 import { REPO_ROOT, readRepoFile } from '../../harness/repo.ts';
+import { BINDINGS } from '../../src/collectors/index.ts';
 import { SELF_METRIC_DEFINITIONS } from '../../src/telemetry/self-metric-definitions.ts';
 
 /** Prometheus metric types the catalog holds. */
@@ -33,7 +34,7 @@ export function selfMetrics(): CatalogMetric[] {
 /** Every metric the exporter exposes (apart from prom-client's process_* and nodejs_*), by name. */
 export function metricCatalog(): Map<string, CatalogMetric> {
   const all: CatalogMetric[] = [
-    ...collectors.flatMap((collector) =>
+    ...BINDINGS.flatMap(({ collector }) =>
       collector.metrics.map((metric) => ({ name: metric.name, type: metric.type, labels: metric.labels })),
     ),
     ...selfMetrics(),

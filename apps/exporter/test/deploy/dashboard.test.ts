@@ -88,7 +88,7 @@ describe('the dashboard JSON', () => {
   it('is a schema 39 dashboard with a stable uid', () => {
     expect(dashboard.schemaVersion).toBe(39);
     expect(dashboard.uid).toBe('aaisp-broadband');
-    expect(panels.length).toBe(17);
+    expect(panels.length).toBe(22);
   });
 
   it('uses a templated Prometheus data source, never a hard-coded uid', () => {
@@ -176,6 +176,9 @@ describe('the dashboard JSON', () => {
       'aaisp_api_requests_total',
       'aaisp_api_request_duration_seconds_bucket',
       'aaisp_broadband_line_info',
+      'aaisp_cqm_latency_seconds',
+      'aaisp_cqm_traffic_bits_per_second',
+      'aaisp_cqm_offline_seconds_total',
     ])
       expect(used.metrics, metric).toContain(metric);
   });
@@ -200,6 +203,11 @@ describe('the dashboard JSON', () => {
     expect(unit('Quota days left')).toBe('d');
     expect(unit('Data freshness')).toBe('s');
     expect(unit('CHAOS request duration p95')).toBe('s');
+    expect(unit('Latency')).toBe('s');
+    expect(unit('Packet loss')).toBe('percentunit');
+    expect(unit('CQM traffic')).toBe('bps');
+    expect(unit('Offline time')).toBe('s');
+    expect(unit('CQM sample age')).toBe('s');
   });
 });
 
@@ -246,6 +254,20 @@ function inputSeries(accounts: readonly AccountData[]): { series: string; values
       add('aaisp_broadband_quota_limited', id, `1x${MINUTES}`);
       add('aaisp_broadband_quota_remaining_bytes', id, `400000000000-10000000x${MINUTES}`);
       add('aaisp_broadband_quota_used_ratio', id, `0.2+0.0001x${MINUTES}`);
+      // CQM: a new 100-second sample every minute or so is enough here (the real counters step
+      // once per fetch; deploy/prometheus/tests/cqm-alerts.test.yml has those).
+      for (const [stat, seconds] of [
+        ['min', 0.006],
+        ['avg', 0.007],
+        ['max', 0.012],
+      ] as const)
+        add('aaisp_cqm_latency_seconds', { ...id, stat }, `${seconds}x${MINUTES}`);
+      add('aaisp_cqm_traffic_bits_per_second', { ...id, direction: 'down' }, `278400x${MINUTES}`);
+      add('aaisp_cqm_traffic_bits_per_second', { ...id, direction: 'up' }, `19670x${MINUTES}`);
+      add('aaisp_cqm_polls_sent_total', id, `0+100x${MINUTES}`);
+      add('aaisp_cqm_polls_failed_total', id, `0+1x${MINUTES}`);
+      add('aaisp_cqm_offline_seconds_total', id, `0x1450 0+10x${MINUTES - 1451}`);
+      add('aaisp_cqm_sample_timestamp_seconds', id, `-200+60x${MINUTES}`);
     }
     add('aaisp_broadband_lines', base, `${lines.length}x${MINUTES}`);
     add('aaisp_account_auth_paused', base, `0x${MINUTES}`);

@@ -85,6 +85,9 @@ describe(RULES, () => {
       'aaisp:broadband_sync_download_bits_per_second:ratio1d',
       'aaisp:broadband_sync_upload_bits_per_second:ratio1d',
       'aaisp:collector_last_success_timestamp_seconds:age',
+      'aaisp:cqm_polls_failed_total:ratio_rate15m',
+      'aaisp:cqm_latency_seconds:median24h',
+      'aaisp:cqm_sample_timestamp_seconds:age',
     ]);
   });
 
@@ -108,7 +111,7 @@ describe(RULES, () => {
 });
 
 describe(ALERTS, () => {
-  it('has the aaisp.alerts group with the nine alerts, their severities and for durations', () => {
+  it('has the aaisp.alerts group with the thirteen alerts, their severities and for durations', () => {
     expect(alertGroups.map((group) => group.name)).toEqual(['aaisp.alerts']);
     expect(Object.fromEntries(alerts.map((rule) => [rule.alert, [rule.labels?.severity, rule.for]]))).toEqual(
       {
@@ -121,6 +124,10 @@ describe(ALERTS, () => {
         AAISPSyncRateDropped: ['warning', '30m'],
         AAISPLineResynced: ['info', '0m'],
         AAISPLineVanished: ['warning', '5m'],
+        AAISPLinePacketLoss: ['warning', '15m'],
+        AAISPLineLatencyHigh: ['warning', '15m'],
+        AAISPLineOffline: ['warning', '0m'],
+        AAISPCqmDataStale: ['warning', '5m'],
       },
     );
   });
@@ -162,6 +169,25 @@ describe(ALERTS, () => {
     for (const rule of alerts) {
       if (usedNames(rule.expr).metrics.includes('aaisp_collector_errors_total'))
         expect(rule.expr, rule.alert).not.toContain('offset');
+    }
+  });
+
+  it('keeps the CQM alerts apart and reads the cqm collector’s max age instead of an interval', () => {
+    const expr = (name: string): string => alerts.find((rule) => rule.alert === name)?.expr ?? '';
+    // An offline line is AAISPLineOffline's: the loss alert leaves out lines with offline time.
+    expect(expr('AAISPLinePacketLoss')).toMatch(/unless[\s\S]*aaisp_cqm_offline_seconds_total/);
+    expect(usedNames(expr('AAISPLinePacketLoss')).records).toEqual([
+      'aaisp:cqm_polls_failed_total:ratio_rate15m',
+    ]);
+    expect(usedNames(expr('AAISPCqmDataStale')).metrics).toContain('aaisp_collector_max_age_seconds');
+    expect(expr('AAISPCqmDataStale')).toContain('collector="cqm"');
+    // The counters start at 0 with the exporter: only increase() or rate() of them makes sense.
+    for (const rule of [...alerts, ...recordGroups.flatMap((group) => group.rules)]) {
+      for (const { 0: counter, index } of rule.expr.matchAll(/\baaisp_cqm_[a-z_]+_total\b/g)) {
+        expect(rule.expr.slice(0, index), `${rule.alert ?? rule.record}: ${counter}`).toMatch(
+          /(increase|rate)\($/,
+        );
+      }
     }
   });
 

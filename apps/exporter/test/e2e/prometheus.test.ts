@@ -6,7 +6,7 @@
  * OpenMetrics with `Accept-Encoding: gzip` (2.42 sends exactly that), so its Go decoder reads the
  * exporter's gzip (a cached head and a per-scrape tail in one stream, src/http/gzip.ts) on every scrape. A second Prometheus routes
  * six accounts to two sharded replicas with `hashmod`, proving the exporter's shard hash is
- * Prometheus' own.
+ * Prometheus' own. A third run proves CQM's counters give the mock's loss through `rate()`.
  */
 
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
@@ -15,13 +15,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import {
+  CQM_LOSSY_FAIL_PERCENT,
+  cqmQualityOf,
+  cqmTraitOf,
+  DEFAULT_CREDENTIALS,
+  type RunningChaosMock,
+  startChaosMock,
+} from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
 import { waitFor, waitForReady } from '../../harness/wait.ts';
 import { type App, startApp } from '../../src/app.ts';
 import type { AccountConfig, ExporterConfig } from '../../src/config/config.ts';
+import { mockCqmLines } from '../../src/demo/demo.ts';
 import type { ShardConfig } from '../../src/schedule/shard.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 
@@ -168,7 +176,7 @@ describe('a real Prometheus scraping the exporter', () => {
     requirePrometheus();
     mock = await startChaosMock({ lines: 10 });
     // The design's default tiers: one collection at start is all two scrapes need.
-    const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900 };
+    const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 };
     app = await startQuietApp(exporterConfig(mock.url, [mockAccount('default')], intervals));
     await waitReady(app);
 
@@ -318,7 +326,7 @@ describe('Prometheus hashmod routing accounts to sharded replicas', () => {
     requirePrometheus();
     mock = await startChaosMock({ lines: 3, credentials: DEFAULT_CREDENTIALS });
     // The longest tiers the config allows: exactly one collection per account during the test.
-    const intervals = { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200 };
+    const intervals = { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200, cqmSeconds: 300 };
     const accounts = ACCOUNTS.map((name) => mockAccount(name));
     for (const index of [0, 1]) {
       replicas.push(await startQuietApp(exporterConfig(mock.url, accounts, intervals, { index, count: 2 })));
@@ -405,5 +413,99 @@ describe('Prometheus hashmod routing accounts to sharded replicas', () => {
     expect(await (await fetch(`${url}/probe?target=home`)).text()).toBe(
       'Not Found: account home belongs to shard 2 of 3; this is shard 0\n',
     );
+  });
+});
+
+/**
+ * CQM through the whole path: the mock's CSVs (10 s samples, so five minutes hold thirty of them)
+ * → the `cqm` collector's counters → a real Prometheus → `rate()` over the issue's 5 m window. The
+ * mock's lossy line fails CQM_LOSSY_FAIL_PERCENT % of one poll a second, so the rate of failed
+ * polls is that share, per second. The window must be full of data: `rate()` divides by the whole
+ * range, so a younger series would read low.
+ */
+describe('CQM line quality through a real Prometheus', () => {
+  const PERIOD_SECONDS = 10;
+  let mock: RunningChaosMock;
+  let app: App;
+  let prometheus: RunningPrometheus | undefined;
+  const query = (promql: string): Promise<Sample[]> => {
+    if (prometheus === undefined) throw new Error('Prometheus did not start');
+    return prometheus.query(promql);
+  };
+  const lossy = '32002';
+  const healthy = '32001';
+
+  beforeAll(async () => {
+    requirePrometheus();
+    mock = await startChaosMock({ lines: 3, cqm: { periodSeconds: PERIOD_SECONDS } });
+    expect(cqmTraitOf(lossy)).toBe('lossy');
+    expect(cqmTraitOf(healthy)).toBe('healthy');
+    // CHAOS once; CQM every 2 s, so each 10 s sample is counted within 2 s of completing.
+    const intervals = { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200, cqmSeconds: 2 };
+    const account = { ...mockAccount('default'), cqm: mockCqmLines(mock) };
+    app = await startQuietApp(exporterConfig(mock.url, [account], intervals));
+    await waitReady(app);
+    prometheus = await startPrometheus([
+      '  - job_name: aaisp',
+      '    static_configs:',
+      `      - targets: ['${new URL(app.url).host}']`,
+    ]);
+    const running = prometheus;
+    // 1 s scrapes: ~300 points once the series spans the 5 m window.
+    await waitFor(
+      'Prometheus to hold five minutes of CQM counters',
+      async () => {
+        if (running.exited()) throw new Error(`prometheus exited: ${running.log()}`);
+        const [points] = await running.query(
+          `count_over_time(aaisp_cqm_polls_failed_total{line_id="${lossy}"}[5m])`,
+        );
+        return points !== undefined && points.value >= 295 ? points : undefined;
+      },
+      { limitMs: 420_000, intervalMs: 5000 },
+    );
+  }, 480_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await app?.stop();
+    await mock?.close();
+  });
+
+  it('rate(aaisp_cqm_polls_failed_total[5m]) is the mock line’s loss: its failed share of one poll a second', async () => {
+    const loss = CQM_LOSSY_FAIL_PERCENT / 100;
+    const [failed] = await query(`rate(aaisp_cqm_polls_failed_total{line_id="${lossy}"}[5m])`);
+    // Counted in steps of one 10 s sample, so the 5 m rate is exact to within a step at each end.
+    expect(failed?.value).toBeGreaterThan(loss * 0.9);
+    expect(failed?.value).toBeLessThan(loss * 1.1);
+    // Both counters step at the same scrapes, so their ratio is exact.
+    const [ratio] = await query(
+      `rate(aaisp_cqm_polls_failed_total{line_id="${lossy}"}[5m]) / rate(aaisp_cqm_polls_sent_total{line_id="${lossy}"}[5m])`,
+    );
+    expect(ratio?.value).toBeCloseTo(loss, 9);
+    const [sent] = await query(`rate(aaisp_cqm_polls_sent_total{line_id="${lossy}"}[5m])`);
+    expect(sent?.value).toBeGreaterThan(0.9);
+    expect(sent?.value).toBeLessThan(1.1);
+    const [clean] = await query(`rate(aaisp_cqm_polls_failed_total{line_id="${healthy}"}[5m])`);
+    expect(clean?.value).toBe(0);
+  });
+
+  it('the newest sample’s gauges and the collector’s success arrive as the mock sent them', async () => {
+    const [latency] = await query(`aaisp_cqm_latency_seconds{line_id="${lossy}",stat="avg"}`);
+    const expected = cqmQualityOf(lossy).latencyMs / 1000;
+    expect(latency?.value).toBeGreaterThan(expected * 0.5);
+    expect(latency?.value).toBeLessThan(expected * 1.5);
+    const [loss] = await query(`aaisp_cqm_loss_ratio{line_id="${lossy}"}`);
+    expect(loss?.value).toBe(CQM_LOSSY_FAIL_PERCENT / 100);
+    const [success] = await query('aaisp_collector_success{collector="cqm"}');
+    expect(success?.value).toBe(1);
+    // Sample starts are multiples of the period, and the newest is at most a period or two old.
+    const [start] = await query(`aaisp_cqm_sample_timestamp_seconds{line_id="${lossy}"}`);
+    expect((start?.value ?? 0) % PERIOD_SECONDS).toBe(0);
+    expect(Date.now() / 1000 - (start?.value ?? 0)).toBeLessThan(4 * PERIOD_SECONDS);
+    // The URLs are secrets: no series, label or value of /metrics carries one.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    for (const url of mock.cqmUrls().values()) {
+      expect(metrics).not.toContain(new URL(url).pathname.split('/')[2]);
+    }
   });
 });

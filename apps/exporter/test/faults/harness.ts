@@ -24,7 +24,7 @@ export const PASSWORD = 'Fault-Matrix-S3cret!pw';
 export const POSTCODE_MARK = 'ZZ99';
 
 /** Tier intervals in ms. Short, so one fault plays out in seconds; ratios as in the design. */
-export const INTERVAL_MS = { fast: 400, medium: 800, slow: 1200 } as const;
+export const INTERVAL_MS = { fast: 400, medium: 800, slow: 1200, cqm: 1600 } as const;
 /** Pauses the scheduler would otherwise keep for 15 min and 6 h. */
 export const AUTH_BACKOFF_MS = 1000;
 export const REPROBE_MS = 2000;
@@ -96,6 +96,7 @@ export async function startHarness(): Promise<Harness> {
       fastSeconds: INTERVAL_MS.fast / 1000,
       mediumSeconds: INTERVAL_MS.medium / 1000,
       slowSeconds: INTERVAL_MS.slow / 1000,
+      cqmSeconds: INTERVAL_MS.cqm / 1000,
     },
     api: {
       baseUrl: mock.url,

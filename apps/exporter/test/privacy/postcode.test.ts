@@ -87,7 +87,7 @@ async function startExporter(mock: RunningChaosMock, includePostcode: boolean): 
   const logs: string[] = [];
   const config = testExporterConfig(mock.url, {
     logging: { level: 'debug', json: true },
-    intervals: { fastSeconds: 0.3, mediumSeconds: 0.6, slowSeconds: 0.9 },
+    intervals: { fastSeconds: 0.3, mediumSeconds: 0.6, slowSeconds: 0.9, cqmSeconds: 300 },
     collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode },
   });
   const logger = createLogger(config.logging, {
