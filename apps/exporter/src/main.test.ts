@@ -58,6 +58,25 @@ describe('the aaisp-exporter CLI', () => {
     });
   });
 
+  it('--check-config lists each CQM link masked, never the link itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aaisp-cqm-'));
+    const secret = 'Ab12Cd34Ef56Gh78';
+    writeFileSync(join(dir, 'cqm'), `32001 https://control.aa.net.uk/cqmdirect.cgi/${secret}/home.csv\n`);
+    const result = await finished(
+      run(['--check-config'], {
+        AAISP_EXPORTER_AUTH__CONTROL_LOGIN: 'ab123@a',
+        AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: 'pw',
+        AAISP_EXPORTER_CQM__URLS_FILE: join(dir, 'cqm'),
+      }),
+    );
+    expect(result).toMatchObject({
+      code: 0,
+      stdout:
+        'configuration is valid: accounts default; listening on 0.0.0.0:9099\n  CQM default line 32001: control.aa.net.uk/cqmdirect.cgi/…/home.csv\n',
+    });
+    expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  });
+
   it('reads .env from the directory it was started in, without overriding the environment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aaisp-env-'));
     writeFileSync(
