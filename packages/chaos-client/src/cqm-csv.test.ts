@@ -46,12 +46,37 @@ describe('parseCqmCsv', () => {
   });
 
   it('gives no samples for an empty body or a header alone', () => {
-    expect(parseCqmCsv('')).toEqual({ samples: [], skipped: [] });
-    expect(parseCqmCsv(`${HEADER}\n`)).toEqual({ samples: [], skipped: [] });
+    for (const text of ['', '\n', ' \r\n\r\n', '\uFEFF', HEADER, `${HEADER}\n`, `\uFEFF${HEADER}\r\n\r\n`]) {
+      expect(parseCqmCsv(text)).toEqual({ samples: [], skipped: [] });
+    }
+  });
+
+  it('recognises the header names in any case with spaces around them', () => {
+    const text = ` time , PERIOD,polls sent,%FAIL , latency min,AVE,max,TRAFFIC (BIT/S) RX,tx,score\n${REAL_ROW}`;
+    expect(parseCqmCsv(text).samples[0]?.latencySeconds).toEqual({
+      min: 0.006376,
+      avg: 0.006807,
+      max: 0.007345,
+    });
+    expect(parseCqmCsv(text).samples[0]?.trafficBitsPerSecond).toEqual({ down: 278400, up: 19670 });
+  });
+
+  it('counts lines from the top of the body, blank lines and a leading blank line included', () => {
+    const text = `\n${HEADER}\n${REAL_ROW}\n\n2017-09-12 08:01:40,100,100,0,x,2,3,4,5,1\n`;
+    const { samples, skipped } = parseCqmCsv(text);
+    expect(samples).toHaveLength(1);
+    expect(skipped).toEqual([
+      { line: 5, issues: [{ path: ['Latency Min'], message: 'must be a non-negative number' }] },
+    ]);
   });
 
   it('rejects a header it does not recognise with a schema error that quotes nothing', () => {
-    for (const text of ['<html><body>Not found</body></html>\n', `${REAL_ROW}\n${REAL_ROW}\n`]) {
+    for (const text of [
+      '<html><body>Not found</body></html>\n',
+      `${REAL_ROW}\n${REAL_ROW}\n`,
+      'Period,Polls Sent,%Fail\n100,100,0\n', // no Time
+      'Time\n2017-09-12 08:00:00\n', // Time alone: some other CSV
+    ]) {
       let caught: unknown;
       try {
         parseCqmCsv(text);
@@ -59,7 +84,9 @@ describe('parseCqmCsv', () => {
         caught = error;
       }
       expect(isChaosError(caught) && caught.kind).toBe('schema');
+      expect(isChaosError(caught) && caught.issues.map((issue) => issue.path)).toEqual([[1]]);
       expect(String(caught)).not.toContain('html');
+      expect(JSON.stringify(caught)).not.toContain('6376000');
     }
   });
 
@@ -95,11 +122,11 @@ describe('parseCqmCsv', () => {
       '2017-09-12 08:03:20,1ms,100,0,1,2,3,4,5,1',
     ].join('\n');
     const { samples, skipped } = parseCqmCsv(text);
-    expect(samples).toHaveLength(1);
+    expect(samples.map((sample) => sample.start.toISOString())).toEqual(['2017-09-12T07:00:00.000Z']);
     expect(skipped.map((row) => [row.line, row.issues[0]?.path[0]])).toEqual([
-      [2, 'time'],
-      [4, 'failPercent'],
-      [5, 'period'],
+      [2, 'Time'],
+      [4, '%Fail'],
+      [5, 'Period'],
     ]);
   });
 
@@ -116,5 +143,50 @@ describe('parseCqmCsv', () => {
       '02:00:00',
     ]);
     expect(samples.at(-1)?.latencySeconds.avg).toBe(0.005);
+  });
+
+  it('skips a row with an empty Time, a negative number or a %Fail over 100, quoting no value', () => {
+    const text = [
+      HEADER,
+      ',100,100,0,1,2,3,4,5,1',
+      '2026-01-20 08:00:00,100,100,0,-1,2,3,4,5,1',
+      '2026-01-20 08:01:40,100,100,100.5,1,2,3,4,5,1',
+      '2026-01-20 08:03:20,100,100,100,1,2,3,4,5,-2', // %Fail 100 and a negative Score are values
+      '2026-02-30 08:00:00,100,100,0,1,2,3,4,5,1', // no such day
+    ].join('\r\n');
+    const { samples, skipped } = parseCqmCsv(text);
+    expect(samples.map((sample) => [sample.failedRatio, sample.score])).toEqual([[1, -2]]);
+    expect(skipped).toEqual([
+      {
+        line: 2,
+        issues: [{ path: ['Time'], message: 'must be a YYYY-MM-DD HH:MM:SS time (Europe/London)' }],
+      },
+      { line: 3, issues: [{ path: ['Latency Min'], message: 'must be a non-negative number' }] },
+      { line: 4, issues: [{ path: ['%Fail'], message: 'must be at most 100' }] },
+      {
+        line: 6,
+        issues: [{ path: ['Time'], message: 'must be a YYYY-MM-DD HH:MM:SS time (Europe/London)' }],
+      },
+    ]);
+  });
+
+  it('reads a summer (BST) and a winter (GMT) time an hour apart in UTC terms', () => {
+    const text = [HEADER, '2026-07-14 17:00:00,100,100,0,,,,,,', '2026-01-20 17:00:00,100,100,0,,,,,,'].join(
+      '\n',
+    );
+    expect(parseCqmCsv(text).samples.map((sample) => sample.start.toISOString())).toEqual([
+      '2026-01-20T17:00:00.000Z',
+      '2026-07-14T16:00:00.000Z',
+    ]);
+  });
+
+  it('reads a short row’s missing fields as absent, and ignores fields past the header', () => {
+    const text = `${HEADER}\n2026-01-20 08:00:00,100,100\n2026-01-20 08:01:40,100,100,0,1,2,3,4,5,1,extra,more\n`;
+    const { samples, skipped } = parseCqmCsv(text);
+    expect(skipped).toEqual([]);
+    expect(samples.map((sample) => [sample.pollsSent, sample.failedRatio, sample.score])).toEqual([
+      [100, undefined, undefined],
+      [100, 0, 1],
+    ]);
   });
 });

@@ -12,51 +12,60 @@ import { ChaosError, type ChaosSchemaIssue } from './errors.ts';
 import { londonOffset, parseLondonWallTime } from './london-time.ts';
 
 /**
- * The header's names, lower case, as A&A writes them:
+ * The header's names as A&A writes them:
  * `Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score`. "Ave" and "Max"
- * continue "Latency", "Tx" continues "Traffic (bit/s)": the names are positional shorthand.
+ * continue "Latency", "Tx" continues "Traffic (bit/s)": the names are positional shorthand, but
+ * each is unique, so columns are found by name (case and surrounding spaces ignored).
  */
 const COLUMNS = {
-  time: 'time',
-  period: 'period',
-  pollsSent: 'polls sent',
-  failPercent: '%fail',
-  latencyMin: 'latency min',
-  latencyAvg: 'ave',
-  latencyMax: 'max',
-  trafficRx: 'traffic (bit/s) rx',
-  trafficTx: 'tx',
-  score: 'score',
+  time: 'Time',
+  period: 'Period',
+  pollsSent: 'Polls Sent',
+  failPercent: '%Fail',
+  latencyMin: 'Latency Min',
+  latencyAvg: 'Ave',
+  latencyMax: 'Max',
+  trafficRx: 'Traffic (bit/s) Rx',
+  trafficTx: 'Tx',
+  score: 'Score',
 } as const;
 
 type Column = keyof typeof COLUMNS;
 
-const NUMBER = /^\d+(\.\d+)?$/;
-/** An empty field is an absent value; anything else must be a plain non-negative number. */
-const value = z
-  .string()
-  .optional()
-  .refine((text) => text === undefined || text === '' || NUMBER.test(text), 'must be a non-negative number')
-  .transform((text) => (text === undefined || text === '' ? undefined : Number(text)));
+/**
+ * A number field: empty is an absent value, anything else a plain non-negative decimal. Decimals
+ * are accepted everywhere, not only in `%Fail` [?]: the 2017 rows show whole numbers, and a
+ * fraction elsewhere is more plausible than a reason to drop the row.
+ */
+function number(pattern: RegExp, message: string) {
+  return z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || text === '' || pattern.test(text), message)
+    .transform((text) => (text === undefined || text === '' ? undefined : Number(text)));
+}
+const value = number(/^\d+(\.\d+)?$/, 'must be a non-negative number');
 
 const Row = z.object({
   time: z.string().transform((text, context) => {
     const instant = parseLondonWallTime(text);
     if (instant === undefined) {
-      context.addIssue({ code: 'custom', message: 'must be a YYYY-MM-DD HH:MM:SS time' });
+      context.addIssue({ code: 'custom', message: 'must be a YYYY-MM-DD HH:MM:SS time (Europe/London)' });
       return z.NEVER;
     }
     return instant;
   }),
   period: value,
   pollsSent: value,
+  // A share of echoes: above 100 is not a percentage, and the row is not trusted.
   failPercent: value.refine((percent) => percent === undefined || percent <= 100, 'must be at most 100'),
   latencyMin: value,
   latencyAvg: value,
   latencyMax: value,
   trafficRx: value,
   trafficTx: value,
-  score: value,
+  // An undocumented grade [?]: a sign is tolerated too.
+  score: number(/^-?\d+(\.\d+)?$/, 'must be a number'),
 });
 
 /** Splits one CSV line; fields may be double-quoted (`""` inside quotes is one quote). */
@@ -82,24 +91,31 @@ function fields(line: string): string[] {
   return out;
 }
 
-/** Where each known column is, or the schema error for a header that is not CQM's. */
-function columnsOf(header: string): Partial<Record<Column, number>> {
+/**
+ * Where each known column is, or the schema error for a header that is not CQM's: one without
+ * `Time`, or with `Time` alone (some other CSV, whose rows would all be empty samples). The error
+ * quotes nothing of the body: an error page may echo the request's URL, which holds the secret.
+ */
+function columnsOf(header: string, line: number): Partial<Record<Column, number>> {
   const names = fields(header).map((name) => name.toLowerCase());
   const found: Partial<Record<Column, number>> = {};
   for (const [column, name] of Object.entries(COLUMNS)) {
-    const index = names.indexOf(name);
+    // The first of a repeated name wins.
+    const index = names.indexOf(name.toLowerCase());
     if (index >= 0 && isColumn(column)) found[column] = index;
   }
   if (found.time === undefined || Object.keys(found).length < 2) {
-    throw new ChaosError(
-      'schema',
-      'CQM: the CSV header is not the CQM header (Time,Period,Polls Sent,%Fail,…)',
-      {
-        subsystem: 'cqm',
-        command: 'csv',
-        issues: [{ path: [1], message: `unrecognised header with ${names.length} columns` }],
-      },
-    );
+    const why = found.time === undefined ? 'no Time column' : 'no column besides Time';
+    throw new ChaosError('schema', `CQM CSV: the header is not CQM's (${why})`, {
+      subsystem: 'cqm',
+      command: 'csv',
+      issues: [
+        {
+          path: [line],
+          message: `header with ${names.length} columns and ${why}; expected ${Object.values(COLUMNS).join(',')}`,
+        },
+      ],
+    });
   }
   return found;
 }
@@ -110,12 +126,17 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Parses a CQM CSV body. An empty body (or a header alone) has no samples. Tolerates CRLF, a
- * trailing newline, a UTF-8 BOM, quoted fields, extra columns and any column order.
+ * trailing newline, blank lines, a UTF-8 BOM, quoted fields, extra columns and any column order;
+ * an empty field, or one a short row lacks, is an absent value. A row that cannot be read (a bad
+ * `Time`, a field that is not a number, a `%Fail` over 100) is left out and listed in `skipped`
+ * with its 1-based line number in the body and the CSV column it failed on; no issue quotes the
+ * body. Samples come sorted by `start`; of rows with the same start, the last one wins.
  *
  * How A&A shows a line that was down is not documented [?]: missing rows, `%Fail` 100 and
  * `Polls Sent` 0 all parse as what they say; what they mean is the collectors' business.
  *
- * @throws {ChaosError} kind `schema` when the first line is not a CQM header.
+ * @throws {ChaosError} kind `schema` (with `issues`) when the first non-blank line is not a CQM
+ * header: one without a `Time` column, or with no other known column.
  * @example
  * ```ts
  * const { samples } = parseCqmCsv('Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score\n2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1\n');
@@ -124,14 +145,15 @@ const HOUR_MS = 3_600_000;
  */
 export function parseCqmCsv(text: string): CqmData {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const [header, ...rows] = lines;
-  if (header === undefined || header.trim() === '') return { samples: [], skipped: [] };
-  const columns = columnsOf(header);
+  const headerAt = lines.findIndex((line) => line.trim() !== '');
+  const header = lines[headerAt];
+  if (header === undefined) return { samples: [], skipped: [] };
+  const columns = columnsOf(header, headerAt + 1);
   const byStart = new Map<number, CqmSample>();
   const skipped: SkippedCqmRow[] = [];
   let previousMs: number | undefined;
-  rows.forEach((line, index) => {
-    if (line.trim() === '') return;
+  lines.forEach((line, index) => {
+    if (index <= headerAt || line.trim() === '') return;
     const cells = fields(line);
     const cell = (column: Column): string | undefined => {
       const at = columns[column];
@@ -150,11 +172,14 @@ export function parseCqmCsv(text: string): CqmData {
       score: cell('score'),
     });
     if (!parsed.success) {
+      // Paths name the CSV's columns (`%Fail`), not our keys.
       const issues: ChaosSchemaIssue[] = parsed.error.issues.map((issue) => ({
-        path: issue.path.filter((key) => typeof key === 'string' || typeof key === 'number'),
+        path: issue.path.map((key) =>
+          typeof key === 'string' && isColumn(key) ? COLUMNS[key] : String(key),
+        ),
         message: issue.message,
       }));
-      skipped.push({ line: index + 2, issues });
+      skipped.push({ line: index + 1, issues });
       return;
     }
     const row = parsed.data;

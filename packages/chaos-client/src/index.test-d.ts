@@ -6,11 +6,22 @@ import {
   type ChaosClient,
   type ChaosError,
   type ChaosErrorKind,
+  type CqmData,
+  type CqmHooks,
+  type CqmRequestEvent,
+  type CqmResponseEvent,
+  type CqmSample,
   createChaosClient,
+  type FetchCqmOptions,
+  fetchCqm,
   isChaosError,
+  maskCqmUrl,
   type OpenRecords,
+  parseCqmCsv,
   type Quota,
   type Ratecard,
+  type RetryPolicy,
+  type SkippedCqmRow,
 } from './index.ts';
 
 declare const client: ChaosClient;
@@ -52,5 +63,36 @@ describe('the public surface of @aaisp/chaos-client', () => {
       'auth' | 'unknown-command' | 'api' | 'http' | 'rate-limit' | 'network' | 'timeout' | 'schema'
     >();
     expectTypeOf(isChaosError).guards.toEqualTypeOf<ChaosError>();
+  });
+
+  it('fetchCqm takes a link and options and resolves to CqmData; parseCqmCsv is the parser alone', () => {
+    expectTypeOf(fetchCqm).parameters.toEqualTypeOf<
+      [url: string | URL, options?: FetchCqmOptions | undefined]
+    >();
+    expectTypeOf(fetchCqm).returns.resolves.toEqualTypeOf<CqmData>();
+    expectTypeOf(parseCqmCsv).parameters.toEqualTypeOf<[text: string]>();
+    expectTypeOf(parseCqmCsv).returns.toEqualTypeOf<CqmData>();
+    expectTypeOf(maskCqmUrl).parameters.toEqualTypeOf<[url: string | URL]>();
+    expectTypeOf(maskCqmUrl).returns.toEqualTypeOf<string>();
+    expectTypeOf<FetchCqmOptions['retry']>().toEqualTypeOf<RetryPolicy | undefined>();
+    expectTypeOf<FetchCqmOptions['hooks']>().toEqualTypeOf<CqmHooks | undefined>();
+    // @ts-expect-error: retry is a policy, not a count
+    void fetchCqm('https://control.aa.net.uk/cqmdirect.cgi/x/home.csv', { retry: 2 });
+  });
+
+  it('a CQM sample has a Date start and optional numbers', () => {
+    expectTypeOf<CqmData['samples']>().toEqualTypeOf<readonly CqmSample[]>();
+    expectTypeOf<CqmData['skipped']>().toEqualTypeOf<readonly SkippedCqmRow[]>();
+    expectTypeOf<CqmSample['start']>().toEqualTypeOf<Date>();
+    expectTypeOf<CqmSample['failedRatio']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CqmSample['latencySeconds']['avg']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<CqmSample['trafficBitsPerSecond']['down']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SkippedCqmRow['line']>().toEqualTypeOf<number>();
+  });
+
+  it('CQM hook events carry the masked link as a string, and an outcome of the closed kinds', () => {
+    expectTypeOf<CqmRequestEvent>().toEqualTypeOf<{ readonly url: string; readonly attempt: number }>();
+    expectTypeOf<CqmResponseEvent['outcome']>().toEqualTypeOf<'ok' | ChaosErrorKind>();
+    expectTypeOf<CqmResponseEvent['status']>().toEqualTypeOf<number | undefined>();
   });
 });

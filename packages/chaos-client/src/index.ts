@@ -34,8 +34,9 @@ export type {
   FetchCqmOptions,
   SkippedCqmRow,
 } from './cqm.ts';
-export { fetchCqm, maskCqmUrl } from './cqm.ts';
+export { fetchCqm } from './cqm.ts';
 export { parseCqmCsv } from './cqm-csv.ts';
+export { maskCqmUrl } from './cqm-url.ts';
 export type { ChaosErrorDetails, ChaosErrorKind, ChaosSchemaIssue } from './errors.ts';
 export { ChaosError, isChaosError } from './errors.ts';
 export { parseLondonWallTime } from './london-time.ts';

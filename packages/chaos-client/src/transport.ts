@@ -114,10 +114,8 @@ const AUTH_ERRORS: ReadonlySet<string> = new Set(['Control authorisation failed'
 const UNKNOWN_COMMAND = 'Unknown command';
 
 /** Statuses worth another attempt. 500 is not: CHAOS's known 500 (no VoIP) is permanent. */
-/** @internal */
-export const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
-/** @internal The first retry's back-off ceiling, doubled per attempt. */
-export const BACKOFF_BASE_MS = 1000;
+const RETRY_STATUSES: ReadonlySet<number> = new Set([408, 429, 502, 503, 504]);
+const BACKOFF_BASE_MS = 1000;
 
 function credentials(auth: ChaosAuth): Record<string, string> {
   if ('accountNumber' in auth) {
@@ -146,12 +144,18 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 }
 
 /**
- * @internal An error safe to keep as `cause`: name, message and `code` only, down the cause chain, never
- * the request or options (whose body holds the credentials) a ky error carries.
+ * @internal An error safe to keep as `cause`: name, message and `code` only, down the cause chain,
+ * never the request or options (whose body holds the credentials) a ky error carries. `scrub`
+ * cleans each message: the CQM fetch passes one that removes its link.
  */
-export function strippedCause(error: Error, depth = 0): Error {
-  const inner = depth < 3 && error.cause instanceof Error ? strippedCause(error.cause, depth + 1) : undefined;
-  const stripped = new Error(error.message, inner === undefined ? undefined : { cause: inner });
+export function strippedCause(
+  error: Error,
+  scrub: (text: string) => string = (text) => text,
+  depth = 0,
+): Error {
+  const inner =
+    depth < 3 && error.cause instanceof Error ? strippedCause(error.cause, scrub, depth + 1) : undefined;
+  const stripped = new Error(scrub(error.message), inner === undefined ? undefined : { cause: inner });
   stripped.name = error.name;
   if ('code' in error && typeof error.code === 'string') Object.assign(stripped, { code: error.code });
   return stripped;
@@ -246,14 +250,12 @@ function errorAnswer(
   });
 }
 
-/** @internal Whether another attempt may succeed (also for CQM fetches). */
-export function isRetryable(error: ChaosError): boolean {
+function isRetryable(error: ChaosError): boolean {
   if (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'rate-limit') return true;
   return error.kind === 'http' && error.status !== undefined && RETRY_STATUSES.has(error.status);
 }
 
-/** @internal Waits, or rejects with the signal's reason when it aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = (): void => {
@@ -268,14 +270,70 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
   });
 }
 
-/** @internal Runs an observer; whatever it throws or rejects is ignored. */
-export function safely(hook: () => unknown): void {
+function safely(hook: () => unknown): void {
   try {
     // A hook typed as returning void may still be async; its rejection is swallowed too.
     const result = hook();
     if (result instanceof Promise) result.catch(() => undefined);
   } catch {
     // A broken observer must not break the call it observes.
+  }
+}
+
+/**
+ * @internal One request's attempts and how to judge them. The CHAOS transport and the CQM fetch
+ * share {@link runAttempts}, so both retry on the same rules.
+ */
+export interface Attempts<T> {
+  /** Retries after the first attempt. */
+  readonly limit: number;
+  readonly backoffLimitMs: number;
+  readonly maxRetryAfterMs: number;
+  /** The caller's signal: its abort rejects with its reason as is, and stops any retry. */
+  readonly signal: AbortSignal | undefined;
+  readonly attempt: (signal: AbortSignal | undefined) => Promise<T>;
+  /** Maps what a failed attempt threw to a ChaosError (not called after the caller's abort). */
+  readonly classify: (thrown: unknown) => ChaosError;
+  readonly isRetryable: (error: ChaosError) => boolean;
+  /**
+   * Before each attempt (1-based). Whatever it throws is ignored, and so is the rejection of a
+   * promise it returns (pass a hook's result on, so that an async hook's failure is swallowed).
+   */
+  readonly onAttempt: (attempt: number) => unknown;
+  /** After each attempt not cut short by the caller's abort; `error` is undefined on success. */
+  readonly onAttemptEnd: (attempt: number, durationMs: number, error: ChaosError | undefined) => unknown;
+}
+
+/**
+ * @internal Runs attempts until one succeeds, one fails for good or the retries run out. Between
+ * attempts it waits what `Retry-After` asked for (failing at once when that exceeds
+ * `maxRetryAfterMs`), else an exponential back-off with full jitter.
+ */
+export async function runAttempts<T>(attempts: Attempts<T>): Promise<T> {
+  const { signal } = attempts;
+  for (let number = 1; ; number++) {
+    safely(() => attempts.onAttempt(number));
+    const started = performance.now();
+    try {
+      const result = await attempts.attempt(signal);
+      safely(() => attempts.onAttemptEnd(number, performance.now() - started, undefined));
+      return result;
+    } catch (thrown) {
+      if (signal?.aborted) throw signal.reason;
+      const error = attempts.classify(thrown);
+      safely(() => attempts.onAttemptEnd(number, performance.now() - started, error));
+      if (number > attempts.limit || !attempts.isRetryable(error)) throw error;
+      let delay: number;
+      if (error.retryAfter !== undefined) {
+        delay = error.retryAfter * 1000;
+        // The server asked for a longer wait than we may spend: give the caller the answer now.
+        if (delay > attempts.maxRetryAfterMs) throw error;
+      } else {
+        // Full jitter, so many exporters restarted together do not retry in step.
+        delay = Math.random() * Math.min(attempts.backoffLimitMs, BACKOFF_BASE_MS * 2 ** (number - 1));
+      }
+      await sleep(delay, signal);
+    }
   }
 }
 
@@ -338,48 +396,33 @@ export function createTransport(settings: TransportSettings): Transport {
       settings.signal && call.signal
         ? AbortSignal.any([settings.signal, call.signal])
         : (call.signal ?? settings.signal);
-    const limit = call.write ? 0 : settings.retry.limit;
-    for (let number = 1; ; number++) {
-      const event = { subsystem: call.subsystem, command: call.command, attempt: number };
-      safely(() => settings.hooks.onRequest?.(event));
-      const started = performance.now();
-      try {
-        const result = await attempt(call, signal);
-        safely(() =>
-          settings.hooks.onResponse?.({
-            ...event,
-            durationMs: performance.now() - started,
-            outcome: 'ok',
-            status: 200,
-          }),
-        );
-        return result;
-      } catch (thrown) {
-        if (signal?.aborted) throw signal.reason;
-        const error = classify(thrown, call, settings.timeoutMs, scrub);
+    const event = (attempt: number): ChaosRequestEvent => ({
+      subsystem: call.subsystem,
+      command: call.command,
+      attempt,
+    });
+    return runAttempts({
+      limit: call.write ? 0 : settings.retry.limit,
+      backoffLimitMs: settings.retry.backoffLimitMs,
+      maxRetryAfterMs: settings.retry.maxRetryAfterMs,
+      signal,
+      attempt: (attemptSignal) => attempt(call, attemptSignal),
+      classify: (thrown) => classify(thrown, call, settings.timeoutMs, scrub),
+      isRetryable,
+      onAttempt: (number) => settings.hooks.onRequest?.(event(number)),
+      onAttemptEnd: (number, durationMs, error) => {
+        if (error === undefined) {
+          return settings.hooks.onResponse?.({ ...event(number), durationMs, outcome: 'ok', status: 200 });
+        }
         const status =
           error.status ?? (error.kind === 'network' || error.kind === 'timeout' ? undefined : 200);
-        safely(() =>
-          settings.hooks.onResponse?.({
-            ...event,
-            durationMs: performance.now() - started,
-            outcome: error.kind,
-            ...(status === undefined ? {} : { status }),
-          }),
-        );
-        if (number > limit || !isRetryable(error)) throw error;
-        let delay: number;
-        if (error.retryAfter !== undefined) {
-          delay = error.retryAfter * 1000;
-          // CHAOS asked for a longer wait than we may spend: give the caller the answer now.
-          if (delay > settings.retry.maxRetryAfterMs) throw error;
-        } else {
-          // Full jitter, so many exporters restarted together do not retry in step.
-          delay =
-            Math.random() * Math.min(settings.retry.backoffLimitMs, BACKOFF_BASE_MS * 2 ** (number - 1));
-        }
-        await sleep(delay, signal);
-      }
-    }
+        return settings.hooks.onResponse?.({
+          ...event(number),
+          durationMs,
+          outcome: error.kind,
+          ...(status === undefined ? {} : { status }),
+        });
+      },
+    });
   };
 }
