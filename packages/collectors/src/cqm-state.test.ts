@@ -1,24 +1,9 @@
 import type { CqmData, CqmSample } from '@aaisp/chaos-client';
 import { describe, expect, it } from 'vitest';
+import { at, real } from '../test/cqm-samples.ts';
 import { type CqmLineState, emptyCqmLineState, trackCqm } from './index.ts';
 
-// 2025-11-20 08:00:00 UTC (GMT, so the CSV's wall time is the same).
-const T0 = Date.UTC(2025, 10, 20, 8, 0, 0);
-const at = (index: number): number => T0 + index * 100_000;
-
-/** Sample `index` (starting at T0 + index x 100 s) as DJ's real row, with `change`s. */
-function row(index: number, change: Partial<CqmSample> = {}): CqmSample {
-  return {
-    start: new Date(at(index)),
-    periodSeconds: 100,
-    pollsSent: 100,
-    failedRatio: 0,
-    latencySeconds: { min: 0.006376, avg: 0.006807, max: 0.007345 },
-    trafficBitsPerSecond: { down: 278400, up: 19670 },
-    score: 1,
-    ...change,
-  };
-}
+const row = real;
 const rows = (from: number, to: number, change: Partial<CqmSample> = {}): CqmSample[] =>
   Array.from({ length: to - from + 1 }, (_, offset) => row(from + offset, change));
 const data = (...samples: CqmSample[]): CqmData => ({ samples, skipped: [] });

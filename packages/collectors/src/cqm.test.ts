@@ -1,21 +1,7 @@
 import { type CqmSample, parseCqmCsv } from '@aaisp/chaos-client';
 import { describe, expect, it } from 'vitest';
+import { at, real } from '../test/cqm-samples.ts';
 import { type CqmLineState, cqmLines, emptyCqmLineState, trackCqm } from './index.ts';
-
-const T0 = Date.UTC(2025, 10, 20, 8, 0, 0);
-const at = (index: number): number => T0 + index * 100_000;
-
-// DJ's real row (docs/chaos-api.md §11.2) as the SDK parses it: 6376000 ns is 0.006376 s.
-const real = (index: number, change: Partial<CqmSample> = {}): CqmSample => ({
-  start: new Date(at(index)),
-  periodSeconds: 100,
-  pollsSent: 100,
-  failedRatio: 0,
-  latencySeconds: { min: 0.006376, avg: 0.006807, max: 0.007345 },
-  trafficBitsPerSecond: { down: 278400, up: 19670 },
-  score: 1,
-  ...change,
-});
 
 /** A line after a first fetch of 0..1 and a second bringing 2 (20 % lost) and 3 (offline). */
 function lossyLine(): CqmLineState {

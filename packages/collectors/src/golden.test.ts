@@ -3,6 +3,7 @@ import { type CqmSample, createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { at, real } from '../test/cqm-samples.ts';
 import {
   broadbandLines,
   broadbandServices,
@@ -86,18 +87,6 @@ describe('golden exposition files, one per collector, from the mock account', ()
 describe('golden exposition file of the cqm collector, from constructed samples', () => {
   // CQM is not CHAOS and the mock does not serve it: two lines built here, each after a first
   // fetch (samples 0..2) and a second (3..5). 2025-11-20 08:00 UTC is the same wall time in London.
-  const t0 = Date.UTC(2025, 10, 20, 8, 0, 0);
-  const at = (index: number): number => t0 + index * 100_000;
-  const real = (index: number, change: Partial<CqmSample> = {}): CqmSample => ({
-    start: new Date(at(index)),
-    periodSeconds: 100,
-    pollsSent: 100,
-    failedRatio: 0,
-    latencySeconds: { min: 0.006376, avg: 0.006807, max: 0.007345 },
-    trafficBitsPerSecond: { down: 278400, up: 19670 },
-    score: 1,
-    ...change,
-  });
 
   it('cqm', async () => {
     const fetchTwice = (first: CqmSample[], second: CqmSample[]) =>
