@@ -47,7 +47,9 @@ function shortConfig(baseUrl: string): ExporterConfig {
 }
 
 /** The default tiers (every collector on), which the short ones stand in for. */
-const DEFAULT_PLAN = planTiers(mockExporterConfig({ baseUrl: 'http://127.0.0.1/', telephonyAndLogin: true }));
+const DEFAULT_CONFIG = mockExporterConfig({ baseUrl: 'http://127.0.0.1/', telephonyAndLogin: true });
+// With its accounts, which have no CQM link: the `cqm` tier makes no CHAOS call and is not planned.
+const DEFAULT_PLAN = planTiers(DEFAULT_CONFIG, undefined, DEFAULT_CONFIG.accounts);
 
 /** The calls per hour per account the schedule itself promises at the default tiers. */
 export function scheduledPerHour(): number {
@@ -83,7 +85,7 @@ export async function measureCallRate(lines: number, scrape: LoadOptions): Promi
 async function measureAgainst(mock: RunningChaosMock, scrape: LoadOptions): Promise<CallRate> {
   const config = shortConfig(mock.url);
   const stretch = new Map<string, number>();
-  for (const tier of planTiers(config)) {
+  for (const tier of planTiers(config, undefined, config.accounts)) {
     const defaultSeconds = DEFAULT_PLAN.find((plan) => plan.name === tier.name)?.intervalSeconds;
     if (defaultSeconds === undefined) throw new Error(`tier ${tier.name} has no default interval`);
     for (const collector of tier.collectors) {

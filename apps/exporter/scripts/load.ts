@@ -80,7 +80,7 @@ try {
   const calls = mock.stats().requests - callsBefore;
   // In a window of d seconds a tier starts at most floor(d / interval) + 1 runs, each one call
   // per collector per account; the mock answers normally, so no retries add to that.
-  const allowed = planTiers(config).reduce(
+  const allowed = planTiers(config, undefined, config.accounts).reduce(
     (sum, tier) =>
       sum +
       tier.collectors.length *

@@ -58,6 +58,9 @@ type Fetched =
   | { readonly ok: true; readonly data: CqmData }
   | { readonly ok: false; readonly error: unknown };
 
+/** What a run keeps of one line's fetch once its data is folded in. */
+type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
 /** Runs `task` over `items` with at most `limit` in flight, keeping the order of results. */
 async function mapLimited<T, R>(
   items: readonly T[],
@@ -130,14 +133,21 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
   return async ({ account, cqmLines: lines, signal, context }) => {
     if (lines.length === 0) return [];
     const log = logger.child({ account });
-    const fetched = await mapLimited(lines, LINES_AT_ONCE, (line) => fetchLine(line, signal));
+    // Each line's CSV is folded into its state as soon as it arrives: a run over many lines holds
+    // at most LINES_AT_ONCE parsed CSVs (24 h each), never all of them.
+    const fetched = await mapLimited(lines, LINES_AT_ONCE, async (line) => {
+      const result = await fetchLine(line, signal);
+      remember(account, line, result, log);
+      const outcome: Outcome = result.ok ? { ok: true } : result;
+      return outcome;
+    });
     const nowMs = Date.now();
     const fresh: { lineId: string; state: CqmLineState }[] = [];
     const fetchSamples: Sample[] = [];
     lines.forEach((line, index) => {
       const result = fetched[index];
-      if (result === undefined) return;
-      const remembered = remember(account, line, result, log);
+      const remembered = memory.get(`${account}\u0000${line.lineId}`);
+      if (result === undefined || remembered === undefined) return;
       fetchSamples.push({
         metric: cqmFetchSuccess.name,
         labels: { line_id: line.lineId },
