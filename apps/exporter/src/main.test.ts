@@ -143,9 +143,11 @@ describe('the aaisp-exporter CLI', () => {
     const recorded = await finished(run(['record', '--demo', '--out', out]));
     expect(recorded.code).toBe(0);
     expect(recorded.stdout).toMatch(
-      /^recorded 9 answers into .*report \(1 were errors, recorded as such\)\n$/,
+      /^recorded 16 answers into .*report \(1 were errors, recorded as such\)\n$/,
     );
+    // Nine CHAOS answers and the seven demo lines' CQM CSVs.
     expect(readdirSync(join(out, 'demo')).sort()).toContain('broadband-info.json');
+    expect(readdirSync(join(out, 'demo')).filter((name) => name.startsWith('cqm-'))).toHaveLength(7);
     const info = readFileSync(join(out, 'demo', 'broadband-info.json'), 'utf8');
     expect(info).not.toContain('mock-control-password');
     expect(info).not.toContain('ZZ99');

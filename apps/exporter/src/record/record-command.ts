@@ -32,6 +32,7 @@ export async function record(
         name: account.name,
         login: auth.controlLogin,
         secrets,
+        cqm: account.cqm,
         client: createAccountClient(account, {
           api: config.api,
           baseUrl,
@@ -39,7 +40,12 @@ export async function record(
         }),
       };
     });
-    return await recordAccounts({ accounts, outDir: options.outDir, version: options.version });
+    return await recordAccounts({
+      accounts,
+      outDir: options.outDir,
+      version: options.version,
+      cqmTimeoutMs: config.api.timeoutSeconds * 1000,
+    });
   } finally {
     await demo?.mock.close();
   }

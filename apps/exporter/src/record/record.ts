@@ -1,5 +1,6 @@
 /**
- * `aaisp-exporter record --out DIR`: calls every CHAOS read command once per account and writes
+ * `aaisp-exporter record --out DIR`: calls every CHAOS read command once per account (and GETs each
+ * configured line's CQM CSV, see `cqm-record.ts`) and writes
  * each answer, redacted (see `redact.ts`), as one JSON file, so a user can attach the real shapes
  * of their account to a bug report. Failures are recorded too: their shape is often the bug.
  *
@@ -8,7 +9,10 @@
 
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChaosClient, isChaosError } from '@aaisp/chaos-client';
+import { type ChaosClient, isChaosError, maskCqmUrl } from '@aaisp/chaos-client';
+import { CQM_COMMAND } from '../collectors/index.ts';
+import type { CqmLineConfig } from '../config/config.ts';
+import { cqmLinkParts, fetchCqmRaw, withoutName } from './cqm-record.ts';
 import { createRedactor } from './redact.ts';
 
 /** One account to record. */
@@ -19,6 +23,8 @@ export interface RecordAccount {
   readonly login?: string | undefined;
   /** Its passwords: cut out of anything written, wherever they appear. */
   readonly secrets: readonly string[];
+  /** Its lines' CQM links: each CSV is recorded, and the links are cut out of everything. */
+  readonly cqm?: readonly CqmLineConfig[] | undefined;
 }
 
 /** What {@link recordAccounts} needs. */
@@ -28,6 +34,8 @@ export interface RecordOptions {
   readonly outDir: string;
   readonly version: string;
   readonly now?: (() => Date) | undefined;
+  /** Per CQM fetch, ms. Default 30 000. */
+  readonly cqmTimeoutMs?: number | undefined;
 }
 
 /** One command's result, as written. */
@@ -80,7 +88,13 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
   if ((await readdir(options.outDir)).length > 0) {
     throw new Error(`${options.outDir} is not empty: record into a new or empty directory`);
   }
-  const redactor = createRedactor({ secrets: options.accounts.flatMap((account) => account.secrets) });
+  const links = options.accounts.flatMap((account) => account.cqm ?? []);
+  const redactor = createRedactor({
+    secrets: [
+      ...options.accounts.flatMap((account) => account.secrets),
+      ...links.flatMap((line) => cqmLinkParts(line.url).secrets),
+    ],
+  });
   for (const account of options.accounts) if (account.login) redactor.addLogin(account.login);
 
   const recorded: RecordedCommand[] = [];
@@ -119,6 +133,32 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
       }
     };
 
+    for (const line of account.cqm ?? []) {
+      const fetched = await fetchCqmRaw(line, options.cqmTimeoutMs ?? 30_000);
+      const clean = (text: string): string => withoutName(redactor.redactText(text), line);
+      if (fetched.outcome === 'ok') {
+        const file = join(dir, `cqm-${line.lineId}.csv`);
+        await writeFile(file, clean(fetched.body));
+        recorded.push({ account: account.name, command: CQM_COMMAND, file, outcome: 'ok' });
+      } else {
+        const file = join(dir, `cqm-${line.lineId}.error.json`);
+        const status = fetched.status === undefined ? '' : ` ${fetched.status}`;
+        const error = {
+          kind: fetched.kind,
+          ...(fetched.status === undefined ? {} : { status: fetched.status }),
+          message: clean(`CQM ${maskCqmUrl(line.url)}: ${fetched.kind}${status}`),
+        };
+        const document = {
+          command: CQM_COMMAND,
+          line_id: line.lineId,
+          recordedAt: now().toISOString(),
+          outcome: 'error',
+          error,
+        };
+        await writeFile(file, `${JSON.stringify(redactor.redact(document), null, 2)}\n`);
+        recorded.push({ account: account.name, command: CQM_COMMAND, file, outcome: 'error' });
+      }
+    }
     for (const command of PLAIN_COMMANDS) await call(command, {});
     for (const { command, list } of SERVICE_COMMANDS) {
       const service = firstService(answers.get(list));
@@ -138,6 +178,8 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
       'Passwords are removed, postcodes keep only their pattern (letters X, digits 9) and logins',
       'are replaced by pseudonyms (user1@a, ...). Line IDs, phone numbers and quota figures are',
       'left as CHAOS sent them: read the files before you attach them to a public bug report.',
+      "cqm-<line_id>.csv files are each line's CQM CSV as A&A sent it, with the link's secret and",
+      'the link itself removed and its name replaced by line<ID>.',
       '',
     ].join('\n'),
   );
