@@ -1,40 +1,101 @@
 /**
  * `record`'s CQM part: each configured line's CQM CSV (docs/chaos-api.md §11.2) as A&A sent it,
  * so a user can attach real line-quality data to a bug report. The link is the credential, and
- * its `<name>` is the user's own choice (it may be personal): the secret and the whole link are
- * removed from every recorded file (they join the redactor's secrets), and the name is replaced
- * by `line<ID>` in what this module writes. File names hold only the line ID.
+ * its `<name>` is the user's own choice (it may be personal): the link and its key segments join
+ * the redactor's secrets and the name becomes `line<ID>` (see {@link cqmRedactions}), so neither
+ * is left in any recorded file. File names hold only the line ID.
  *
  * @module
  */
 
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { maskCqmUrl } from '@aaisp/chaos-client';
+import { CQM_COMMAND } from '../collectors/index.ts';
 import type { CqmLineConfig } from '../config/config.ts';
+import type { NameReplacement, Redactor } from './redact.ts';
 
-/** What the link gives away, to be removed from what is recorded. */
+/** The segment that names A&A's CQM service, not a line: it is no secret. */
+const SERVICE_SEGMENT = 'cqmdirect.cgi';
+/**
+ * Shorter segments are not cut out of the files: removing every `ab` would garble them, and no
+ * key is that short (A&A's are 16 characters, a FireBrick's 40). The SDK's masking uses 4 too.
+ */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * A FireBrick link may carry a date or hour before the name (docs/chaos-api.md §11.2). That is no
+ * secret, and cutting `2026-01-20` out of a CSV would wreck every row's `Time`.
+ */
+const DATE_SEGMENT = /^\d{4}-?\d{2}-?\d{2}$/;
+/**
+ * Names shorter than this are not replaced in the files: a whole-word `a` is in every login
+ * (`ab12@a.1`). Such a name gives little away; the error message never shows it anyway.
+ */
+const MIN_NAME_LENGTH = 3;
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** What a link gives away, to be removed from what is recorded. */
 export interface CqmLinkParts {
-  /** The whole link and the path segments that may be secret (the FireBrick or A&A key). */
+  /** The whole link and the path segments that may be secret (the A&A or FireBrick key). */
   readonly secrets: readonly string[];
-  /** The file name's stem, `home` of `…/home.csv`; undefined when there is none. */
-  readonly name: string | undefined;
+  /** The file name's stem (`home` of `…/home.csv`) as written and decoded; empty when not worth replacing. */
+  readonly names: readonly string[];
 }
 
 /**
- * Splits a link into what must go: the link itself, every path segment but `cqmdirect.cgi` and
- * the file name (short ones are kept: removing a two-letter segment everywhere would garble the
- * files, and no secret is that short), and the file name's stem.
+ * Splits a link into what must go: the link itself (as written and decoded), every path segment but `cqmdirect.cgi`, the
+ * file name and date-shaped ones (each as written and decoded), and the file name's stem. A name
+ * of digits only (a line ID or a number: nothing personal, and replacing it would garble IDs and
+ * figures) or shorter than 3 characters is left out of `names`.
  */
 export function cqmLinkParts(url: string): CqmLinkParts {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return { secrets: [url], name: undefined };
-  }
+  const parsed = URL.parse(url);
+  if (parsed === null) return { secrets: [url], names: [] };
   const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
-  const file = segments.pop();
-  const keys = segments.filter((segment) => segment !== 'cqmdirect.cgi' && segment.length >= 8);
-  const name = file?.replace(/\.csv$/i, '');
-  return { secrets: [url, parsed.href, ...keys], name: name === '' ? undefined : name };
+  const file = segments.pop() ?? '';
+  const keys = segments
+    .filter(
+      (segment) =>
+        segment !== SERVICE_SEGMENT && segment.length >= MIN_SECRET_LENGTH && !DATE_SEGMENT.test(segment),
+    )
+    .flatMap((segment) => [segment, decoded(segment)]);
+  const stem = file.replace(/\.csv$/i, '');
+  const names = [stem, decoded(stem)].filter((name) => name.length >= MIN_NAME_LENGTH && !/^\d+$/.test(name));
+  return {
+    secrets: [...new Set([url, parsed.href, decoded(url), ...keys])],
+    names: [...new Set(names)],
+  };
+}
+
+/** What the redactor must know about these lines: their links' secrets, and each name with its stand-in. */
+export function cqmRedactions(lines: readonly CqmLineConfig[]): {
+  readonly secrets: readonly string[];
+  readonly names: readonly NameReplacement[];
+} {
+  return {
+    secrets: lines.flatMap((line) => cqmLinkParts(line.url).secrets),
+    names: lines.flatMap((line) =>
+      cqmLinkParts(line.url).names.map((name) => ({ name, replacement: `line${line.lineId}` })),
+    ),
+  };
+}
+
+/**
+ * The link's masked form with its name already `line<ID>`: safe to write whatever the name was,
+ * even one too short for the redactor to replace.
+ */
+export function maskedCqmLink(line: CqmLineConfig): string {
+  const parsed = URL.parse(line.url);
+  if (parsed === null) return maskCqmUrl(line.url);
+  parsed.pathname = parsed.pathname.replace(/[^/]*$/, `line${line.lineId}.csv`);
+  return maskCqmUrl(parsed);
 }
 
 /** A recorded CQM fetch: the body, or why there is none. */
@@ -43,7 +104,7 @@ export type CqmFetchRecord =
   | { readonly outcome: 'error'; readonly kind: 'http' | 'network' | 'timeout'; readonly status?: number };
 
 /**
- * GETs one line's CSV once, raw (the SDK's `fetchCqm` parses; a bug report wants the bytes). No
+ * GETs one line's CSV once, raw (the SDK's `fetchCqm` parses; a bug report wants the text). No
  * retry: `record` is a snapshot, and a failure is recorded as what it was.
  */
 export async function fetchCqmRaw(
@@ -63,10 +124,45 @@ export async function fetchCqmRaw(
   }
 }
 
-/** `text` with the link's name replaced by `line<ID>` (whole words only: `home` inside `homer` stays). */
-export function withoutName(text: string, line: CqmLineConfig): string {
-  const { name } = cqmLinkParts(line.url);
-  if (name === undefined) return text;
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(`(?<![A-Za-z0-9_-])${escaped}(?![A-Za-z0-9_-])`, 'g'), `line${line.lineId}`);
+/** What {@link recordCqmLine} needs. */
+export interface CqmRecordContext {
+  /** The account's directory. */
+  readonly dir: string;
+  /** Already told every link's secrets and names (see {@link cqmRedactions}). */
+  readonly redactor: Redactor;
+  readonly now: () => Date;
+  readonly timeoutMs: number;
+  /** Defaults to the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+}
+
+/**
+ * Fetches one line's CSV and writes it redacted as `cqm-<line_id>.csv`, or, when the fetch fails,
+ * `cqm-<line_id>.error.json` with the kind, the HTTP status and a message naming the masked link.
+ */
+export async function recordCqmLine(
+  line: CqmLineConfig,
+  context: CqmRecordContext,
+): Promise<{ readonly file: string; readonly outcome: 'ok' | 'error' }> {
+  const fetched = await fetchCqmRaw(line, context.timeoutMs, context.fetch);
+  if (fetched.outcome === 'ok') {
+    const file = join(context.dir, `cqm-${line.lineId}.csv`);
+    await writeFile(file, context.redactor.redactText(fetched.body));
+    return { file, outcome: 'ok' };
+  }
+  const file = join(context.dir, `cqm-${line.lineId}.error.json`);
+  const status = fetched.status === undefined ? '' : ` ${fetched.status}`;
+  const document = {
+    command: CQM_COMMAND,
+    line_id: line.lineId,
+    recordedAt: context.now().toISOString(),
+    outcome: 'error',
+    error: {
+      kind: fetched.kind,
+      ...(fetched.status === undefined ? {} : { status: fetched.status }),
+      message: `CQM ${maskedCqmLink(line)}: ${fetched.kind}${status}`,
+    },
+  };
+  await writeFile(file, `${JSON.stringify(context.redactor.redact(document), null, 2)}\n`);
+  return { file, outcome: 'error' };
 }

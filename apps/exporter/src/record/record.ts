@@ -1,18 +1,18 @@
 /**
- * `aaisp-exporter record --out DIR`: calls every CHAOS read command once per account (and GETs each
- * configured line's CQM CSV, see `cqm-record.ts`) and writes
- * each answer, redacted (see `redact.ts`), as one JSON file, so a user can attach the real shapes
- * of their account to a bug report. Failures are recorded too: their shape is often the bug.
+ * `aaisp-exporter record --out DIR`: calls every CHAOS read command once per account and writes
+ * each answer, redacted (see `redact.ts`), as one JSON file, then GETs each configured line's CQM
+ * CSV (see `cqm-record.ts`), so a user can attach the real shapes of their account to a bug
+ * report. Failures are recorded too: their shape is often the bug.
  *
  * @module
  */
 
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChaosClient, isChaosError, maskCqmUrl } from '@aaisp/chaos-client';
+import { type ChaosClient, isChaosError } from '@aaisp/chaos-client';
 import { CQM_COMMAND } from '../collectors/index.ts';
 import type { CqmLineConfig } from '../config/config.ts';
-import { cqmLinkParts, fetchCqmRaw, withoutName } from './cqm-record.ts';
+import { cqmRedactions, recordCqmLine } from './cqm-record.ts';
 import { createRedactor } from './redact.ts';
 
 /** One account to record. */
@@ -36,6 +36,8 @@ export interface RecordOptions {
   readonly now?: (() => Date) | undefined;
   /** Per CQM fetch, ms. Default 30 000. */
   readonly cqmTimeoutMs?: number | undefined;
+  /** What GETs the CQM links; defaults to the global `fetch`. */
+  readonly fetch?: typeof globalThis.fetch | undefined;
 }
 
 /** One command's result, as written. */
@@ -89,11 +91,11 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
     throw new Error(`${options.outDir} is not empty: record into a new or empty directory`);
   }
   const links = options.accounts.flatMap((account) => account.cqm ?? []);
+  // Every link is known before the first call, so no file (CHAOS's included) can carry one.
+  const cqm = cqmRedactions(links);
   const redactor = createRedactor({
-    secrets: [
-      ...options.accounts.flatMap((account) => account.secrets),
-      ...links.flatMap((line) => cqmLinkParts(line.url).secrets),
-    ],
+    secrets: [...options.accounts.flatMap((account) => account.secrets), ...cqm.secrets],
+    names: cqm.names,
   });
   for (const account of options.accounts) if (account.login) redactor.addLogin(account.login);
 
@@ -133,32 +135,6 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
       }
     };
 
-    for (const line of account.cqm ?? []) {
-      const fetched = await fetchCqmRaw(line, options.cqmTimeoutMs ?? 30_000);
-      const clean = (text: string): string => withoutName(redactor.redactText(text), line);
-      if (fetched.outcome === 'ok') {
-        const file = join(dir, `cqm-${line.lineId}.csv`);
-        await writeFile(file, clean(fetched.body));
-        recorded.push({ account: account.name, command: CQM_COMMAND, file, outcome: 'ok' });
-      } else {
-        const file = join(dir, `cqm-${line.lineId}.error.json`);
-        const status = fetched.status === undefined ? '' : ` ${fetched.status}`;
-        const error = {
-          kind: fetched.kind,
-          ...(fetched.status === undefined ? {} : { status: fetched.status }),
-          message: clean(`CQM ${maskCqmUrl(line.url)}: ${fetched.kind}${status}`),
-        };
-        const document = {
-          command: CQM_COMMAND,
-          line_id: line.lineId,
-          recordedAt: now().toISOString(),
-          outcome: 'error',
-          error,
-        };
-        await writeFile(file, `${JSON.stringify(redactor.redact(document), null, 2)}\n`);
-        recorded.push({ account: account.name, command: CQM_COMMAND, file, outcome: 'error' });
-      }
-    }
     for (const command of PLAIN_COMMANDS) await call(command, {});
     for (const { command, list } of SERVICE_COMMANDS) {
       const service = firstService(answers.get(list));
@@ -169,6 +145,17 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
         await call(command, { service });
       }
     }
+    // After CHAOS, so logins and postcodes its answers taught the redactor are masked here too.
+    for (const line of account.cqm ?? []) {
+      const { file, outcome } = await recordCqmLine(line, {
+        dir,
+        redactor,
+        now,
+        timeoutMs: options.cqmTimeoutMs ?? 30_000,
+        fetch: options.fetch,
+      });
+      recorded.push({ account: account.name, command: CQM_COMMAND, file, outcome });
+    }
   }
 
   await writeFile(
@@ -178,8 +165,16 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
       'Passwords are removed, postcodes keep only their pattern (letters X, digits 9) and logins',
       'are replaced by pseudonyms (user1@a, ...). Line IDs, phone numbers and quota figures are',
       'left as CHAOS sent them: read the files before you attach them to a public bug report.',
-      "cqm-<line_id>.csv files are each line's CQM CSV as A&A sent it, with the link's secret and",
-      'the link itself removed and its name replaced by line<ID>.',
+      ...(links.length === 0
+        ? []
+        : [
+            '',
+            "cqm-<line_id>.csv is each configured line's CQM CSV as A&A sent it; a failed fetch is",
+            'cqm-<line_id>.error.json instead (kind, HTTP status and the masked link only). Each CQM',
+            'link is a password: the link itself and its secret are cut out of every file, and the',
+            "link's name (the <name> of .../<name>.csv) is replaced by line<ID> in every file. The",
+            'same redactions as above apply to the CSVs.',
+          ]),
       '',
     ].join('\n'),
   );

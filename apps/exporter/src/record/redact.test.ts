@@ -153,4 +153,29 @@ describe('redact', () => {
     }
     expect(text).toContain('[redacted]');
   });
+
+  it('replaces a registered name wherever it stands whole, in any spelling, in values and keys', () => {
+    const redactor = createRedactor({
+      secrets: [],
+      names: [
+        { name: 'Smith', replacement: 'line1' },
+        { name: 'Smith Home', replacement: 'line$&2' },
+      ],
+    });
+    expect(
+      redactor.redact({
+        title: 'Smith Home (Smith) Smithy smith-x Smith-x x.Smith.csv',
+        escaped: 'q=Smith%20Home&r=Smith+Home',
+        Smith: 'a key',
+        figures: ['32001', 'ZZ99 1AA'],
+      }),
+    ).toEqual({
+      // The longer name first; `Smithy` and `Smith-x` are other words; the replacement is literal.
+      title: 'line$&2 (line1) Smithy smith-x Smith-x x.line1.csv',
+      escaped: 'q=line$&2&r=line$&2',
+      line1: 'a key',
+      figures: ['32001', 'XX99 9XX'],
+    });
+    expect(redactor.redactText('2026-01-20 Smith,1')).toBe('2026-01-20 line1,1');
+  });
 });

@@ -6,7 +6,8 @@
  * is masked wherever else it appears),
  * and logins become stable pseudonyms that keep what follows the `@` (so `ab123@a.1` stays
  * recognisably a line login). A login found under a login key is also replaced wherever else it
- * appears in a string, and any known secret is cut out of every string.
+ * appears in a string, any known secret is cut out of every string, and any registered name
+ * (a CQM link's `<name>`, chosen by the user) is replaced wherever it stands as a whole word.
  *
  * @module
  */
@@ -45,6 +46,24 @@ export function maskPostcode(postcode: string): string {
   return postcode.replace(/[A-Za-z]/g, 'X').replace(/\d/g, '9');
 }
 
+/** A word to replace wherever it stands whole, e.g. a CQM link's name by `line<ID>`. */
+export interface NameReplacement {
+  readonly name: string;
+  readonly replacement: string;
+}
+
+/**
+ * A character that may continue a name: a match must not have one on either side, so `home`
+ * inside `homer` or `home-office` stays (the `.` of `home.csv` and the `/` of a path do end it).
+ */
+const WORD_CHAR = '[A-Za-z0-9_-]';
+
+/** Matches `name` in any form an answer may carry it (raw, JSON-escaped, URL-encoded) as a whole word. */
+function namePattern(name: string): RegExp {
+  const forms = secretForms([name]).map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`(?<!${WORD_CHAR})(?:${forms.join('|')})(?!${WORD_CHAR})`, 'g');
+}
+
 /** One redaction context: pseudonyms stay the same across every answer it redacts. */
 export interface Redactor {
   /** Registers a login seen outside a login key (e.g. the configured control login, login/services entries). */
@@ -53,13 +72,15 @@ export interface Redactor {
   addPostcode(postcode: string): void;
   /** A deep copy of `value`, redacted. */
   redact(value: unknown): unknown;
-  /** A string with every known login and secret replaced. */
+  /** A string with every known secret, name, login and postcode replaced. */
   redactText(text: string): string;
 }
 
 /**
- * Creates a redactor. `secrets` (the configured passwords) are removed from any string they
- * appear in, whatever the key: defence in depth, since CHAOS echoes requests.
+ * Creates a redactor. `secrets` (the configured passwords, CQM links and their keys) are removed
+ * from any string they appear in, whatever the key: defence in depth, since CHAOS echoes requests.
+ * Each of `names` is replaced by its replacement wherever it stands as a whole word: a name is not
+ * a credential but may be personal, and a stand-in keeps the text readable.
  *
  * @example
  * ```ts
@@ -68,9 +89,17 @@ export interface Redactor {
  * redactor.redact({ login: 'ab123@a.1', postcode: 'SW1A 1AA' }); // { login: 'user1@a.1', postcode: 'XX9X 9XX' }
  * ```
  */
-export function createRedactor(options: { readonly secrets: readonly string[] }): Redactor {
+export function createRedactor(options: {
+  readonly secrets: readonly string[];
+  readonly names?: readonly NameReplacement[] | undefined;
+}): Redactor {
   // Every form CHAOS may echo a password in, longest first: the SDK's own list.
   const secrets = secretForms(options.secrets);
+  // Longest first, so a name inside a longer one is not replaced half-way.
+  const names = [...(options.names ?? [])]
+    .filter((entry) => entry.name !== '')
+    .sort((a, b) => b.name.length - a.name.length)
+    .map((entry) => ({ pattern: namePattern(entry.name), replacement: entry.replacement }));
   /** Base login (before any `.n` line suffix) → pseudonym base. */
   const pseudonyms = new Map<string, string>();
   /** Postcodes seen under a postcode key or option, normalised (no spaces, upper case). */
@@ -99,6 +128,7 @@ export function createRedactor(options: { readonly secrets: readonly string[] })
   const redactText = (text: string): string => {
     let result = text;
     for (const secret of secrets) result = result.split(secret).join('[redacted]');
+    for (const { pattern, replacement } of names) result = result.replace(pattern, () => replacement);
     // Longest first, so `ab123` inside `ab1234` is not replaced half-way.
     const locals = [...pseudonyms.keys()].sort((a, b) => b.length - a.length);
     for (const local of locals) result = result.split(`${local}@`).join(`${pseudonyms.get(local) ?? ''}@`);
