@@ -17,7 +17,7 @@ export function libraryOptions(build: LibraryBuild): Options {
   return {
     entry: [...build.entry],
     format: ['esm'],
-    target: 'node24',
+    target: 'node22',
     platform: 'node',
     dts: build.dtsEntry === undefined ? true : { entry: [...build.dtsEntry] },
     sourcemap: true,

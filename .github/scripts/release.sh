@@ -22,8 +22,9 @@ if find .changeset -maxdepth 1 -name '*.md' ! -name 'README.md' | grep -q .; the
   exit 0
 fi
 
-# Nothing pending: publish whatever main's versions npm does not have yet, and tag them
-# (privatePackages.tag in .changeset/config.json tags the exporter too).
+# Nothing pending: publish whatever main's versions npm does not have yet (the three libraries and
+# @aaisp/exporter, the CLI), and tag them; a new exporter tag then gets its image and its single
+# binary in the next steps of the workflow.
 before=$(git tag --list | sort)
 pnpm release
 git push origin --tags

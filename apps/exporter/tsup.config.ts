@@ -8,7 +8,7 @@ import { defineConfig, type Options } from 'tsup';
 const options: Options = {
   entry: ['src/main.ts'],
   format: ['esm'],
-  target: 'node24',
+  target: 'node22',
   platform: 'node',
   dts: false,
   sourcemap: true,

@@ -35,8 +35,10 @@ export interface ExporterProcess {
   stop(): Promise<void>;
 }
 
-/** The image's command line, `node` left out (this Node runs it), and its environment. */
+/** An exporter's command line and its environment: the image's, or the single binary's. */
 export interface ImageCommand {
+  /** The program: this Node for the image's command, or the single binary itself. */
+  readonly program: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
 }
@@ -52,7 +54,20 @@ export function imageCommand(): ImageCommand {
       `apps/exporter/${main ?? 'dist/main.js'} is missing: build first (npx -y pnpm@12.21.0 build)`,
     );
   }
-  return { args, env: runtime.env };
+  return { program: process.execPath, args, env: runtime.env };
+}
+
+/** Where `pnpm build:sea` puts the single binary. */
+export const SEA_BINARY: string = join(APP_DIR, 'dist-sea', 'aaisp-exporter');
+
+/**
+ * The single binary with the image's environment (its glibc settings; the Node flags are built
+ * in), or `undefined` when it has not been built.
+ */
+export function seaCommand(): ImageCommand | undefined {
+  if (!existsSync(SEA_BINARY)) return undefined;
+  const runtime = imageRuntime(parseDockerfile(readRepoFile('deploy/Dockerfile')));
+  return { program: SEA_BINARY, args: [], env: runtime.env };
 }
 
 /**
@@ -72,7 +87,7 @@ export async function spawnExporter(
     AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: DEFAULT_CREDENTIALS.controlPassword,
   };
   const spawnedAt = epochMs();
-  const child: ChildProcess = spawn(process.execPath, [...command.args], {
+  const child: ChildProcess = spawn(command.program, [...command.args], {
     cwd: APP_DIR,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

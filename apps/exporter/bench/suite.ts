@@ -10,7 +10,7 @@
  * Options: `--lines 10,1000,10000`, `--duration 10` (seconds per load run), `--quick` (3 s).
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import { parseExposition, sampleValue } from '../harness/exposition.ts';
 import { megabytes, scriptArgs, wholeNumberArg } from '../scripts/harness.ts';
 import { type CallRate, measureCallRate, pythonPerHour, scheduledPerHour } from './chaos-calls.ts';
 import { measureCqm } from './cqm.ts';
-import { type ImageCommand, imageCommand } from './exporter-process.ts';
+import { type ImageCommand, imageCommand, SEA_BINARY, seaCommand } from './exporter-process.ts';
 import { loadUrlNode } from './http-load.ts';
 import { getOnce, type LoadFigures, loadUrl } from './load.ts';
 import type { ProcessMemory } from './process-memory.ts';
@@ -52,6 +52,8 @@ const RSS_LIMIT_MB = 120;
 const READY_LIMIT_MS = 2_000;
 /** Lines with a CQM link in the CQM memory figure (the issue's 1 000). */
 const CQM_LINES = 1_000;
+/** Lines for the single binary's figures, beside the image's at the same N. */
+const SEA_LINES = 1_000;
 
 /** Everything measured for one line count. */
 interface Measured {
@@ -264,6 +266,84 @@ function buildRows(results: readonly Measured[]): Row[] {
   ];
 }
 
+/** What the single binary costs at rest: its size, and its memory and start beside the image's. */
+interface SeaFigures {
+  readonly sizeBytes: number;
+  readonly atListening: ProcessMemory;
+  readonly afterCollection: ProcessMemory;
+  readonly startToReadyMs: number;
+}
+
+async function measureSea(command: ImageCommand): Promise<SeaFigures> {
+  const mock = await startChaosMock({ lines: SEA_LINES, host: '127.0.0.1' });
+  try {
+    const started = await startAndTime(command, mock);
+    try {
+      await delay(SETTLE_MS);
+      return {
+        sizeBytes: statSync(command.program).size,
+        atListening: started.exporter.atListening,
+        afterCollection: started.exporter.memory(),
+        startToReadyMs: started.startToReadyMs,
+      };
+    } finally {
+      await started.exporter.stop();
+    }
+  } finally {
+    await mock.close();
+  }
+}
+
+/** The single binary's table, or why there is none (it is built by `pnpm build:sea`, not by `build`). */
+async function reportSea(): Promise<void> {
+  const sea = seaCommand();
+  if (sea === undefined) {
+    console.log(`single binary: not built (${SEA_BINARY}); build it with npx -y pnpm@12.21.0 build:sea`);
+    return;
+  }
+  console.log(`measuring the single binary (${SEA_BINARY}) at N = ${spaced(SEA_LINES)} …`);
+  const figures = await measureSea(sea);
+  const image = results.find((result) => result.lines === SEA_LINES);
+  const beside = (value: string, imageValue: string | undefined): string =>
+    imageValue === undefined ? value : `${value} (image: ${imageValue})`;
+  console.log(
+    formatTable(
+      [SEA_LINES],
+      [
+        { figure: 'single binary size MB', cells: [megabytes(figures.sizeBytes)] },
+        {
+          figure: 'single binary RSS MB when listening',
+          cells: [
+            beside(megabytes(figures.atListening.rssBytes), image && megabytes(image.atListening.rssBytes)),
+          ],
+        },
+        {
+          figure: 'single binary RSS MB after first collection',
+          cells: [
+            beside(
+              megabytes(figures.afterCollection.rssBytes),
+              image && megabytes(image.afterCollection.rssBytes),
+            ),
+          ],
+        },
+        {
+          figure: '… of it file-backed MB',
+          cells: [
+            beside(
+              megabytes(figures.afterCollection.fileBytes),
+              image && megabytes(image.afterCollection.fileBytes),
+            ),
+          ],
+        },
+        {
+          figure: 'single binary start → first ready ms',
+          cells: [beside(ms(figures.startToReadyMs), image && ms(image.startToReadyMs))],
+        },
+      ],
+    ),
+  );
+}
+
 const { values } = parseArgs({
   args: scriptArgs(),
   options: {
@@ -313,6 +393,8 @@ console.log(
     ],
   ),
 );
+console.log('');
+await reportSea();
 console.log('');
 console.log(
   `Load: in the suite process, keep-alive, text exposition; plain by autocannon, then gzipped (as Prometheus asks) by Node's own client (autocannon's parser is ~10x slower on binary bodies); the exporter and each floor (node:http serving the same bytes, plain or gzipped) run in a process of their own. Memory: the exporter's /proc/PID/status, no forced GC, read ${SETTLE_MS / 1000} s after ready and after both loads.`,
