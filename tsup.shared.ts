@@ -1,6 +1,29 @@
 // Shared tsup options for the published libraries: ESM only, for Node, with declarations and
 // source maps. Each package's tsup.config.ts names only its entries (and what stays external).
+import { readFileSync } from 'node:fs';
 import type { Options } from 'tsup';
+
+type EsbuildPlugin = NonNullable<Options['esbuildPlugins']>[number];
+
+/**
+ * Our sources read only `version` from their own `package.json` (user agents, `--version`): a
+ * build gets `{ "version": … }` and not the whole file, whose `workspace:` ranges, scripts and
+ * development dependencies have no place in a published bundle. Dependencies' own package.json
+ * files (under node_modules) are left as they are.
+ */
+export const versionOnlyPackageJson: EsbuildPlugin = {
+  name: 'version-only-package-json',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]package\.json$/ }, (args) => {
+      if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined;
+      const parsed: unknown = JSON.parse(readFileSync(args.path, 'utf8'));
+      const version =
+        typeof parsed === 'object' && parsed !== null && 'version' in parsed ? parsed.version : undefined;
+      if (typeof version !== 'string') throw new Error(`${args.path} has no version`);
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
 
 /** What differs between the libraries' builds. */
 export interface LibraryBuild {
@@ -22,6 +45,7 @@ export function libraryOptions(build: LibraryBuild): Options {
     dts: build.dtsEntry === undefined ? true : { entry: [...build.dtsEntry] },
     sourcemap: true,
     clean: true,
+    esbuildPlugins: [versionOnlyPackageJson],
     ...(build.external === undefined ? {} : { external: [...build.external] }),
   };
 }

@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import { versionOnlyPackageJson } from '../../tsup.shared.ts';
 
 /**
  * The exporter as plain JavaScript for the image: Node 24 can run the TypeScript source, but type
@@ -17,6 +18,7 @@ const options: Options = {
   splitting: true,
   // Keep `node:` specifiers as written: they cannot be shadowed by a package of the same name.
   removeNodeProtocol: false,
+  esbuildPlugins: [versionOnlyPackageJson],
 };
 
 const config: ReturnType<typeof defineConfig> = defineConfig(options);

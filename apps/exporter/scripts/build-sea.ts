@@ -24,6 +24,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
+import { versionOnlyPackageJson } from '../../../tsup.shared.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = `${root}dist-sea`;
@@ -52,6 +53,7 @@ await build({
   silent: true,
   removeNodeProtocol: false,
   outExtension: () => ({ js: '.cjs' }),
+  esbuildPlugins: [versionOnlyPackageJson],
   esbuildOptions(options) {
     // The workspace libraries from their sources, so the binary needs no `pnpm build` first.
     options.conditions = ['@aaisp/source'];
