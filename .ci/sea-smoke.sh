@@ -34,7 +34,9 @@ fail() {
   exit 1
 }
 
-if run sh -c 'command -v node' >/dev/null 2>&1; then fail "node is on the smoke test's PATH"; fi
+# /bin/sh by its full path: the PATH below has no sh either, and a shell that cannot start finds no node.
+if run /bin/sh -c 'command -v node' >/dev/null 2>&1; then fail "node is on the smoke test's PATH"; fi
+run /bin/sh -c 'exit 0' || fail 'cannot run /bin/sh with the test environment'
 
 version=$(run ./aaisp-exporter --version)
 [ -n "$version" ] || fail '--version printed nothing'
@@ -92,6 +94,8 @@ status=0
 wait "$pid" || status=$?
 pid=
 [ "$status" = 0 ] || fail "exit $status on SIGTERM, expected 0"
+# Exit 0 also follows the 5 s time limit: only this line says the stop was clean.
+grep -q '"msg":"stopped"' "$dir/demo.log" || fail 'no "stopped" log line: the stop was not clean'
 echo "ok SIGTERM: exit 0 (RSS before it: ${rss_kb} kB)"
 # E.g. "Code cache data rejected": built under other V8 flags than it runs with.
 if grep -q 'Warning: ' "$dir/demo.log"; then fail 'Node printed a warning'; fi

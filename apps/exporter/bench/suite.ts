@@ -298,7 +298,9 @@ async function measureSea(command: ImageCommand): Promise<SeaFigures> {
 async function reportSea(): Promise<void> {
   const sea = seaCommand();
   if (sea === undefined) {
-    console.log(`single binary: not built (${SEA_BINARY}); build it with npx -y pnpm@12.21.0 build:sea`);
+    console.log(
+      `single binary: not built (${SEA_BINARY}); build it with npx -y pnpm@12.21.0 --filter @aaisp/exporter build:sea`,
+    );
     return;
   }
   console.log(`measuring the single binary (${SEA_BINARY}) at N = ${spaced(SEA_LINES)} …`);

@@ -8,11 +8,12 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, parseEnv } from 'node:util';
+import { parseArgs } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from './app.ts';
 import { loadConfig, PREFIX } from './config/config.ts';
 import { describeCqmLine } from './config/cqm-urls.ts';
+import { dotEnvAdditions } from './config/dot-env.ts';
 import { record } from './record/record-command.ts';
 import { createLogger } from './telemetry/logger.ts';
 
@@ -38,15 +39,12 @@ Endpoints: /metrics /probe?target=NAME /health /ready and a status page at /.
 
 /**
  * Reads `.env` from the directory the user started in (pnpm sets INIT_CWD) so an existing `.env`
- * keeps working. Variables already in the environment win: a deployment's settings are never
- * overridden by a stray file.
+ * keeps working; which of its lines count is {@link dotEnvAdditions}'s rule.
  */
 function loadDotEnv(): void {
   const file = join(process.env.INIT_CWD ?? process.cwd(), '.env');
   if (!existsSync(file)) return;
-  for (const [name, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) {
-    if (process.env[name] === undefined) process.env[name] = value;
-  }
+  Object.assign(process.env, dotEnvAdditions(readFileSync(file, 'utf8'), process.env));
 }
 
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h). */
@@ -158,9 +156,17 @@ export async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    setTimeout(() => process.exit(0), SHUTDOWN_LIMIT_MS).unref();
+    setTimeout(() => {
+      // Still exit 0: the signal asked for a stop, and it happened; the log says it was not clean.
+      logger.warn({ signal, limitMs: SHUTDOWN_LIMIT_MS }, 'stopping took too long: exiting anyway');
+      process.exit(0);
+    }, SHUTDOWN_LIMIT_MS).unref();
     app.stop().then(
-      () => process.exit(0),
+      () => {
+        // What tells a clean stop from the time limit above: both exit 0.
+        logger.info({ signal }, 'stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'error while stopping');
         process.exit(1);

@@ -133,9 +133,11 @@ describe('the aaisp-exporter CLI', () => {
     expect(metrics).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="32002"} 79987000');
     expect((await fetch(`${url}/ready`)).status).toBe(200);
     child.kill('SIGTERM');
-    // main.ts exits on its own after 5 s at the latest; a clean stop exits 0.
+    // main.ts exits on its own after 5 s at the latest; a clean stop exits 0 and says so.
     const [code] = await exited;
     expect(code).toBe(0);
+    expect(output).toContain('"msg":"stopped"');
+    expect(output).not.toContain('stopping took too long');
   });
 
   it('record --demo --out DIR writes one redacted file per read command, and refuses bad usage', async () => {
