@@ -176,6 +176,7 @@ describe('the image tree, built as the Dockerfile builds it (no Docker here)', (
   it('holds the built exporter, and no source, test, script or test artifact of it', () => {
     expect(readdirSync(app).sort()).toEqual(
       [
+        'LICENSE',
         'README.md',
         'bin',
         'node_modules',
