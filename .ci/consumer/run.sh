@@ -23,6 +23,8 @@ started=$(date +%s.%N)
 
 step() { printf '\n==> %s\n' "$*"; }
 fail() { printf '\nconsumer test FAILED: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=../exporter-check.sh
+source "$here/../exporter-check.sh"
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # A stranger's shell has none of our settings: no extra Node conditions, no exporter variables,
@@ -37,9 +39,8 @@ for dist in packages/chaos-client/dist/index.js packages/chaos-mock/dist/index.j
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/aaisp-consumer.XXXXXX")
-exporter_pid=
 cleanup() {
-  if [ -n "$exporter_pid" ] && kill -0 "$exporter_pid" 2>/dev/null; then kill -KILL "$exporter_pid" 2>/dev/null || true; fi
+  if [ -n "$EXPORTER_PID" ] && kill -0 "$EXPORTER_PID" 2>/dev/null; then kill -KILL "$EXPORTER_PID" 2>/dev/null || true; fi
   if [ -n "${CONSUMER_KEEP:-}" ]; then echo "kept $work (CONSUMER_KEEP is set)"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -86,8 +87,6 @@ install_node() {
   rm -rf "$prefix" && mv "$tmp" "$prefix"
 }
 
-# GET a URL; print the status code (000 when nothing answered).
-http_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$1" || true; }
 
 declare -A install_time
 declare -A ts_install_time
@@ -162,60 +161,9 @@ for version in $node_versions; do
   step "Node $version: the aaisp-exporter bin"
   bin=node_modules/.bin/aaisp-exporter
   [ -e "$bin" ] || fail "$bin is missing"
-  got=$("$bin" --version) || fail "aaisp-exporter --version exited $?"
-  [ "$got" = "$exporter_version" ] || fail "aaisp-exporter --version printed '$got', expected '$exporter_version'"
-  echo "  --version: $got"
-
-  set +e
-  out=$(AAISP_EXPORTER_AUTH__CONTROL_LOGIN=test@a AAISP_EXPORTER_AUTH__CONTROL_PASSWORD=consumer-test-password \
-    "$bin" --check-config 2>&1)
-  status=$?
-  set -e
-  [ "$status" = 0 ] || fail "aaisp-exporter --check-config exited $status: $out"
-  grep -q '^configuration is valid' <<<"$out" || fail "aaisp-exporter --check-config printed: $out"
-  if grep -q consumer-test-password <<<"$out"; then fail "--check-config printed the password"; fi
-  echo "  --check-config (credentials in env): exit 0: $out"
-  set +e
-  out=$("$bin" --check-config 2>&1)
-  status=$?
-  set -e
-  [ "$status" = 78 ] || fail "aaisp-exporter --check-config without credentials exited $status, expected 78: $out"
-  echo "  --check-config (no credentials): exit 78"
-  set +e
-  out=$("$bin" --no-such-option 2>&1)
-  status=$?
-  set -e
-  [ "$status" = 2 ] || fail "aaisp-exporter --no-such-option exited $status, expected 2: $out"
-  echo "  --no-such-option: exit 2"
-  # `record --demo` (README: recording for a bug report) writes one file per command.
-  out=$("$bin" record --out "$project/record" --demo 2>&1) || fail "aaisp-exporter record --demo failed: $out"
-  [ -f "$project/record/demo/broadband-info.json" ] && [ -f "$project/record/demo/cqm-32001.csv" ] ||
-    fail "aaisp-exporter record --demo wrote no broadband-info.json / cqm-32001.csv: $(ls -R "$project/record")"
-  echo "  record --demo: $out"
-
-  port=$(node -e 'const s = require("node:net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
-  AAISP_EXPORTER_SERVER__HOST=127.0.0.1 AAISP_EXPORTER_SERVER__PORT=$port AAISP_EXPORTER_LOGGING__JSON=true \
-    "$bin" --demo >"$project/exporter.log" 2>&1 &
-  exporter_pid=$!
-  base="http://127.0.0.1:$port"
-  deadline=$((SECONDS + 30))
-  until [ "$(http_status "$base/health")" = 200 ]; do
-    kill -0 "$exporter_pid" 2>/dev/null || { cat "$project/exporter.log"; fail "the exporter exited before /health answered"; }
-    [ "$SECONDS" -lt "$deadline" ] || { cat "$project/exporter.log"; fail "/health did not answer 200 within 30 s"; }
-    sleep 0.25
-  done
-  echo "  --demo on port $port: /health 200"
-  # Line metrics come from the first fast run, CQM from the cqm tier's first run a few seconds on.
-  deadline=$((SECONDS + 30))
-  while :; do
-    metrics=$(curl -sf --max-time 5 "$base/metrics") || metrics=
-    grep -q '^aaisp_cqm_' <<<"$metrics" && grep -q '^aaisp_broadband_sync_' <<<"$metrics" && break
-    [ "$SECONDS" -lt "$deadline" ] || { printf '%s\n' "$metrics" | head -50; fail "/metrics had no aaisp_cqm_ and aaisp_broadband_sync_ samples within 30 s"; }
-    sleep 0.5
-  done
-  printf '%s\n' "$metrics" >"$project/metrics.txt"
-  samples=$(grep -c '^aaisp_' "$project/metrics.txt")
-  cqm=$(grep -c '^aaisp_cqm_' "$project/metrics.txt")
+  # PATH as a stranger's shell after installing this Node: it and the system's programs, nothing
+  # of ours (the bin finds node through its #!/usr/bin/env node line).
+  exporter_check "$project" "$exporter_version" "$node_cache/node-$version/node_modules/node/bin:/usr/bin:/bin" "$bin"
   # Demo data is the mock's default line set: the same values as its fixture.
   grep -qx 'aaisp_broadband_sync_download_bits_per_second{line_id="32001"} 1000000000' "$project/metrics.txt" ||
     fail "/metrics lacks aaisp_broadband_sync_download_bits_per_second{line_id=\"32001\"} 1000000000"
@@ -223,17 +171,7 @@ for version in $node_versions; do
     fail "/metrics lacks aaisp_cqm_loss_ratio{line_id=\"32002\"} 0.2"
   grep -qE "^aaisp_exporter_build_info\{.*node_version=\"v$version\".*\} 1$" "$project/metrics.txt" ||
     fail "aaisp_exporter_build_info does not say node_version v$version: $(grep '^aaisp_exporter_build_info' "$project/metrics.txt")"
-  echo "  /metrics: $samples aaisp_ samples, $cqm of them aaisp_cqm_; build_info says v$version"
-  kill -TERM "$exporter_pid"
-  set +e
-  wait "$exporter_pid"
-  status=$?
-  set -e
-  exporter_pid=
-  [ "$status" = 0 ] || { cat "$project/exporter.log"; fail "the exporter exited $status after SIGTERM, expected 0"; }
-  # Exit 0 also follows the 5 s time limit: only the "stopped" line says the stop was clean.
-  grep -q '"msg":"stopped"' "$project/exporter.log" || { cat "$project/exporter.log"; fail "the exporter did not log stopped"; }
-  echo "  SIGTERM: exit 0"
+  echo "  ok /metrics values as the mock's fixture; build_info says v$version"
 
   step "Node $version: TypeScript consumers (tsc --noEmit, nodenext and bundler)"
   node_major=${version%%.*}

@@ -61,13 +61,12 @@ export function imageCommand(): ImageCommand {
 export const SEA_BINARY: string = join(APP_DIR, 'dist-sea', 'aaisp-exporter');
 
 /**
- * The single binary with the image's environment (its glibc settings; the Node flags are built
+ * The single binary with `image`'s environment (its glibc settings; the Node flags are built
  * in), or `undefined` when it has not been built.
  */
-export function seaCommand(): ImageCommand | undefined {
+export function seaCommand(image: ImageCommand): ImageCommand | undefined {
   if (!existsSync(SEA_BINARY)) return undefined;
-  const runtime = imageRuntime(parseDockerfile(readRepoFile('deploy/Dockerfile')));
-  return { program: SEA_BINARY, args: [], env: runtime.env };
+  return { program: SEA_BINARY, args: [], env: image.env };
 }
 
 /**

@@ -266,12 +266,12 @@ function buildRows(results: readonly Measured[]): Row[] {
   ];
 }
 
-/** What the single binary costs at rest: its size, and its memory and start beside the image's. */
-interface SeaFigures {
+/** The figures the single binary's table puts beside the image's. */
+type AtRest = Pick<Measured, 'atListening' | 'afterCollection' | 'startToReadyMs'>;
+
+/** What the single binary costs at rest: its size, and its memory and start. */
+interface SeaFigures extends AtRest {
   readonly sizeBytes: number;
-  readonly atListening: ProcessMemory;
-  readonly afterCollection: ProcessMemory;
-  readonly startToReadyMs: number;
 }
 
 async function measureSea(command: ImageCommand): Promise<SeaFigures> {
@@ -295,8 +295,8 @@ async function measureSea(command: ImageCommand): Promise<SeaFigures> {
 }
 
 /** The single binary's table, or why there is none (it is built by `pnpm build:sea`, not by `build`). */
-async function reportSea(): Promise<void> {
-  const sea = seaCommand();
+async function reportSea(image: ImageCommand): Promise<void> {
+  const sea = seaCommand(image);
   if (sea === undefined) {
     console.log(
       `single binary: not built (${SEA_BINARY}); build it with npx -y pnpm@12.21.0 --filter @aaisp/exporter build:sea`,
@@ -305,42 +305,23 @@ async function reportSea(): Promise<void> {
   }
   console.log(`measuring the single binary (${SEA_BINARY}) at N = ${spaced(SEA_LINES)} …`);
   const figures = await measureSea(sea);
-  const image = results.find((result) => result.lines === SEA_LINES);
-  const beside = (value: string, imageValue: string | undefined): string =>
-    imageValue === undefined ? value : `${value} (image: ${imageValue})`;
+  // The image's figures at the same N from this run, beside the binary's (when it measured that N).
+  const imageRun = results.find((result) => result.lines === SEA_LINES);
+  const beside = (figure: string, format: (from: AtRest) => string): Row => ({
+    figure,
+    cells: [imageRun === undefined ? format(figures) : `${format(figures)} (image: ${format(imageRun)})`],
+  });
   console.log(
     formatTable(
       [SEA_LINES],
       [
         { figure: 'single binary size MB', cells: [megabytes(figures.sizeBytes)] },
-        {
-          figure: 'single binary RSS MB when listening',
-          cells: [
-            beside(megabytes(figures.atListening.rssBytes), image && megabytes(image.atListening.rssBytes)),
-          ],
-        },
-        {
-          figure: 'single binary RSS MB after first collection',
-          cells: [
-            beside(
-              megabytes(figures.afterCollection.rssBytes),
-              image && megabytes(image.afterCollection.rssBytes),
-            ),
-          ],
-        },
-        {
-          figure: '… of it file-backed MB',
-          cells: [
-            beside(
-              megabytes(figures.afterCollection.fileBytes),
-              image && megabytes(image.afterCollection.fileBytes),
-            ),
-          ],
-        },
-        {
-          figure: 'single binary start → first ready ms',
-          cells: [beside(ms(figures.startToReadyMs), image && ms(image.startToReadyMs))],
-        },
+        beside('single binary RSS MB when listening', (from) => megabytes(from.atListening.rssBytes)),
+        beside('single binary RSS MB after first collection', (from) =>
+          megabytes(from.afterCollection.rssBytes),
+        ),
+        beside('… of it file-backed MB', (from) => megabytes(from.afterCollection.fileBytes)),
+        beside('single binary start → first ready ms', (from) => ms(from.startToReadyMs)),
       ],
     ),
   );
@@ -396,7 +377,7 @@ console.log(
   ),
 );
 console.log('');
-await reportSea();
+await reportSea(command);
 console.log('');
 console.log(
   `Load: in the suite process, keep-alive, text exposition; plain by autocannon, then gzipped (as Prometheus asks) by Node's own client (autocannon's parser is ~10x slower on binary bodies); the exporter and each floor (node:http serving the same bytes, plain or gzipped) run in a process of their own. Memory: the exporter's /proc/PID/status, no forced GC, read ${SETTLE_MS / 1000} s after ready and after both loads.`,

@@ -31,6 +31,12 @@ const outDir = `${root}dist-sea`;
 const script = `${outDir}/aaisp-exporter.cjs`;
 const blob = `${outDir}/aaisp-exporter.blob`;
 const binary = `${outDir}/aaisp-exporter`;
+/**
+ * The image's Node flag (deploy/Dockerfile's ENTRYPOINT), built into the binary, which takes no
+ * Node flags on its command line. The blob is made under the same flags: V8 rejects a code cache
+ * made under others.
+ */
+const NODE_FLAGS = ['--optimize-for-size'];
 /** The fuse Node's SEA loader looks for; documented with the `postject` step of the Node docs. */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
@@ -71,9 +77,8 @@ writeFileSync(
       main: script,
       output: blob,
       disableExperimentalSEAWarning: true,
-      // The image's Node flag (deploy/Dockerfile's ENTRYPOINT): a binary takes no Node flags
-      // on its command line, so they are built in (Node 24.6+ reads this field).
-      execArgv: ['--optimize-for-size'],
+      // Node 24.6+ reads this field.
+      execArgv: NODE_FLAGS,
       // V8's compiled code in the blob: a faster start for a few MB, valid for this Node only,
       // which is the one inside the binary.
       useCodeCache: true,
@@ -82,14 +87,9 @@ writeFileSync(
     2,
   )}\n`,
 );
-// With the binary's V8 flags: V8 rejects a code cache made under other flags.
-execFileSync(
-  process.execPath,
-  ['--optimize-for-size', '--experimental-sea-config', `${outDir}/sea-config.json`],
-  {
-    stdio: 'inherit',
-  },
-);
+execFileSync(process.execPath, [...NODE_FLAGS, '--experimental-sea-config', `${outDir}/sea-config.json`], {
+  stdio: 'inherit',
+});
 
 copyFileSync(process.execPath, binary);
 chmodSync(binary, 0o755);
