@@ -1,10 +1,94 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCqmCsv } from './cqm-csv.ts';
 import { isChaosError } from './errors.ts';
 
-const HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
-/** The real row of docs/chaos-api.md §11.2 (DJ's tests, 2017). */
-const REAL_ROW = '2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1';
+/** The real CSV of docs/chaos-api.md §11.2 (DJ's tests, 2017), verbatim. */
+const REAL_CSV = readFileSync(
+  new URL('../../chaos-mock/src/fixtures/cqm-2017-real.csv', import.meta.url),
+  'utf8',
+);
+const [HEADER = '', REAL_ROW = ''] = REAL_CSV.split('\n');
+
+describe('parseCqmCsv on the real 2017 CSV (fixtures/cqm-2017-real.csv)', () => {
+  it('has the real header, with Av for the average', () => {
+    expect(HEADER).toBe('Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score');
+  });
+
+  it('reads every row to exact values, knowing every column', () => {
+    const sample = (start: string, latency: [number, number, number], down: number, up: number) => ({
+      start: new Date(start),
+      periodSeconds: 100,
+      pollsSent: 100,
+      failedRatio: 0,
+      latencySeconds: { min: latency[0], avg: latency[1], max: latency[2] },
+      trafficBitsPerSecond: { down, up },
+      score: 1,
+    });
+    expect(parseCqmCsv(REAL_CSV)).toEqual({
+      samples: [
+        // 08:00 BST on 12 September is 07:00 UTC.
+        sample('2017-09-12T07:00:00Z', [0.006376, 0.006807, 0.007345], 278_400, 19_670),
+        sample('2017-09-12T07:01:40Z', [0.006412, 0.006899, 0.009343], 294_300, 19_190),
+        sample('2017-09-12T07:03:20Z', [0.006361, 0.006873, 0.007422], 173_600, 14_160),
+        sample('2017-09-12T07:05:00Z', [0.006365, 0.006835, 0.007341], 25_740, 1_075),
+      ],
+      skipped: [],
+      missingColumns: [],
+      unknownColumns: [],
+    });
+  });
+});
+
+describe('parseCqmCsv: a header that differs from the real one says how', () => {
+  const row = '2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1';
+
+  it.each(['Ave', 'Avg', 'Average', 'AV', 'Latency Ave'])(
+    'still reads the average from the tolerated variant %j, with nothing missing or unknown',
+    (name) => {
+      const data = parseCqmCsv(`${HEADER.replace(',Av,', `,${name},`)}\n${row}\n`);
+      expect(data.samples[0]?.latencySeconds).toEqual({ min: 0.006376, avg: 0.006807, max: 0.007345 });
+      expect(data.missingColumns).toEqual([]);
+      expect(data.unknownColumns).toEqual([]);
+    },
+  );
+
+  it('names the known column a header lacks and the name it does not know', () => {
+    // The failure this package once had, seen from the other side: an average under a new name.
+    const data = parseCqmCsv(`${HEADER.replace(',Av,', ',Mean,')}\n${row}\n`);
+    expect(data.missingColumns).toEqual(['Av']);
+    expect(data.unknownColumns).toEqual(['Mean']);
+    expect(data.samples[0]?.latencySeconds).toEqual({ min: 0.006376, avg: undefined, max: 0.007345 });
+  });
+
+  it('lists every missing column by its real name, in the real order', () => {
+    const data = parseCqmCsv('Time,%Fail\n2017-09-12 08:00:00,0\n');
+    expect(data.missingColumns).toEqual([
+      'Period',
+      'Polls Sent',
+      'Latency Min',
+      'Av',
+      'Max',
+      'Traffic (bit/s) Rx',
+      'Tx',
+      'Score',
+    ]);
+    expect(data.unknownColumns).toEqual([]);
+  });
+
+  it('reports a repeated name, a second variant and a nameless column as unknown, and cuts long names', () => {
+    const long = 'x'.repeat(100);
+    const data = parseCqmCsv(`${HEADER},Max,Ave,,${long}\n${row},1,2,3,4\n`);
+    expect(data.missingColumns).toEqual([]);
+    expect(data.unknownColumns).toEqual(['Max', 'Ave', '(column 13, no name)', 'x'.repeat(64)]);
+    // The first of a repeated name is the one read.
+    expect(data.samples[0]?.latencySeconds.max).toBe(0.007345);
+  });
+
+  it('says nothing about columns for an empty body', () => {
+    expect(parseCqmCsv('')).toEqual({ samples: [], skipped: [], missingColumns: [], unknownColumns: [] });
+  });
+});
 
 describe('parseCqmCsv', () => {
   it('reads the real 2017 row: BST wall time, nanoseconds as seconds, Tx as download', () => {
@@ -31,9 +115,11 @@ describe('parseCqmCsv', () => {
     expect(sample?.latencySeconds).toEqual({ min: 0.001, avg: 0.002, max: 0.003 });
   });
 
-  it('finds columns by name: any order, extra columns ignored, missing ones absent', () => {
+  it('finds columns by name: any order, extra columns not read, missing ones absent', () => {
     const text = 'Score,Extra,Tx,Time,%Fail\n3,zzz,500,2026-01-20 08:00:00,10\n';
-    const [sample] = parseCqmCsv(text).samples;
+    const { samples, unknownColumns } = parseCqmCsv(text);
+    const [sample] = samples;
+    expect(unknownColumns).toEqual(['Extra']);
     expect(sample).toEqual({
       start: new Date('2026-01-20T08:00:00Z'),
       periodSeconds: undefined,
@@ -47,12 +133,12 @@ describe('parseCqmCsv', () => {
 
   it('gives no samples for an empty body or a header alone', () => {
     for (const text of ['', '\n', ' \r\n\r\n', '\uFEFF', HEADER, `${HEADER}\n`, `\uFEFF${HEADER}\r\n\r\n`]) {
-      expect(parseCqmCsv(text)).toEqual({ samples: [], skipped: [] });
+      expect(parseCqmCsv(text)).toMatchObject({ samples: [], skipped: [] });
     }
   });
 
   it('recognises the header names in any case with spaces around them', () => {
-    const text = ` time , PERIOD,polls sent,%FAIL , latency min,AVE,max,TRAFFIC (BIT/S) RX,tx,score\n${REAL_ROW}`;
+    const text = ` time , PERIOD,polls sent,%FAIL , latency min,AV,max,TRAFFIC (BIT/S) RX,tx,score\n${REAL_ROW}`;
     expect(parseCqmCsv(text).samples[0]?.latencySeconds).toEqual({
       min: 0.006376,
       avg: 0.006807,

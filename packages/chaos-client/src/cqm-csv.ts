@@ -12,25 +12,32 @@ import { ChaosError, type ChaosSchemaIssue } from './errors.ts';
 import { londonOffset, parseLondonWallTime } from './london-time.ts';
 
 /**
- * The header's names as A&A writes them:
- * `Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score`. "Ave" and "Max"
+ * The header's names as A&A writes them, the real 2017 header (docs/chaos-api.md §11.2):
+ * `Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score`. "Av" and "Max"
  * continue "Latency", "Tx" continues "Traffic (bit/s)": the names are positional shorthand, but
  * each is unique, so columns are found by name (case and surrounding spaces ignored).
+ *
+ * The first name of each list is the one A&A is known to send; the others are tolerated variants
+ * [?] (no source shows them, but a renamed average must not vanish in silence again: `Ave` is what
+ * this package wrongly expected until the real header was checked).
  */
 const COLUMNS = {
-  time: 'Time',
-  period: 'Period',
-  pollsSent: 'Polls Sent',
-  failPercent: '%Fail',
-  latencyMin: 'Latency Min',
-  latencyAvg: 'Ave',
-  latencyMax: 'Max',
-  trafficRx: 'Traffic (bit/s) Rx',
-  trafficTx: 'Tx',
-  score: 'Score',
-} as const;
+  time: ['Time'],
+  period: ['Period'],
+  pollsSent: ['Polls Sent'],
+  failPercent: ['%Fail'],
+  latencyMin: ['Latency Min'],
+  latencyAvg: ['Av', 'Ave', 'Avg', 'Average', 'Latency Av', 'Latency Ave', 'Latency Avg', 'Latency Average'],
+  latencyMax: ['Max', 'Latency Max'],
+  trafficRx: ['Traffic (bit/s) Rx', 'Rx'],
+  trafficTx: ['Tx', 'Traffic (bit/s) Tx'],
+  score: ['Score'],
+} as const satisfies Record<string, readonly [string, ...string[]]>;
 
 type Column = keyof typeof COLUMNS;
+
+const isColumn = (name: string): name is Column => name in COLUMNS;
+const COLUMN_KEYS: readonly Column[] = Object.keys(COLUMNS).filter(isColumn);
 
 /**
  * A number field: empty is an absent value, anything else a plain non-negative decimal. Decimals
@@ -91,36 +98,57 @@ function fields(line: string): string[] {
   return out;
 }
 
+/** What the header says: where each known column is, and what it lacks or adds. */
+interface Header {
+  readonly at: Partial<Record<Column, number>>;
+  readonly missing: readonly string[];
+  readonly unknown: readonly string[];
+}
+
+/** Longest header name reported as unknown; a longer one is cut, so a stray body stays small. */
+const MAX_NAME_LENGTH = 64;
+
 /**
- * Where each known column is, or the schema error for a header that is not CQM's: one without
- * `Time`, or with `Time` alone (some other CSV, whose rows would all be empty samples). The error
- * quotes nothing of the body: an error page may echo the request's URL, which holds the secret.
+ * Reads the header: where each known column is (the leftmost name of its list; a repeated or a
+ * second variant name is not read and so is reported as unknown), the known columns it lacks
+ * (by the name A&A is known to send), and the names it has that no column takes.
+ *
+ * A header that is not CQM's (one without `Time`, or with `Time` alone: some other CSV, whose
+ * rows would all be empty samples) is a schema error. The error quotes nothing of the body: an
+ * error page may echo the request's URL, which holds the secret.
  */
-function columnsOf(header: string, line: number): Partial<Record<Column, number>> {
-  const names = fields(header).map((name) => name.toLowerCase());
-  const found: Partial<Record<Column, number>> = {};
-  for (const [column, name] of Object.entries(COLUMNS)) {
-    // The first of a repeated name wins.
-    const index = names.indexOf(name.toLowerCase());
-    if (index >= 0 && isColumn(column)) found[column] = index;
+function readHeader(header: string, line: number): Header {
+  const names = fields(header);
+  const lower = names.map((name) => name.toLowerCase());
+  const at: Partial<Record<Column, number>> = {};
+  const missing: string[] = [];
+  for (const column of COLUMN_KEYS) {
+    const aliases = new Set<string>(COLUMNS[column].map((alias) => alias.toLowerCase()));
+    const index = lower.findIndex((name) => aliases.has(name));
+    if (index >= 0) at[column] = index;
+    else missing.push(COLUMNS[column][0]);
   }
-  if (found.time === undefined || Object.keys(found).length < 2) {
-    const why = found.time === undefined ? 'no Time column' : 'no column besides Time';
+  if (at.time === undefined || missing.length === COLUMN_KEYS.length - 1) {
+    const why = at.time === undefined ? 'no Time column' : 'no column besides Time';
     throw new ChaosError('schema', `CQM CSV: the header is not CQM's (${why})`, {
       subsystem: 'cqm',
       command: 'csv',
       issues: [
         {
           path: [line],
-          message: `header with ${names.length} columns and ${why}; expected ${Object.values(COLUMNS).join(',')}`,
+          message: `header with ${names.length} columns and ${why}; expected ${COLUMN_KEYS.map((column) => COLUMNS[column][0]).join(',')}`,
         },
       ],
     });
   }
-  return found;
+  const read = new Set(Object.values(at));
+  const unknown = names.flatMap((name, index) => {
+    if (read.has(index)) return [];
+    const shown = name === '' ? `(column ${index + 1}, no name)` : name.slice(0, MAX_NAME_LENGTH);
+    return [shown];
+  });
+  return { at, missing, unknown };
 }
-
-const isColumn = (name: string): name is Column => name in COLUMNS;
 
 const HOUR_MS = 3_600_000;
 
@@ -132,6 +160,11 @@ const HOUR_MS = 3_600_000;
  * with its 1-based line number in the body and the CSV column it failed on; no issue quotes the
  * body. Samples come sorted by `start`; of rows with the same start, the last one wins.
  *
+ * A header that differs from the known one is read as far as it goes and says how it differs:
+ * `missingColumns` names each known column it lacks (so that value is absent from every sample),
+ * `unknownColumns` each name no column takes (so its values are not read). Both are empty for the
+ * real header; a caller should show them to whoever can report a changed format.
+ *
  * How A&A shows a line that was down is not documented [?]: missing rows, `%Fail` 100 and
  * `Polls Sent` 0 all parse as what they say; what they mean is the collectors' business.
  *
@@ -139,16 +172,19 @@ const HOUR_MS = 3_600_000;
  * header: one without a `Time` column, or with no other known column.
  * @example
  * ```ts
- * const { samples } = parseCqmCsv('Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score\n2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1\n');
+ * const { samples } = parseCqmCsv('Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score\n2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1\n');
  * samples[0]?.latencySeconds.avg; // 0.006807
+ *
+ * parseCqmCsv('Time,Period,Latency Min,Mean\n').missingColumns; // ['Polls Sent', '%Fail', 'Av', …]
+ * parseCqmCsv('Time,Period,Latency Min,Mean\n').unknownColumns; // ['Mean']
  * ```
  */
 export function parseCqmCsv(text: string): CqmData {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const headerAt = lines.findIndex((line) => line.trim() !== '');
   const header = lines[headerAt];
-  if (header === undefined) return { samples: [], skipped: [] };
-  const columns = columnsOf(header, headerAt + 1);
+  if (header === undefined) return { samples: [], skipped: [], missingColumns: [], unknownColumns: [] };
+  const { at: columns, missing, unknown } = readHeader(header, headerAt + 1);
   const byStart = new Map<number, CqmSample>();
   const skipped: SkippedCqmRow[] = [];
   let previousMs: number | undefined;
@@ -175,7 +211,7 @@ export function parseCqmCsv(text: string): CqmData {
       // Paths name the CSV's columns (`%Fail`), not our keys.
       const issues: ChaosSchemaIssue[] = parsed.error.issues.map((issue) => ({
         path: issue.path.map((key) =>
-          typeof key === 'string' && isColumn(key) ? COLUMNS[key] : String(key),
+          typeof key === 'string' && isColumn(key) ? COLUMNS[key][0] : String(key),
         ),
         message: issue.message,
       }));
@@ -216,5 +252,5 @@ export function parseCqmCsv(text: string): CqmData {
     });
   });
   const samples = [...byStart.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
-  return { samples, skipped };
+  return { samples, skipped, missingColumns: missing, unknownColumns: unknown };
 }

@@ -8,7 +8,7 @@ import { maskCqmUrl } from './cqm-url.ts';
 import { ChaosError, isChaosError } from './errors.ts';
 
 const SECRET = 's3cr3tS3cr3tS3cr';
-const HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
+const HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score';
 /** The real row of docs/chaos-api.md §11.2 (DJ's tests, 2017). */
 const REAL_ROW = '2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1';
 const REAL_CSV = `${HEADER}\n${REAL_ROW}\n`;
@@ -118,7 +118,7 @@ describe('fetchCqm against a local HTTP server', () => {
 
   it('GETs the CSV once and parses the real 2017 row exactly', async () => {
     const data = await fetchIt();
-    expect(data).toEqual({ samples: [REAL_SAMPLE], skipped: [] });
+    expect(data).toEqual({ samples: [REAL_SAMPLE], skipped: [], missingColumns: [], unknownColumns: [] });
     expect(requests).toEqual([
       {
         method: 'GET',

@@ -26,7 +26,7 @@ export interface CqmSample {
   readonly pollsSent?: number | undefined;
   /** `%Fail` ÷ 100: the share of echoes without an answer, 0..1. */
   readonly failedRatio?: number | undefined;
-  /** `Latency Min,Ave,Max`, converted from nanoseconds [I] to seconds. */
+  /** `Latency Min,Av,Max`, converted from nanoseconds [I] to seconds. */
   readonly latencySeconds: {
     readonly min?: number | undefined;
     readonly avg?: number | undefined;
@@ -57,6 +57,18 @@ export interface CqmData {
   readonly samples: readonly CqmSample[];
   /** Rows that were not valid samples (never the whole body: a bad header is a `schema` error). */
   readonly skipped: readonly SkippedCqmRow[];
+  /**
+   * Known columns the header lacks, each by the name A&A is known to send (`Latency Min`, `Av`,
+   * `Tx`, …): its value is absent from every sample. Empty for the real header and for an empty
+   * body. Not empty means A&A's format differs from the one this package knows: worth reporting.
+   */
+  readonly missingColumns: readonly string[];
+  /**
+   * Header names that no known column takes (trimmed, cut at 64 characters; a nameless column as
+   * `(column N, no name)`), a repeated name included: their values are not read. Empty for the real
+   * header.
+   */
+  readonly unknownColumns: readonly string[];
 }
 
 /** What a hook sees of one CQM HTTP attempt: the masked URL only. */

@@ -8,7 +8,7 @@ import type { CqmSample } from './cqm.ts';
 import { londonWallTime } from './cqm-time.ts';
 
 /** The CSV's header line, exactly as A&A writes it (§11.2 [S]), without its line end. */
-export const CQM_CSV_HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
+export const CQM_CSV_HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score';
 
 /**
  * One row: `2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1`. A sample with
@@ -23,7 +23,7 @@ export function cqmCsvRow(sample: CqmSample): string {
     sample.pollsSent,
     sample.failPercent,
     latency?.min ?? '',
-    latency?.ave ?? '',
+    latency?.avg ?? '',
     latency?.max ?? '',
     sample.rxBitsPerSecond,
     sample.txBitsPerSecond,

@@ -30,7 +30,7 @@ export type CqmOffline = 'fail' | 'missing';
 export interface CqmQuality {
   /** `%Fail` of every online row: a whole number from 0 to 100. */
   readonly failPercent: number;
-  /** The line's typical `Latency Ave`, in ms; each row's min/ave/max wiggle around it. */
+  /** The line's typical average latency (`Av`), in ms; each row's min/avg/max wiggle around it. */
   readonly latencyMs: number;
   /** How the daily offline hour appears, or `undefined` for a line that never goes offline. */
   readonly offline: CqmOffline | undefined;

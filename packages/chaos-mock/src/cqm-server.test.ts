@@ -86,12 +86,12 @@ describe('the fake CQM over real HTTP: GET <url>cqmdirect.cgi/<secret>/<name>.cs
 
   it('fills a healthy row: Period = Polls Sent = 100, %Fail 0, latency in ns, traffic in bit/s, Score 1', async () => {
     for (const row of cqmRows((await fetchCqmText(mock.cqmUrl('32001'))).body)) {
-      const [, period, polls, fail, min, ave, max, rx, tx, score] = row.map(Number);
+      const [, period, polls, fail, min, avg, max, rx, tx, score] = row.map(Number);
       expect([period, polls, fail, score]).toEqual([100, 100, 0, 1]);
-      expect(min).toBeLessThanOrEqual(ave ?? 0);
-      expect(ave).toBeLessThanOrEqual(max ?? 0);
-      expect(ave).toBeGreaterThan(6e6);
-      expect(ave).toBeLessThan(21e6);
+      expect(min).toBeLessThanOrEqual(avg ?? 0);
+      expect(avg).toBeLessThanOrEqual(max ?? 0);
+      expect(avg).toBeGreaterThan(6e6);
+      expect(avg).toBeLessThan(21e6);
       expect(rx).toBeGreaterThan(0);
       expect(tx).toBeGreaterThan(rx ?? 0);
     }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { cqmSample, cqmSamples, isOfflineSample, resolveCqmOptions, sampleStarts } from './cqm.ts';
 import { CQM_CSV_HEADER, cqmCsvRow, toCqmCsv } from './cqm-csv.ts';
@@ -55,10 +56,10 @@ describe('CQM sample values', () => {
       expect(sample).toMatchObject({ period: 100, pollsSent: 100, failPercent: 0, score: 1 });
       const latency = sample.latencyNs;
       if (!latency) throw new Error('a healthy sample has latency');
-      expect(latency.min).toBeLessThanOrEqual(latency.ave);
-      expect(latency.ave).toBeLessThanOrEqual(latency.max);
+      expect(latency.min).toBeLessThanOrEqual(latency.avg);
+      expect(latency.avg).toBeLessThanOrEqual(latency.max);
       expect(latency.min % 1000).toBe(0);
-      expect(Math.abs(latency.ave / 1e6 - quality.latencyMs)).toBeLessThanOrEqual(1);
+      expect(Math.abs(latency.avg / 1e6 - quality.latencyMs)).toBeLessThanOrEqual(1);
     }
     const tx = (iso: string): number => cqmSample('32001', ms(iso) / 1000, 100, quality).txBitsPerSecond;
     expect(tx('2026-01-15T20:00:00Z')).toBeGreaterThan(5 * tx('2026-01-15T08:00:00Z'));
@@ -104,14 +105,14 @@ describe('CQM sample values', () => {
 describe('the CQM CSV', () => {
   it('writes the header and rows in the real form, every line ended by \\n', () => {
     expect(CQM_CSV_HEADER).toBe(
-      'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score',
+      'Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score',
     );
     const real = {
       start: ms('2017-09-12T07:00:00Z') / 1000,
       period: 100,
       pollsSent: 100,
       failPercent: 0,
-      latencyNs: { min: 6_376_000, ave: 6_807_000, max: 7_345_000 },
+      latencyNs: { min: 6_376_000, avg: 6_807_000, max: 7_345_000 },
       rxBitsPerSecond: 19_670,
       txBitsPerSecond: 278_400,
       score: 1,
@@ -123,5 +124,29 @@ describe('the CQM CSV', () => {
     ).toBe('2017-09-12 08:00:00,100,100,100,,,,0,0,1');
     expect(toCqmCsv([real, real])).toBe(`${CQM_CSV_HEADER}\n${cqmCsvRow(real)}\n${cqmCsvRow(real)}\n`);
     expect(toCqmCsv([])).toBe(`${CQM_CSV_HEADER}\n`);
+  });
+
+  it('writes byte for byte the real 2017 CSV (fixtures/cqm-2017-real.csv) from its numbers', () => {
+    // The real capture, not our description of it, is what the mock must match: the header the
+    // mock once served (`Ave`) was our misreading and nothing caught it.
+    const real = readFileSync(new URL('./fixtures/cqm-2017-real.csv', import.meta.url), 'utf8');
+    const row = (start: string, min: number, avg: number, max: number, rx: number, tx: number) => ({
+      start: ms(start) / 1000,
+      period: 100,
+      pollsSent: 100,
+      failPercent: 0,
+      latencyNs: { min, avg, max },
+      rxBitsPerSecond: rx,
+      txBitsPerSecond: tx,
+      score: 1,
+    });
+    expect(
+      toCqmCsv([
+        row('2017-09-12T07:00:00Z', 6_376_000, 6_807_000, 7_345_000, 19_670, 278_400),
+        row('2017-09-12T07:01:40Z', 6_412_000, 6_899_000, 9_343_000, 19_190, 294_300),
+        row('2017-09-12T07:03:20Z', 6_361_000, 6_873_000, 7_422_000, 14_160, 173_600),
+        row('2017-09-12T07:05:00Z', 6_365_000, 6_835_000, 7_341_000, 1_075, 25_740),
+      ]),
+    ).toBe(real);
   });
 });

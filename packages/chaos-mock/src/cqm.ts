@@ -70,8 +70,8 @@ export interface CqmSample {
   readonly pollsSent: number;
   /** `%Fail`: a whole percentage. */
   readonly failPercent: number;
-  /** `Latency Min,Ave,Max` in ns, or `undefined` (empty fields) when no poll was answered. */
-  readonly latencyNs: { readonly min: number; readonly ave: number; readonly max: number } | undefined;
+  /** `Latency Min,Av,Max` in ns, or `undefined` (empty fields) when no poll was answered. */
+  readonly latencyNs: { readonly min: number; readonly avg: number; readonly max: number } | undefined;
   /** `Traffic (bit/s) Rx`: what A&A received, the customer's upload. */
   readonly rxBitsPerSecond: number;
   /** `Traffic (bit/s) Tx`: what A&A sent, the customer's download. */
@@ -123,7 +123,7 @@ const part = (hash: number, salt: number, range: number): number => mix(hash, sa
  * One sample of a line. Integer arithmetic only (no `Math.sin`), so the bytes cannot vary between
  * engines.
  *
- * - Latency: `Ave` within ±amp of the line's `latencyMs`, where amp = max(0.4 ms, 5 % of it);
+ * - Latency: `Av` within ±amp of the line's `latencyMs`, where amp = max(0.4 ms, 5 % of it);
  *   `Min` 0.5–1.5 amp below, `Max` 0.8–2.8 amp above; whole µs, written as ns (like 6376000).
  * - Traffic: a line-specific download peak of 2–40 Mb/s, shaped by time of day (5 % of the peak
  *   at 08:00 UTC, all of it at 20:00 UTC) with ±10 % wiggle; upload about an eighth of it plus
@@ -141,16 +141,16 @@ export function cqmSample(lineId: string, start: number, period: number, quality
   const hash = mix(lineHash, start);
   const baseUs = Math.max(1, Math.round(quality.latencyMs * 1000));
   const ampUs = Math.max(400, Math.round(baseUs / 20));
-  const aveUs = Math.max(3, baseUs + Math.round(((part(hash, 1, 2001) - 1000) * ampUs) / 1000));
-  const minUs = Math.max(1, aveUs - Math.round(((500 + part(hash, 2, 1001)) * ampUs) / 1000));
-  const maxUs = aveUs + Math.round(((800 + part(hash, 3, 2001)) * ampUs) / 1000);
+  const avgUs = Math.max(3, baseUs + Math.round(((part(hash, 1, 2001) - 1000) * ampUs) / 1000));
+  const minUs = Math.max(1, avgUs - Math.round(((500 + part(hash, 2, 1001)) * ampUs) / 1000));
+  const maxUs = avgUs + Math.round(((800 + part(hash, 3, 2001)) * ampUs) / 1000);
   const peakTx = (2000 + (mix(lineHash, 0x7ea4) % 38_000)) * 1000;
   const shape = 50 + Math.round((950 * diurnalPermille(start)) / 1000);
   const tx = Math.round((((peakTx * shape) / 1000) * (900 + part(hash, 4, 201))) / 1000);
   const rx = Math.round(((tx / 8) * (800 + part(hash, 5, 401))) / 1000) + 16_000;
   return {
     ...common,
-    latencyNs: { min: minUs * 1000, ave: aveUs * 1000, max: maxUs * 1000 },
+    latencyNs: { min: minUs * 1000, avg: avgUs * 1000, max: maxUs * 1000 },
     rxBitsPerSecond: rx,
     txBitsPerSecond: tx,
   };

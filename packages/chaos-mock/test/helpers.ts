@@ -108,7 +108,7 @@ export function cqmRows(body: string): string[][] {
   if (!body.endsWith('\n')) throw new Error('CQM body does not end with a newline');
   if (body.includes('\r')) throw new Error('CQM body has a carriage return');
   const [header, ...rows] = body.slice(0, -1).split('\n');
-  if (header !== 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score')
+  if (header !== 'Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score')
     throw new Error(`unexpected CQM header ${header}`);
   return rows.map((row, index) => {
     const fields = row.split(',');

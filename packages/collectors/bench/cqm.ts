@@ -24,7 +24,7 @@ const FETCHES = (WARMUPS + RUNS) * BATCH + 1;
 
 // November: London is on GMT, so the CSV's wall time is the UTC time.
 const T0 = Date.UTC(2025, 10, 1, 0, 0, 0);
-const HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
+const HEADER = 'Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score';
 
 function wallTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
@@ -50,17 +50,17 @@ const firstLast = ROWS - 1;
 const text = csvRows(0, firstLast);
 // Every window as a slice of one parsed history: the same samples, without 1 800 parsed copies.
 const history = parseCqmCsv(csvRows(0, firstLast + (FETCHES - 1) * NEW_PER_FETCH)).samples;
-const windows: CqmData[] = [];
+const windows: Pick<CqmData, 'samples'>[] = [];
 for (let fetch = 0; fetch < FETCHES; fetch++) {
   const end = history.length - (FETCHES - 1 - fetch) * NEW_PER_FETCH;
-  windows.push({ samples: history.slice(Math.max(0, end - ROWS), end), skipped: [] });
+  windows.push({ samples: history.slice(Math.max(0, end - ROWS), end) });
 }
 const fetchedAt = (fetch: number): number => T0 + (firstLast + fetch * NEW_PER_FETCH + 1) * PERIOD_MS;
 // states[k] is the line after fetch k; timing trackCqm(states[k], windows[k + 1]) is one real fetch.
 const states: CqmLineState[] = [];
 let state = emptyCqmLineState();
 for (let fetch = 0; fetch < FETCHES; fetch++) {
-  state = trackCqm(state, windows[fetch] ?? { samples: [], skipped: [] }, fetchedAt(fetch));
+  state = trackCqm(state, windows[fetch] ?? { samples: [] }, fetchedAt(fetch));
   states.push(state);
 }
 const lines = Array.from({ length: BATCH }, (_, index) => ({ lineId: String(30_000 + index), state }));
@@ -70,7 +70,7 @@ const parseMs = await time(() => {
 });
 const firstMs = await time(() => {
   for (let line = 0; line < BATCH; line++)
-    trackCqm(emptyCqmLineState(), windows[0] ?? { samples: [], skipped: [] }, fetchedAt(0));
+    trackCqm(emptyCqmLineState(), windows[0] ?? { samples: [] }, fetchedAt(0));
 });
 let next = 0;
 const trackMs = await time(() => {

@@ -6,7 +6,12 @@ import { type CqmLineState, emptyCqmLineState, trackCqm } from './index.ts';
 const row = real;
 const rows = (from: number, to: number, change: Partial<CqmSample> = {}): CqmSample[] =>
   Array.from({ length: to - from + 1 }, (_, offset) => row(from + offset, change));
-const data = (...samples: CqmSample[]): CqmData => ({ samples, skipped: [] });
+const data = (...samples: CqmSample[]): CqmData => ({
+  samples,
+  skipped: [],
+  missingColumns: [],
+  unknownColumns: [],
+});
 
 /** The state after a first fetch of samples 0..9 at the end of sample 9. */
 const seen = (): CqmLineState => trackCqm(emptyCqmLineState(), data(...rows(0, 9)), at(10));

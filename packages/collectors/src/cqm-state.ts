@@ -119,7 +119,11 @@ function wasOffline(entry: CqmSample): boolean {
  * const samples = cqmLines.collect([{ lineId: '32891', state }], {});
  * ```
  */
-export function trackCqm(previous: CqmLineState, data: CqmData, fetchedAtMs: number): CqmLineState {
+export function trackCqm(
+  previous: CqmLineState,
+  data: Pick<CqmData, 'samples'>,
+  fetchedAtMs: number,
+): CqmLineState {
   if (previous.lastSeenStartMs === undefined) return firstFetch(previous, data, fetchedAtMs);
   const seenMs = previous.lastSeenStartMs;
   let period = previous.periodSeconds ?? DEFAULT_PERIOD_SECONDS;
@@ -166,7 +170,11 @@ export function trackCqm(previous: CqmLineState, data: CqmData, fetchedAtMs: num
 }
 
 /** The first fetch: remembers the newest complete sample, counts nothing. */
-function firstFetch(previous: CqmLineState, data: CqmData, fetchedAtMs: number): CqmLineState {
+function firstFetch(
+  previous: CqmLineState,
+  data: Pick<CqmData, 'samples'>,
+  fetchedAtMs: number,
+): CqmLineState {
   let period = previous.periodSeconds ?? DEFAULT_PERIOD_SECONDS;
   let newest: CqmSample | undefined;
   for (const entry of data.samples) {

@@ -5,10 +5,10 @@ import { type CqmLineState, cqmLines, emptyCqmLineState, trackCqm } from './inde
 
 /** A line after a first fetch of 0..1 and a second bringing 2 (20 % lost) and 3 (offline). */
 function lossyLine(): CqmLineState {
-  const first = trackCqm(emptyCqmLineState(), { samples: [real(0), real(1)], skipped: [] }, at(2));
+  const first = trackCqm(emptyCqmLineState(), { samples: [real(0), real(1)] }, at(2));
   return trackCqm(
     first,
-    { samples: [real(1), real(2, { failedRatio: 0.2 }), real(3, { failedRatio: 1 })], skipped: [] },
+    { samples: [real(1), real(2, { failedRatio: 0.2 }), real(3, { failedRatio: 1 })] },
     at(4),
   );
 }
@@ -36,7 +36,7 @@ describe('cqmLines', () => {
     // Sample 2 is in progress at the fetch: the gauges are sample 1's.
     const state = trackCqm(
       emptyCqmLineState(),
-      { samples: [real(0), real(1), real(2, { failedRatio: 0.5 })], skipped: [] },
+      { samples: [real(0), real(1), real(2, { failedRatio: 0.5 })] },
       at(2) + 30_000,
     );
     const id = { line_id: '32891' };
@@ -71,7 +71,7 @@ describe('cqmLines', () => {
   });
 
   it("reads the SDK's parse of DJ's real CSV rows (UK wall time, nanoseconds, Rx/Tx)", () => {
-    const header = 'Time,Period,Polls Sent,%Fail,Latency Min,Ave,Max,Traffic (bit/s) Rx,Tx,Score';
+    const header = 'Time,Period,Polls Sent,%Fail,Latency Min,Av,Max,Traffic (bit/s) Rx,Tx,Score';
     const first = `${header}\n2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1\n`;
     const second = `${first}2017-09-12 08:01:40,100,100,3,6400000,6900000,9100000,20000,300000,1\n`;
     // 08:00 BST is 07:00 UTC; the second fetch is at the end of the second sample.
@@ -109,7 +109,7 @@ describe('cqmLines', () => {
       latencySeconds: { avg: 0.0125 },
       trafficBitsPerSecond: { up: 1000 },
     };
-    const state = trackCqm(emptyCqmLineState(), { samples: [bare], skipped: [] }, at(1));
+    const state = trackCqm(emptyCqmLineState(), { samples: [bare] }, at(1));
     const id = { line_id: '7' };
     expect(cqmLines.collect([{ lineId: '7', state }], {})).toEqual([
       { metric: 'aaisp_cqm_latency_seconds', labels: { ...id, stat: 'avg' }, value: 0.0125 },
@@ -124,7 +124,7 @@ describe('cqmLines', () => {
   });
 
   it('gives a line not seen yet no series at all', () => {
-    const pending = trackCqm(emptyCqmLineState(), { samples: [real(0)], skipped: [] }, at(0) + 1);
+    const pending = trackCqm(emptyCqmLineState(), { samples: [real(0)] }, at(0) + 1);
     expect(
       cqmLines.collect(
         [

@@ -27,7 +27,7 @@ const LINE = ['line_id'];
 export const cqmLatency: MetricDefinition = defineMetric({
   name: 'aaisp_cqm_latency_seconds',
   type: 'gauge',
-  help: "Round-trip time of A&A's LCP echoes to the line in the newest complete CQM sample, in seconds (CSV Latency Min/Ave/Max, read as nanoseconds [I]); stat is min, avg or max.",
+  help: "Round-trip time of A&A's LCP echoes to the line in the newest complete CQM sample, in seconds (CSV Latency Min/Av/Max, read as nanoseconds [I]); stat is min, avg or max.",
   unit: 'seconds',
   labels: ['line_id', 'stat'],
 });

@@ -90,11 +90,7 @@ describe('golden exposition file of the cqm collector, from constructed samples'
 
   it('cqm', async () => {
     const fetchTwice = (first: CqmSample[], second: CqmSample[]) =>
-      trackCqm(
-        trackCqm(emptyCqmLineState(), { samples: first, skipped: [] }, at(3)),
-        { samples: second, skipped: [] },
-        at(6),
-      );
+      trackCqm(trackCqm(emptyCqmLineState(), { samples: first }, at(3)), { samples: second }, at(6));
     // 32891: 20 % loss in sample 3, offline (every echo failed) in 4.
     const lossy = fetchTwice(
       [real(0), real(1), real(2)],
