@@ -4,6 +4,7 @@
  * CHAOS failures stay apart, and no link reaches any output.
  */
 
+import { createServer } from 'node:http';
 import { CQM_LOSSY_FAIL_PERCENT, cqmSecret, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
@@ -175,5 +176,125 @@ describe('the cqm collector in the exporter', () => {
       }
     }
     expect(logs).toContain('cqmdirect.cgi/…/line3200');
+  });
+});
+
+/**
+ * A CQM host on loopback that answers each path with the mock's CSV for the same path, the header
+ * line passed through `rewrite(header, path)`: the shape of a format change A&A could make.
+ */
+async function rewritingHost(
+  upstream: () => string,
+  rewrite: (header: string, path: string) => string,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    const path = request.url ?? '/';
+    fetch(new URL(path, upstream()))
+      .then(async (answer) => {
+        const [header = '', ...rest] = (await answer.text()).split('\n');
+        response.writeHead(answer.status, { 'content-type': 'text/csv' });
+        response.end([rewrite(header, path), ...rest].join('\n'));
+      })
+      .catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('a CQM CSV whose header is not the known format', () => {
+  it('reads what it can, shows which lines differ in gauges, logs once per change, and reads Ave as the average', async () => {
+    // 32001 keeps the real header; 32002's average is renamed to a name nobody knows; 32003 sends
+    // the old `Ave` this project once expected, which stays a tolerated variant.
+    let upstream = '';
+    let renamed = 'Mean';
+    const host = await rewritingHost(
+      () => upstream,
+      (header, path) => {
+        if (path.includes('/line32002.')) return header.replace(',Av,', `,${renamed},`);
+        if (path.includes('/line32003.')) return header.replace(',Av,', ',Ave,');
+        return header;
+      },
+    );
+    try {
+      const started = await start((m) => {
+        upstream = m.url;
+        return mockCqmLines(m).map((line) => ({
+          ...line,
+          url: new URL(new URL(line.url).pathname, host.url).href,
+        }));
+      });
+      const series = await scrapeUntil(
+        'every line fetched',
+        (s) => sampleValue(s, 'aaisp_cqm_csv_columns_missing', { line_id: '32003' }) !== undefined,
+      );
+      const value = (metric: string, labels: Record<string, string>) => sampleValue(series, metric, labels);
+      expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32001' })).toBe(0);
+      expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32001' })).toBe(0);
+      expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32002' })).toBe(1);
+      expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32002' })).toBe(1);
+      expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32003' })).toBe(0);
+      expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32003' })).toBe(0);
+      // The real header and the old variant give the average; the renamed one loses only it.
+      expect(value('aaisp_cqm_latency_seconds', { line_id: '32001', stat: 'avg' })).toBeGreaterThan(0);
+      expect(value('aaisp_cqm_latency_seconds', { line_id: '32003', stat: 'avg' })).toBeGreaterThan(0);
+      expect(value('aaisp_cqm_latency_seconds', { line_id: '32002', stat: 'avg' })).toBeUndefined();
+      expect(value('aaisp_cqm_latency_seconds', { line_id: '32002', stat: 'min' })).toBeGreaterThan(0);
+      expect(value('aaisp_cqm_loss_ratio', { line_id: '32002' })).toBe(CQM_LOSSY_FAIL_PERCENT / 100);
+      // The status page says why 32002's latency is empty, and names no other line.
+      const page = await (await fetch(`${app?.url}/`)).text();
+      expect(page).toContain(
+        'Line 32002: its CQM CSV header lacks 1 known column (its values are missing) and has 1 column the exporter does not read.',
+      );
+      expect(page).not.toContain('Line 32001: its CQM CSV');
+      expect(page).not.toContain('Line 32003: its CQM CSV');
+
+      // Many fetches of the same header: one warning. A new name is a change: one more.
+      const fetchesNow = started.cqmStats().requests;
+      await waitFor(
+        'five more fetches of each line',
+        async () => started.cqmStats().requests > fetchesNow + 15 || undefined,
+      );
+      const warnings = () =>
+        logs
+          .split('\n')
+          .filter((line) => line.includes("CQM CSV header differs from A&A's known format"))
+          .map((line) => JSON.parse(line));
+      expect(warnings()).toHaveLength(1);
+      expect(warnings()[0]).toMatchObject({
+        line: '32002',
+        missingColumns: ['Av'],
+        unknownColumns: ['Mean'],
+      });
+      renamed = 'Average latency';
+      await waitFor('the second change to be logged', async () => warnings().length === 2 || undefined);
+      expect(warnings()[1]).toMatchObject({ missingColumns: ['Av'], unknownColumns: ['Average latency'] });
+
+      // Back to the known format: said once, and the gauges go back to 0.
+      renamed = 'Av';
+      const back = await scrapeUntil(
+        'the known format again',
+        (s) => sampleValue(s, 'aaisp_cqm_csv_columns_missing', { line_id: '32002' }) === 0,
+      );
+      expect(sampleValue(back, 'aaisp_cqm_csv_columns_unknown', { line_id: '32002' })).toBe(0);
+      expect(await (await fetch(`${app?.url}/`)).text()).not.toContain('CQM CSV format has changed');
+      expect(logs).toContain("CQM CSV header is A&A's known format again");
+      expect(warnings()).toHaveLength(2);
+      // The log names the line and its columns, never its link.
+      for (const [lineId, url] of started.cqmUrls()) {
+        expect(logs).not.toContain(cqmSecret(lineId));
+        expect(logs).not.toContain(url);
+      }
+    } finally {
+      await host.close();
+    }
   });
 });

@@ -35,10 +35,31 @@ export const cqmFetchSuccess: MetricDefinition = defineMetric({
   labels: ['line_id'],
 });
 
-/** The line-quality collector with the exporter's own per-line fetch gauge beside its metrics. */
+/**
+ * Per line: how many known columns the last CSV's header lacked. Not 0 means A&A's format moved
+ * and a value (the average latency, when `Av` was renamed) is missing from every sample.
+ */
+export const cqmCsvColumnsMissing: MetricDefinition = defineMetric({
+  name: 'aaisp_cqm_csv_columns_missing',
+  type: 'gauge',
+  help: "Known columns (Time, Period, Polls Sent, %Fail, Latency Min, Av, Max, Traffic (bit/s) Rx, Tx, Score) that the header of the line's last fetched CQM CSV lacked; their values are absent. 0 on A&A's known format; the exporter's log names them.",
+  unit: '',
+  labels: ['line_id'],
+});
+
+/** Per line: how many header names of the last CSV the exporter does not know, so did not read. */
+export const cqmCsvColumnsUnknown: MetricDefinition = defineMetric({
+  name: 'aaisp_cqm_csv_columns_unknown',
+  type: 'gauge',
+  help: "Header names in the line's last fetched CQM CSV that the exporter does not know, so does not read (a repeated name counts). 0 on A&A's known format; the exporter's log names them.",
+  unit: '',
+  labels: ['line_id'],
+});
+
+/** The line-quality collector with the exporter's own per-line fetch and format gauges. */
 const collector = {
   ...cqmLines,
-  metrics: [...cqmLines.metrics, cqmFetchSuccess],
+  metrics: [...cqmLines.metrics, cqmFetchSuccess, cqmCsvColumnsMissing, cqmCsvColumnsUnknown],
 };
 
 /** Lines fetched at once per account: gentle with A&A's control server. */
@@ -51,6 +72,37 @@ interface LineMemory {
   lastOkMs: number | undefined;
   /** Whether the last fetch failed, so a failure and a recovery are logged once each. */
   failing: boolean;
+  /** How the last good CSV's header differed from the known one; undefined before the first. */
+  columns: CsvColumns | undefined;
+}
+
+/** What a header lacked and added. */
+interface CsvColumns {
+  readonly missing: readonly string[];
+  readonly unknown: readonly string[];
+}
+
+const sameColumns = (a: CsvColumns | undefined, b: CsvColumns): boolean =>
+  a !== undefined &&
+  a.missing.join('\u0000') === b.missing.join('\u0000') &&
+  a.unknown.join('\u0000') === b.unknown.join('\u0000');
+
+/**
+ * Logs a header that differs from the known format once per line per change (and once when it is
+ * the known one again), so a moved format is reported without a line per fetch. The names come
+ * from the CSV's header, never from the link.
+ */
+function logColumns(log: Logger, lineId: string, before: CsvColumns | undefined, now: CsvColumns): void {
+  if (sameColumns(before, now)) return;
+  const differs = now.missing.length > 0 || now.unknown.length > 0;
+  if (differs) {
+    log.warn(
+      { line: lineId, missingColumns: now.missing, unknownColumns: now.unknown },
+      "CQM CSV header differs from A&A's known format: missing columns' values are absent, unknown columns are not read (please report it with the CSV that `aaisp-exporter record` saves)",
+    );
+  } else if (before !== undefined) {
+    log.info({ line: lineId }, "CQM CSV header is A&A's known format again");
+  }
 }
 
 /** One line's fetch: the data, or the error (already stripped of the URL by the SDK). */
@@ -100,7 +152,12 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
 
   const remember = (account: string, line: CqmLineConfig, fetched: Fetched, log: Logger): LineMemory => {
     const key = `${account}\u0000${line.lineId}`;
-    const known = memory.get(key) ?? { state: emptyCqmLineState(), lastOkMs: undefined, failing: false };
+    const known = memory.get(key) ?? {
+      state: emptyCqmLineState(),
+      lastOkMs: undefined,
+      failing: false,
+      columns: undefined,
+    };
     const nowMs = Date.now();
     if (fetched.ok) {
       if (known.failing) log.info({ line: line.lineId }, 'CQM fetch of the line works again');
@@ -114,7 +171,14 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
           'CQM CSV row is not a valid sample; it is left out',
         );
       }
-      const updated = { state: trackCqm(known.state, fetched.data, nowMs), lastOkMs: nowMs, failing: false };
+      const columns = { missing: fetched.data.missingColumns, unknown: fetched.data.unknownColumns };
+      logColumns(log, line.lineId, known.columns, columns);
+      const updated = {
+        state: trackCqm(known.state, fetched.data, nowMs),
+        lastOkMs: nowMs,
+        failing: false,
+        columns,
+      };
       memory.set(key, updated);
       return updated;
     }
@@ -148,11 +212,15 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
       const result = fetched[index];
       const remembered = memory.get(`${account}\u0000${line.lineId}`);
       if (result === undefined || remembered === undefined) return;
-      fetchSamples.push({
-        metric: cqmFetchSuccess.name,
-        labels: { line_id: line.lineId },
-        value: result.ok ? 1 : 0,
-      });
+      const labels = { line_id: line.lineId };
+      fetchSamples.push({ metric: cqmFetchSuccess.name, labels, value: result.ok ? 1 : 0 });
+      // The format as last seen: a failed fetch says nothing new about it.
+      if (remembered.columns !== undefined) {
+        fetchSamples.push(
+          { metric: cqmCsvColumnsMissing.name, labels, value: remembered.columns.missing.length },
+          { metric: cqmCsvColumnsUnknown.name, labels, value: remembered.columns.unknown.length },
+        );
+      }
       if (remembered.lastOkMs !== undefined && nowMs - remembered.lastOkMs <= maxAgeMs) {
         fresh.push({ lineId: line.lineId, state: remembered.state });
       }

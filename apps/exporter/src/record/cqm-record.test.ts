@@ -153,6 +153,29 @@ describe('record: each configured CQM CSV, with the link and its name removed', 
     expect(readme).toContain('replaced by line<ID>');
   });
 
+  it('saves a CSV whose header is not the known format byte for byte, for a bug report', async () => {
+    // The exporter cannot read a renamed column; the user can still send A&A's CSV as it came.
+    const changed = (body: string): string =>
+      body.replace(',Av,', ',Mean latency,').replace(',Score\n', ',Score,New\n');
+    const recorded = await recordAccounts({
+      accounts: [{ ...account, cqm: lines.slice(0, 1) }],
+      outDir: dir,
+      version: '9.9.9',
+      fetch: async (input, init) => {
+        const response = await fetchAsA(input, init);
+        return new Response(changed(await response.text()), { status: response.status });
+      },
+    });
+    expect(recorded.filter((entry) => entry.command === 'cqm/csv').map((entry) => entry.outcome)).toEqual([
+      'ok',
+    ]);
+    const saved = await readFile(join(dir, 'home', 'cqm-32001.csv'), 'utf8');
+    expect(saved.split('\n')[0]).toBe(
+      'Time,Period,Polls Sent,%Fail,Latency Min,Mean latency,Max,Traffic (bit/s) Rx,Tx,Score,New',
+    );
+    expect(saved).toBe(changed(await (await fetch(mock.cqmUrl('32001'))).text()));
+  });
+
   it('a CQM outage (http 500) is recorded as errors and leaves the CHAOS records alone', async () => {
     mock.setScenario('http-500', { commands: ['cqm/csv'] });
     const recorded = await recordAccounts({

@@ -19,6 +19,7 @@ import {
   syncDownloadAdjusted,
   syncUpload,
 } from '@aaisp/collectors';
+import { cqmCsvColumnsMissing, cqmCsvColumnsUnknown } from '../collectors/cqm.ts';
 import type { SnapshotStore, StoredEntry } from '../store/snapshot.ts';
 
 /** One line's row on the status page. */
@@ -45,6 +46,10 @@ export interface LineSummary {
   readonly latency?: number;
   /** Share of the newest CQM sample's polls that failed, 0..1. */
   readonly loss?: number;
+  /** Known columns the line's last CQM CSV header lacked (0 on A&A's known format). */
+  readonly csvColumnsMissing?: number;
+  /** Header names of the line's last CQM CSV that the exporter does not read. */
+  readonly csvColumnsUnknown?: number;
 }
 
 /** A snapshot entry as the status page reads it: its line rows are its summary. */
@@ -106,6 +111,12 @@ export function summarizeLines(account: string, samples: readonly Sample[]): Lin
         break;
       case cqmLoss.name:
         row.loss = sample.value;
+        break;
+      case cqmCsvColumnsMissing.name:
+        row.csvColumnsMissing = sample.value;
+        break;
+      case cqmCsvColumnsUnknown.name:
+        row.csvColumnsUnknown = sample.value;
         break;
     }
   }

@@ -112,6 +112,29 @@ function cqmCells(row: LineSummary): string {
   return `<td class="num">${e(latency)}</td><td class="num">${e(loss)}</td>`;
 }
 
+/**
+ * A note under the table for each line whose CQM CSV header is not A&A's known format: its values
+ * from a missing column (the average latency, if `Av` is renamed) show as `–` for that reason, not
+ * because the line has none. The names are in the log; the page quotes nothing of the CSV.
+ */
+function csvFormatNotes(lines: readonly LineSummary[]): string {
+  const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const notes = lines.flatMap((row) => {
+    const missing = row.csvColumnsMissing ?? 0;
+    const unknown = row.csvColumnsUnknown ?? 0;
+    if (missing === 0 && unknown === 0) return [];
+    const parts = [
+      ...(missing > 0
+        ? [`lacks ${plural(missing, 'known column')} (${missing === 1 ? 'its' : 'their'} values are missing)`]
+        : []),
+      ...(unknown > 0 ? [`has ${plural(unknown, 'column')} the exporter does not read`] : []),
+    ];
+    return [`Line ${row.id}: its CQM CSV header ${parts.join(' and ')}.`];
+  });
+  if (notes.length === 0) return '';
+  return `\n<p class="bad" role="note">A&amp;A’s CQM CSV format has changed: ${notes.map((note) => e(note)).join(' ')} The exporter’s log names the columns (“CQM CSV header differs”); please report it with the CSV that <code>aaisp-exporter record</code> saves.</p>`;
+}
+
 function linesSection(entries: readonly LineEntry[], nowMs: number): string {
   const lines = mergeLineRows(entries.flatMap((entry) => entry.summary));
   if (lines.length === 0) {
@@ -148,7 +171,7 @@ function linesSection(entries: readonly LineEntry[], nowMs: number): string {
 <p>${e(count)}; collected ${e(formatAgo(nowMs, oldest))}. Sync rates as CHAOS reports them; quota in decimal units${showCqm ? '; latency and loss from each line’s newest CQM sample' : ''}.</p>
 <div class="scroll"><table><thead><tr>${head.map((name) => `<th scope="col">${e(name)}</th>`).join('')}</tr></thead><tbody>
 ${body}
-</tbody></table></div>`;
+</tbody></table></div>${csvFormatNotes(lines)}`;
 }
 
 /** A tier's state in words: colour only repeats it. */

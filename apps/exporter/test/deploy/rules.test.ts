@@ -111,7 +111,7 @@ describe(RULES, () => {
 });
 
 describe(ALERTS, () => {
-  it('has the aaisp.alerts group with the thirteen alerts, their severities and for durations', () => {
+  it('has the aaisp.alerts group with the fourteen alerts, their severities and for durations', () => {
     expect(alertGroups.map((group) => group.name)).toEqual(['aaisp.alerts']);
     expect(Object.fromEntries(alerts.map((rule) => [rule.alert, [rule.labels?.severity, rule.for]]))).toEqual(
       {
@@ -128,6 +128,7 @@ describe(ALERTS, () => {
         AAISPLineLatencyHigh: ['warning', '15m'],
         AAISPLineOffline: ['warning', '0m'],
         AAISPCqmDataStale: ['warning', '5m'],
+        AAISPCqmCsvFormatChanged: ['warning', '30m'],
       },
     );
   });
