@@ -221,6 +221,15 @@ describe('the exporter’s endpoints', () => {
     const head = await fetch(`${base}/metrics`, { method: 'HEAD' });
     expect(head.status).toBe(200);
   });
+
+  it('/metrics serves the text format when Accept refuses OpenMetrics with q=0', async () => {
+    const response = await fetch(`${base}/metrics`, {
+      headers: { accept: 'application/openmetrics-text;q=0, */*' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await response.text()).not.toContain('# EOF');
+  });
 });
 
 /** A GET that leaves the body as it came (fetch would decode gzip by itself). */
