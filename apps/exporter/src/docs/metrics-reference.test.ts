@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { collectors } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
-import { BINDINGS, nameOf } from '../collectors/index.ts';
+import { BINDINGS, nameOf, sourceOf } from '../collectors/index.ts';
 import { SELF_METRIC_DEFINITIONS } from '../telemetry/self-metric-definitions.ts';
 import { REGENERATE_COMMAND, renderMetricsReference } from './metrics-reference.ts';
 import { MIGRATION } from './migration.ts';
@@ -40,6 +40,26 @@ describe('docs/metrics.md', () => {
     );
     for (const binding of BINDINGS) expect(doc).toContain(`| \`${nameOf(binding)}\` | ${binding.tier} |`);
     expect(doc).toContain('every 6 hours by default');
+  });
+
+  it('describes a collector that calls no CHAOS command by its source, and when it runs', () => {
+    const doc = renderMetricsReference();
+    expect(doc).toContain(
+      "| `cqm` | cqm | none: A&A's CQM CSV | `AAISP_EXPORTER_COLLECTORS__ENABLE_CQM` | `true` | only for lines with a CQM link configured |",
+    );
+    expect(doc).toContain("### `cqm`\n\nSource: A&A's CQM CSV (not CHAOS), one GET per configured line");
+    expect(doc).toContain('`cqm` calls no CHAOS command');
+    // Every collector's section names its source: never an empty command list.
+    expect(doc).not.toMatch(/CHAOS commands?: \./);
+    expect(doc).not.toMatch(/\| cqm \| {2}\|/);
+  });
+
+  it('says nothing of non-CHAOS collectors when every binding calls CHAOS', () => {
+    const doc = renderMetricsReference(BINDINGS.filter((binding) => sourceOf(binding) === 'chaos'));
+    expect(doc).toContain(
+      'Each run of a CHAOS collector makes one CHAOS call per account, on its tier’s interval. Set',
+    );
+    expect(doc).not.toContain('calls no CHAOS command');
   });
 
   it('lists the exporter self-metrics with the help /metrics serves', () => {

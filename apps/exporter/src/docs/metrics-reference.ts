@@ -10,7 +10,14 @@
  */
 
 import type { MetricDefinition } from '@aaisp/collectors';
-import { BINDINGS, type CollectorBinding, enableSettings, nameOf } from '../collectors/index.ts';
+import {
+  BINDINGS,
+  type CollectorBinding,
+  type DataSource,
+  enableSettings,
+  nameOf,
+  sourceOf,
+} from '../collectors/index.ts';
 import { PREFIX } from '../config/config.ts';
 import { DEFAULT_REPROBE_MS } from '../schedule/reprobe.ts';
 import { DROPPED_DEFAULT_METRICS, SELF_METRIC_DEFINITIONS } from '../telemetry/self-metric-definitions.ts';
@@ -48,21 +55,61 @@ function labelNotes(metrics: readonly { readonly labels: readonly string[] }[]):
   return ['', ...notes.map(([label, note]) => `- ${code(label)}: ${note}.`)];
 }
 
+/**
+ * How the docs describe a collector whose data does not come from a CHAOS command (the binding's
+ * `source`). Keyed by every such source, so a new one fails the typecheck here until it is
+ * described.
+ */
+interface SourceText {
+  /** The collectors table's "CHAOS command" cell. */
+  readonly command: string;
+  /** The collectors table's "optional" cell: when the collector runs at all. */
+  readonly optional: string;
+  /** The line under the collector's heading. */
+  readonly sentence: string;
+}
+
+const NON_CHAOS_SOURCES = {
+  cqm: {
+    command: "none: A&A's CQM CSV",
+    optional: 'only for lines with a CQM link configured',
+    sentence:
+      "Source: A&A's CQM CSV (not CHAOS), one GET per configured line on each run. It runs only for lines with a CQM link configured (see [line quality](../apps/exporter/README.md#line-quality-from-aas-cqm) in the exporter README), makes no CHAOS call and needs no CHAOS credentials, so a CHAOS auth pause never stops it.",
+  },
+} as const satisfies Record<Exclude<DataSource, 'chaos'>, SourceText>;
+
+/** The description of `binding`'s source when it is not CHAOS; `undefined` for a CHAOS command. */
+function nonChaosSource(binding: CollectorBinding): SourceText | undefined {
+  const source = sourceOf(binding);
+  return source === 'chaos' ? undefined : NON_CHAOS_SOURCES[source];
+}
+
 /** The table of what the exporter runs: one row per binding. */
 function collectorTable(bindings: readonly CollectorBinding[]): string[] {
   const settings = enableSettings(bindings);
   const rows = bindings.map((binding) => {
     const setting = settings.find((candidate) => candidate.flag === binding.enable.flag);
+    const other = nonChaosSource(binding);
     return [
       code(nameOf(binding)),
       binding.tier,
-      binding.collector.commands.map(code).join(', '),
+      other?.command ?? binding.collector.commands.map(code).join(', '),
       setting === undefined ? '–' : code(`${PREFIX}${setting.variable}`),
       code(String(binding.enable.default)),
-      binding.optional ? 'yes' : 'no',
+      other?.optional ?? (binding.optional ? 'yes' : 'no'),
     ];
   });
   return table(['collector', 'tier', 'CHAOS command', 'enable variable', 'default', 'optional'], rows);
+}
+
+/** The intro's sentence on the collectors that call no CHAOS command, or `''` when every one does. */
+function notChaosNote(bindings: readonly CollectorBinding[]): string {
+  const others = bindings.filter((binding) => nonChaosSource(binding) !== undefined);
+  if (others.length === 0) return '';
+  const names = listOf(others.map((binding) => code(nameOf(binding))));
+  return others.length === 1
+    ? ` ${names} calls no CHAOS command: its section below says where its data comes from and when it runs.`
+    : ` ${names} call no CHAOS command: their sections below say where their data comes from and when they run.`;
 }
 
 function hours(ms: number): string {
@@ -70,12 +117,16 @@ function hours(ms: number): string {
   return `${h} ${h === 1 ? 'hour' : 'hours'}`;
 }
 
-function collectorSection(collector: CollectorBinding['collector']): string[] {
+function collectorSection(binding: CollectorBinding): string[] {
+  const { collector } = binding;
   const { commands } = collector;
+  const source =
+    nonChaosSource(binding)?.sentence ??
+    `CHAOS ${commands.length === 1 ? 'command' : 'commands'}: ${commands.map(code).join(', ')}.`;
   return [
     `### ${code(collector.name)}`,
     '',
-    `CHAOS ${commands.length === 1 ? 'command' : 'commands'}: ${commands.map(code).join(', ')}.`,
+    source,
     '',
     ...metricTable(collector.metrics),
     ...labelNotes(collector.metrics),
@@ -119,15 +170,15 @@ export function renderMetricsReference(bindings: readonly CollectorBinding[] = B
     '',
     '## Collectors',
     '',
-    'What the exporter runs, from its collector bindings (`apps/exporter/src/collectors/`). Each run of a collector makes one CHAOS call per account, on its tier’s interval. Set the enable variable to `true` or `false` to turn a collector on or off; collectors that share a variable go on and off together.',
+    `What the exporter runs, from its collector bindings (\`apps/exporter/src/collectors/\`). Each run of a CHAOS collector makes one CHAOS call per account, on its tier’s interval.${notChaosNote(bindings)} Set the enable variable to \`true\` or \`false\` to turn a collector on or off; collectors that share a variable go on and off together.`,
     '',
     ...collectorTable(bindings),
     '',
-    `An optional collector’s command may be missing on an account (telephony without VoIP answers HTTP 500): for it a 500 means “not offered here”, and the command is re-probed rarely (every ${hours(DEFAULT_REPROBE_MS)} by default) instead of backed off. For the other collectors a 500 is a passing fault. An “Unknown command” answer is re-probed the same way for any collector.`,
+    `An optional (\`yes\`) collector’s command may be missing on an account (telephony without VoIP answers HTTP 500): for it a 500 means “not offered here”, and the command is re-probed rarely (every ${hours(DEFAULT_REPROBE_MS)} by default) instead of backed off. For the other collectors a 500 is a passing fault. An “Unknown command” answer is re-probed the same way for any collector.`,
     '',
     '## Collector metrics (`@aaisp/collectors`)',
     '',
-    ...bindings.flatMap((binding) => collectorSection(binding.collector)),
+    ...bindings.flatMap(collectorSection),
     '## Exporter self-metrics',
     '',
     `**Defined by \`apps/exporter\`** (\`src/telemetry/self-metric-definitions.ts\`). These come from the exporter, not from a collector. With several accounts, the per-account, per-collector and per-request series also carry \`account\` (all but ${listOf(exporterWide)}).`,

@@ -116,7 +116,7 @@ export const MIGRATION: readonly MigrationRow[] = [
   {
     seed: '(packet loss)',
     ours: 'aaisp_cqm_polls_failed_total',
-    note: `${NO_CHAOS} Loss ratio: \`rate(aaisp_cqm_polls_failed_total[5m]) / rate(aaisp_cqm_polls_sent_total[5m])\`; the newest sample's share is \`aaisp_cqm_loss_ratio\`.`,
+    note: `${NO_CHAOS} Loss ratio: \`increase(aaisp_cqm_polls_failed_total[15m]) / (increase(aaisp_cqm_polls_sent_total[15m]) > 0)\` (the recording rule \`aaisp:cqm_polls_failed_total:ratio_rate15m\` of deploy/prometheus/rules.yml; the counters step once per fetch, so a 5-minute window often holds no step); the newest sample's share is \`aaisp_cqm_loss_ratio\`.`,
   },
   {
     seed: '(telephony call counts and costs)',

@@ -86,6 +86,11 @@ describe('the README tables', () => {
     expect(switches).toContain(
       '| `AAISP_EXPORTER_COLLECTORS__ENABLE_LOGIN` | `false` | boolean | turns on `login_services` (slow, `login/services`): control logins count |',
     );
+    // The CQM collector calls no CHAOS command: its switch says so rather than show a pseudo-command.
+    expect(switches).toContain(
+      "| `AAISP_EXPORTER_COLLECTORS__ENABLE_CQM` | `true` | boolean | turns on `cqm` (cqm, A&A's CQM CSV, not CHAOS): ",
+    );
+    expect(switches).not.toContain('cqm/csv');
   });
 
   it('list every self-metric with its type, labels and help, and which ones lack `account`', () => {

@@ -62,6 +62,10 @@ function summaryOf(binding: CollectorBinding): string {
   return cell(binding.summary);
 }
 
+/** What one run of `binding` calls: its CHAOS command, or for a CQM collector no CHAOS call at all. */
+const callOf = (binding: CollectorBinding): string =>
+  sourceOf(binding) === 'cqm' ? "A&A's CQM CSV, not CHAOS" : code(commandOf(binding));
+
 const onOff = (on: boolean): string => (on ? 'on' : 'off');
 
 /**
@@ -116,8 +120,7 @@ export function renderCollectorSwitches(bindings: readonly CollectorBinding[] = 
     const collectors = bindings.filter((binding) => binding.enable.flag === setting.flag);
     const meaning = collectors
       .map(
-        (binding) =>
-          `${code(nameOf(binding))} (${binding.tier}, ${code(commandOf(binding))}): ${summaryOf(binding)}`,
+        (binding) => `${code(nameOf(binding))} (${binding.tier}, ${callOf(binding)}): ${summaryOf(binding)}`,
       )
       .join('; ');
     return [
