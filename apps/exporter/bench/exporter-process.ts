@@ -12,7 +12,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock } from '@aaisp/chaos-mock';
-import { imageRuntime, listeningUrl, loopbackEnv, parseDockerfile } from '../harness/dockerfile.ts';
 import { readRepoFile } from '../harness/repo.ts';
 import { type ProcessMemory, readProcessMemory } from './process-memory.ts';
 import { epochMs } from './protocol.ts';
@@ -43,9 +42,41 @@ export interface ImageCommand {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/**
+ * The runtime stage of a Dockerfile (from its last FROM): every `ENV`, merged, and the exec-form
+ * `ENTRYPOINT`. Enough for deploy/Dockerfile, whose real build .ci/image.sh tests.
+ */
+function imageRuntime(dockerfile: string): { env: Record<string, string>; entrypoint: string[] } {
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  const runtime = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
+  const env: Record<string, string> = {};
+  let entrypoint: unknown;
+  for (const line of runtime) {
+    const [, keyword = '', args = ''] = /^(\S+)\s+(.*)$/.exec(line) ?? [];
+    if (keyword.toUpperCase() === 'ENTRYPOINT') entrypoint = JSON.parse(args);
+    if (keyword.toUpperCase() !== 'ENV') continue;
+    for (const [, name = '', value = ''] of args.matchAll(/([\w.-]+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
+      env[name] = value.startsWith('"') ? (JSON.parse(value) as string) : value;
+    }
+  }
+  if (!Array.isArray(entrypoint) || !entrypoint.every((word) => typeof word === 'string')) {
+    throw new Error('the Dockerfile has no exec-form ENTRYPOINT in its last stage');
+  }
+  return { env, entrypoint };
+}
+
+/** The loopback URL in the exporter's JSON "exporter listening" log line, once it is in `log`. */
+function listeningUrl(log: string): string | undefined {
+  return /"url":"(http:\/\/127\.0\.0\.1:\d+)".*"msg":"exporter listening"/.exec(log)?.[1];
+}
+
 /** Reads the image's command from deploy/Dockerfile; throws if the exporter is not built. */
 export function imageCommand(): ImageCommand {
-  const runtime = imageRuntime(parseDockerfile(readRepoFile('deploy/Dockerfile')));
+  const runtime = imageRuntime(readRepoFile('deploy/Dockerfile'));
   const [program, ...args] = runtime.entrypoint;
   if (program !== 'node') throw new Error(`the image's ENTRYPOINT runs ${program}, not node`);
   const main = args.find((arg) => !arg.startsWith('-'));
@@ -80,7 +111,13 @@ export async function spawnExporter(
 ): Promise<ExporterProcess> {
   const env: Record<string, string> = {
     ...extraEnv,
-    ...loopbackEnv(command.env),
+    // PATH and HOME, the image's ENV, then a free loopback port with JSON logs (for listeningUrl).
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    ...command.env,
+    AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
+    AAISP_EXPORTER_SERVER__PORT: '0',
+    AAISP_EXPORTER_LOGGING__JSON: 'true',
     AAISP_EXPORTER_API__BASE_URL: mock.url,
     AAISP_EXPORTER_AUTH__CONTROL_LOGIN: DEFAULT_CREDENTIALS.controlLogin,
     AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: DEFAULT_CREDENTIALS.controlPassword,
