@@ -180,20 +180,20 @@ describe('the cqm collector in the exporter', () => {
 });
 
 /**
- * A CQM host on loopback that answers each path with the mock's CSV for the same path, the header
- * line passed through `rewrite(header, path)`: the shape of a format change A&A could make.
+ * A CQM host on loopback that answers each path with the mock's CSV for the same path, passed
+ * through `rewrite(body, path)`: the shape of a format change A&A could make, or of a bad row.
  */
 async function rewritingHost(
   upstream: () => string,
-  rewrite: (header: string, path: string) => string,
+  rewrite: (body: string, path: string) => string,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
     fetch(new URL(path, upstream()))
       .then(async (answer) => {
-        const [header = '', ...rest] = (await answer.text()).split('\n');
+        const body = await answer.text();
         response.writeHead(answer.status, { 'content-type': 'text/csv' });
-        response.end([rewrite(header, path), ...rest].join('\n'));
+        response.end(rewrite(body, path));
       })
       .catch(() => response.destroy());
   });
@@ -218,10 +218,11 @@ describe('a CQM CSV whose header is not the known format', () => {
     let renamed = 'Mean';
     const host = await rewritingHost(
       () => upstream,
-      (header, path) => {
-        if (path.includes('/line32002.')) return header.replace(',Av,', `,${renamed},`);
-        if (path.includes('/line32003.')) return header.replace(',Av,', ',Ave,');
-        return header;
+      // `,Av,` is in the header only: every row is numbers.
+      (body, path) => {
+        if (path.includes('/line32002.')) return body.replace(',Av,', `,${renamed},`);
+        if (path.includes('/line32003.')) return body.replace(',Av,', ',Ave,');
+        return body;
       },
     );
     try {
@@ -293,6 +294,61 @@ describe('a CQM CSV whose header is not the known format', () => {
         expect(logs).not.toContain(cqmSecret(lineId));
         expect(logs).not.toContain(url);
       }
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe('a CQM CSV with rows that are not valid samples', () => {
+  it('leaves them out and logs them once, again only when they change, never per fetch', async () => {
+    let badRows = 1;
+    let upstream = '';
+    // The oldest rows' times made unreadable: they stay the oldest as the window moves.
+    const spoil = (body: string): string => {
+      const rows = body.split('\n');
+      for (let index = 1; index <= badRows; index++) rows[index] = `yesterday${rows[index]?.slice(19) ?? ''}`;
+      return rows.join('\n');
+    };
+    const host = await rewritingHost(
+      () => upstream,
+      (body, path) => (path.includes('/line32002.') ? spoil(body) : body),
+    );
+    try {
+      const started = await start((m) => {
+        upstream = m.url;
+        return mockCqmLines(m).map((line) => ({
+          ...line,
+          url: new URL(new URL(line.url).pathname, host.url).href,
+        }));
+      });
+      const warnings = () =>
+        logs
+          .split('\n')
+          .filter((line) => line.includes('CQM CSV rows are not valid samples'))
+          .map((line) => JSON.parse(line));
+      await waitFor('the first warning', async () => warnings().length === 1 || undefined);
+      expect(warnings()[0]).toMatchObject({
+        line: '32002',
+        rows: [2],
+        reasons: ['Time: must be a YYYY-MM-DD HH:MM:SS time (Europe/London)'],
+      });
+      // Many fetches, and the window moved by a sample: the same bad row, no new line.
+      clock += PERIOD_MS;
+      const fetchesNow = started.cqmStats().requests;
+      await waitFor(
+        'many more fetches',
+        async () => started.cqmStats().requests > fetchesNow + 15 || undefined,
+      );
+      expect(warnings()).toHaveLength(1);
+      const series = await metrics();
+      // The line's good rows are still read.
+      expect(sampleValue(series, 'aaisp_cqm_fetch_success', { line_id: '32002' })).toBe(1);
+      expect(sampleValue(series, 'aaisp_cqm_samples_total', { line_id: '32002' })).toBe(1);
+      badRows = 2;
+      await waitFor('the change to be logged', async () => warnings().length === 2 || undefined);
+      expect(warnings()[1]).toMatchObject({ rows: [2, 3] });
+      expect(logs).not.toContain(cqmSecret('32002'));
     } finally {
       await host.close();
     }

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type CqmData, fetchCqm, maskCqmUrl } from '@aaisp/chaos-client';
+import { type ChaosSchemaIssue, type CqmData, fetchCqm, maskCqmUrl } from '@aaisp/chaos-client';
 import {
   type CollectContext,
   type CqmLineState,
@@ -74,6 +74,21 @@ interface LineMemory {
   failing: boolean;
   /** How the last good CSV's header differed from the known one; undefined before the first. */
   columns: CsvColumns | undefined;
+  /** What the last good CSV's bad rows were (see {@link skippedKey}); `''` for none. */
+  skipped: string;
+}
+
+/** A skipped row's issue as a log reads it: the CSV column and what was wrong, no value. */
+const issueText = (issue: ChaosSchemaIssue): string => `${issue.path.join('.')}: ${issue.message}`;
+
+/**
+ * The bad rows of a fetch by how many there are and why, not by line number: the window moves
+ * every 100 s, so the same bad row has a new line number at each fetch.
+ */
+function skippedKey(rows: CqmData['skipped']): string {
+  return rows.length === 0
+    ? ''
+    : `${rows.length}\u0000${rows.flatMap((row) => row.issues.map(issueText)).join('\u0000')}`;
 }
 
 /** What a header lacked and added. */
@@ -157,18 +172,21 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
       lastOkMs: undefined,
       failing: false,
       columns: undefined,
+      skipped: '',
     };
     const nowMs = Date.now();
     if (fetched.ok) {
       if (known.failing) log.info({ line: line.lineId }, 'CQM fetch of the line works again');
-      for (const skipped of fetched.data.skipped) {
+      const skipped = skippedKey(fetched.data.skipped);
+      // A bad row stays in the 24 h window for a day: said once, and again only when it changes.
+      if (skipped !== '' && skipped !== known.skipped) {
         log.warn(
           {
             line: line.lineId,
-            row: skipped.line,
-            reason: skipped.issues.map((issue) => issue.message).join('; '),
+            rows: fetched.data.skipped.map((row) => row.line),
+            reasons: [...new Set(fetched.data.skipped.flatMap((row) => row.issues.map(issueText)))],
           },
-          'CQM CSV row is not a valid sample; it is left out',
+          'CQM CSV rows are not valid samples; they are left out (logged again only when they change)',
         );
       }
       const columns = { missing: fetched.data.missingColumns, unknown: fetched.data.unknownColumns };
@@ -178,6 +196,7 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
         lastOkMs: nowMs,
         failing: false,
         columns,
+        skipped,
       };
       memory.set(key, updated);
       return updated;
