@@ -40,6 +40,8 @@ if [ "$(id -u)" != 0 ]; then exec sudo --preserve-env bash "$0" "$@"; fi
 
 ROOT=$PWD
 HERE=$ROOT/.ci/image
+# shellcheck source=lib.sh
+source "$ROOT/.ci/lib.sh"
 IMAGE=${AAISP_IMAGE:-localhost/aaisp-exporter:ci}
 read -r -a ARCHES <<<"${AAISP_IMAGE_ARCHES:-amd64 arm64}"
 BASE_MODE=${AAISP_IMAGE_BASE:-stand-in}
@@ -82,12 +84,7 @@ for arch in "${ARCHES[@]}"; do
     command -v arch-test >/dev/null 2>&1 || missing+=(arch-test) # mmdebstrap's check of the emulation
   fi
 done
-if [ "${#missing[@]}" -gt 0 ]; then
-  step "install ${missing[*]} (Debian)"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+apt_install "${missing[@]}"
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   fail 'node and npm (20 or later) are needed on PATH'
 fi
@@ -97,14 +94,10 @@ if [ ! -e apps/exporter/node_modules/yaml ]; then
 fi
 helper() { node "$HERE/helper.mjs" "$@"; }
 
-# Emulation for the other arch: QEMU through binfmt_misc (fix-binary mode, so it works in chroots
-# and containers too).
+# Emulation for the other arch: QEMU through binfmt_misc.
 for arch in "${ARCHES[@]}"; do
   [ "$arch" = "$host_arch" ] && continue
-  q=$(qemu_name "$arch")
-  [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$q" 2>/dev/null || update-binfmts --enable "qemu-$q"
-  grep -qx enabled "/proc/sys/fs/binfmt_misc/qemu-$q" || fail "cannot enable qemu-$q in binfmt_misc"
+  binfmt_enable "$(qemu_name "$arch")" || fail "cannot enable qemu-$(qemu_name "$arch") in binfmt_misc"
 done
 
 PODMAN=(podman --runtime runc)
@@ -147,30 +140,6 @@ NODE_FULL=$(helper node-version)
 VERSION=${AAISP_IMAGE_VERSION:-$(node -p 'require("./apps/exporter/package.json").version')}
 arch_ref() { echo "$IMAGE-$1"; }
 
-# The first mirror this machine's apt sources give for a suite (one-line or deb822 format).
-mirror_for() {
-  local suite=$1 file
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [ -f "$file" ] || continue
-    awk -v s="$suite" '$1 == "deb" { i = 2; if ($i ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
-      if ($(i + 1) == s) { print $i; exit } }' "$file"
-  done
-  for file in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$file" ] || continue
-    awk -v s="$suite" 'BEGIN { RS = "" } {
-      uri = ""; deb = 0; has = 0; off = 0
-      n = split($0, line, "\n")
-      for (j = 1; j <= n; j++) {
-        if (line[j] ~ /^URIs:/) { split(line[j], w, " "); uri = w[2] }
-        if (line[j] ~ /^Types:.*(^|[ \t])deb([ \t]|$)/) deb = 1
-        if (line[j] ~ /^Enabled:[ \t]*no/) off = 1
-        if (line[j] ~ /^Suites:/) { m = split(line[j], w, " "); for (k = 2; k <= m; k++) if (w[k] == s) has = 1 }
-      }
-      if (deb && has && !off && uri != "") { print uri; exit }
-    }' "$file"
-  done
-}
-
 if $COLD; then
   step 'cold: remove this script'"'"'s images, the stand-in base and the build cache'
   for arch in "${ARCHES[@]}"; do podman rmi --force "$(arch_ref "$arch")" >/dev/null 2>&1 || true; done
@@ -197,9 +166,9 @@ if [ "$BASE_MODE" = registry ]; then
   PULL=(--pull=missing)
 else
   PULL=(--pull=never)
-  MIRROR=$(mirror_for "$DEBIAN_SUITE" | head -n 1)
+  MIRROR=$(debian_mirror "$DEBIAN_SUITE")
   MIRROR=${MIRROR:-http://deb.debian.org/debian}
-  SECURITY=$(mirror_for "$DEBIAN_SUITE-security" | head -n 1)
+  SECURITY=$(debian_mirror "$DEBIAN_SUITE-security")
   SECURITY=${SECURITY:-http://deb.debian.org/debian-security}
   CA_FILE=
   if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then CA_FILE=$NODE_EXTRA_CA_CERTS; fi

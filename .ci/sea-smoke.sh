@@ -31,6 +31,8 @@ target=${3:-$host}
 [ -x /usr/bin/curl ] || { echo 'sea-smoke: /usr/bin/curl is needed' >&2; exit 1; }
 # shellcheck source=exporter-check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/exporter-check.sh"
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 started=$(date +%s.%N)
 
 dir=$(mktemp -d)
@@ -66,22 +68,9 @@ if [ "$target" != "$host" ]; then
   [ -e "$sysroot/lib/ld-linux-aarch64.so.1" ] || missing+=(libc6-arm64-cross)
   [ -e "$sysroot/lib/libstdc++.so.6" ] || missing+=(libstdc++6-arm64-cross)
   [ -e "$sysroot/lib/libgcc_s.so.1" ] || missing+=(libgcc-s1-arm64-cross)
-  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    echo "  installing ${missing[*]} (Debian)"
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-  binfmt=/proc/sys/fs/binfmt_misc
-  binfmt_enabled() { [ "$(head -n 1 "$binfmt/qemu-aarch64" 2>/dev/null)" = enabled ]; }
-  if [ "${SEA_SMOKE_QEMU:-}" != direct ]; then
-    [ -e "$binfmt/register" ] || $SUDO mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || true
-    if [ -e "$binfmt/register" ] && ! binfmt_enabled; then
-      $SUDO update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true
-    fi
-  fi
-  if [ "${SEA_SMOKE_QEMU:-}" != direct ] && binfmt_enabled; then
-    how="binfmt_misc: $(sed -n 's/^interpreter //p' "$binfmt/qemu-aarch64")"
+  apt_install "${missing[@]}"
+  if [ "${SEA_SMOKE_QEMU:-}" != direct ] && binfmt_enable aarch64; then
+    how="binfmt_misc: $(sed -n 's/^interpreter //p' /proc/sys/fs/binfmt_misc/qemu-aarch64)"
   else
     how="qemu-aarch64-static directly: $([ "${SEA_SMOKE_QEMU:-}" = direct ] && echo SEA_SMOKE_QEMU=direct || echo 'binfmt_misc not set up')"
     run_binary=(/usr/bin/qemu-aarch64-static "${run_binary[@]}")

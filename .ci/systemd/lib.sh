@@ -11,6 +11,8 @@
 
 ci_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(cd "$ci_dir/../.." && pwd)
+# shellcheck source=../lib.sh
+source "$ci_dir/../lib.sh"
 unit_file=$repo_dir/deploy/systemd/aaisp-exporter.service
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 # A podman store of its own (AAISP_SYSTEMD_STORE; empty: podman's default store): the cached image
@@ -49,31 +51,19 @@ ensure_packages() {
   command -v mmdebstrap >/dev/null 2>&1 || missing+=(mmdebstrap)
   # To check Debian's signatures on a machine that is not Debian (Ubuntu, say).
   [ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    echo "==> install ${missing[*]} (Debian)"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
+  apt_install "${missing[@]}"
 }
 
-# The apt sources for the rootfs: AAISP_SYSTEMD_MIRROR (a mirror URL or a .list/.sources file) if
-# set, else this machine's Debian bookworm sources (the same mirror apt uses here), else
-# deb.debian.org.
+# The apt source for the rootfs: AAISP_SYSTEMD_MIRROR (a mirror URL or a .list/.sources file) if
+# set, else the Debian mirror apt uses here for bookworm, else deb.debian.org.
 rootfs_sources() {
   if [ -n "${AAISP_SYSTEMD_MIRROR:-}" ]; then
     printf '%s\n' "$AAISP_SYSTEMD_MIRROR"
     return
   fi
-  local file found=0
-  for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [ -f "$file" ] || continue
-    if grep -Eq '^[^#]*(deb |Suites:.*)bookworm' "$file" && grep -q 'debian' "$file"; then
-      printf '%s\n' "$file"
-      found=1
-    fi
-  done
-  [ "$found" = 1 ] || echo 'http://deb.debian.org/debian'
+  local mirror
+  mirror=$(debian_mirror bookworm)
+  printf '%s\n' "${mirror:-http://deb.debian.org/debian}"
 }
 
 # Sets `image`, building it when no image of that name exists. `image_built` says which.

@@ -60,7 +60,7 @@ function imageRuntime(dockerfile: string): { env: Record<string, string>; entryp
     if (keyword.toUpperCase() === 'ENTRYPOINT') entrypoint = JSON.parse(args);
     if (keyword.toUpperCase() !== 'ENV') continue;
     for (const [, name = '', value = ''] of args.matchAll(/([\w.-]+)=("(?:[^"\\]|\\.)*"|\S+)/g)) {
-      env[name] = value.startsWith('"') ? (JSON.parse(value) as string) : value;
+      env[name] = value.startsWith('"') ? String(JSON.parse(value)) : value;
     }
   }
   if (!Array.isArray(entrypoint) || !entrypoint.every((word) => typeof word === 'string')) {

@@ -19,13 +19,16 @@ const PERIOD_MS = 100_000;
 let clock = Date.UTC(2026, 0, 20, 12, 0, 0);
 let mock: RunningChaosMock | undefined;
 let app: App | undefined;
+let host: { close: () => Promise<void> } | undefined;
 let logs = '';
 
 afterEach(async () => {
   await app?.stop();
   await mock?.close();
+  await host?.close();
   app = undefined;
   mock = undefined;
+  host = undefined;
   logs = '';
 });
 
@@ -210,92 +213,91 @@ async function rewritingHost(
   };
 }
 
+/** Starts the exporter with every line's CQM link pointing at a {@link rewritingHost}. */
+async function startBehind(rewrite: (body: string, path: string) => string): Promise<RunningChaosMock> {
+  let upstream = '';
+  const rewriting = await rewritingHost(() => upstream, rewrite);
+  host = rewriting;
+  return start((m) => {
+    upstream = m.url;
+    return mockCqmLines(m).map((line) => ({
+      ...line,
+      url: new URL(new URL(line.url).pathname, rewriting.url).href,
+    }));
+  });
+}
+
 describe('a CQM CSV whose header is not the known format', () => {
   it('reads what it can, shows which lines differ in gauges, logs once per change, and reads Ave as the average', async () => {
     // 32001 keeps the real header; 32002's average is renamed to a name nobody knows; 32003 sends
     // the old `Ave` this project once expected, which stays a tolerated variant.
-    let upstream = '';
     let renamed = 'Mean';
-    const host = await rewritingHost(
-      () => upstream,
-      // `,Av,` is in the header only: every row is numbers.
-      (body, path) => {
-        if (path.includes('/line32002.')) return body.replace(',Av,', `,${renamed},`);
-        if (path.includes('/line32003.')) return body.replace(',Av,', ',Ave,');
-        return body;
-      },
+    // `,Av,` is in the header only: every row is numbers.
+    const started = await startBehind((body, path) => {
+      if (path.includes('/line32002.')) return body.replace(',Av,', `,${renamed},`);
+      if (path.includes('/line32003.')) return body.replace(',Av,', ',Ave,');
+      return body;
+    });
+    const series = await scrapeUntil(
+      'every line fetched',
+      (s) => sampleValue(s, 'aaisp_cqm_csv_columns_missing', { line_id: '32003' }) !== undefined,
     );
-    try {
-      const started = await start((m) => {
-        upstream = m.url;
-        return mockCqmLines(m).map((line) => ({
-          ...line,
-          url: new URL(new URL(line.url).pathname, host.url).href,
-        }));
-      });
-      const series = await scrapeUntil(
-        'every line fetched',
-        (s) => sampleValue(s, 'aaisp_cqm_csv_columns_missing', { line_id: '32003' }) !== undefined,
-      );
-      const value = (metric: string, labels: Record<string, string>) => sampleValue(series, metric, labels);
-      expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32001' })).toBe(0);
-      expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32001' })).toBe(0);
-      expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32002' })).toBe(1);
-      expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32002' })).toBe(1);
-      expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32003' })).toBe(0);
-      expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32003' })).toBe(0);
-      // The real header and the old variant give the average; the renamed one loses only it.
-      expect(value('aaisp_cqm_latency_seconds', { line_id: '32001', stat: 'avg' })).toBeGreaterThan(0);
-      expect(value('aaisp_cqm_latency_seconds', { line_id: '32003', stat: 'avg' })).toBeGreaterThan(0);
-      expect(value('aaisp_cqm_latency_seconds', { line_id: '32002', stat: 'avg' })).toBeUndefined();
-      expect(value('aaisp_cqm_latency_seconds', { line_id: '32002', stat: 'min' })).toBeGreaterThan(0);
-      expect(value('aaisp_cqm_loss_ratio', { line_id: '32002' })).toBe(CQM_LOSSY_FAIL_PERCENT / 100);
-      // The status page says why 32002's latency is empty, and names no other line.
-      const page = await (await fetch(`${app?.url}/`)).text();
-      expect(page).toContain(
-        'Line 32002: its CQM CSV header lacks 1 known column (its values are missing) and has 1 column the exporter does not read.',
-      );
-      expect(page).not.toContain('Line 32001: its CQM CSV');
-      expect(page).not.toContain('Line 32003: its CQM CSV');
+    const value = (metric: string, labels: Record<string, string>) => sampleValue(series, metric, labels);
+    expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32001' })).toBe(0);
+    expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32001' })).toBe(0);
+    expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32002' })).toBe(1);
+    expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32002' })).toBe(1);
+    expect(value('aaisp_cqm_csv_columns_missing', { line_id: '32003' })).toBe(0);
+    expect(value('aaisp_cqm_csv_columns_unknown', { line_id: '32003' })).toBe(0);
+    // The real header and the old variant give the average; the renamed one loses only it.
+    expect(value('aaisp_cqm_latency_seconds', { line_id: '32001', stat: 'avg' })).toBeGreaterThan(0);
+    expect(value('aaisp_cqm_latency_seconds', { line_id: '32003', stat: 'avg' })).toBeGreaterThan(0);
+    expect(value('aaisp_cqm_latency_seconds', { line_id: '32002', stat: 'avg' })).toBeUndefined();
+    expect(value('aaisp_cqm_latency_seconds', { line_id: '32002', stat: 'min' })).toBeGreaterThan(0);
+    expect(value('aaisp_cqm_loss_ratio', { line_id: '32002' })).toBe(CQM_LOSSY_FAIL_PERCENT / 100);
+    // The status page says why 32002's latency is empty, and names no other line.
+    const page = await (await fetch(`${app?.url}/`)).text();
+    expect(page).toContain(
+      'Line 32002: its CQM CSV header lacks 1 known column (its values are missing) and has 1 column the exporter does not read.',
+    );
+    expect(page).not.toContain('Line 32001: its CQM CSV');
+    expect(page).not.toContain('Line 32003: its CQM CSV');
 
-      // Many fetches of the same header: one warning. A new name is a change: one more.
-      const fetchesNow = started.cqmStats().requests;
-      await waitFor(
-        'five more fetches of each line',
-        async () => started.cqmStats().requests > fetchesNow + 15 || undefined,
-      );
-      const warnings = () =>
-        logs
-          .split('\n')
-          .filter((line) => line.includes("CQM CSV header differs from A&A's known format"))
-          .map((line) => JSON.parse(line));
-      expect(warnings()).toHaveLength(1);
-      expect(warnings()[0]).toMatchObject({
-        line: '32002',
-        missingColumns: ['Av'],
-        unknownColumns: ['Mean'],
-      });
-      renamed = 'Average latency';
-      await waitFor('the second change to be logged', async () => warnings().length === 2 || undefined);
-      expect(warnings()[1]).toMatchObject({ missingColumns: ['Av'], unknownColumns: ['Average latency'] });
+    // Many fetches of the same header: one warning. A new name is a change: one more.
+    const fetchesNow = started.cqmStats().requests;
+    await waitFor(
+      'five more fetches of each line',
+      async () => started.cqmStats().requests > fetchesNow + 15 || undefined,
+    );
+    const warnings = () =>
+      logs
+        .split('\n')
+        .filter((line) => line.includes("CQM CSV header differs from A&A's known format"))
+        .map((line) => JSON.parse(line));
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatchObject({
+      line: '32002',
+      missingColumns: ['Av'],
+      unknownColumns: ['Mean'],
+    });
+    renamed = 'Average latency';
+    await waitFor('the second change to be logged', async () => warnings().length === 2 || undefined);
+    expect(warnings()[1]).toMatchObject({ missingColumns: ['Av'], unknownColumns: ['Average latency'] });
 
-      // Back to the known format: said once, and the gauges go back to 0.
-      renamed = 'Av';
-      const back = await scrapeUntil(
-        'the known format again',
-        (s) => sampleValue(s, 'aaisp_cqm_csv_columns_missing', { line_id: '32002' }) === 0,
-      );
-      expect(sampleValue(back, 'aaisp_cqm_csv_columns_unknown', { line_id: '32002' })).toBe(0);
-      expect(await (await fetch(`${app?.url}/`)).text()).not.toContain('CQM CSV format has changed');
-      expect(logs).toContain("CQM CSV header is A&A's known format again");
-      expect(warnings()).toHaveLength(2);
-      // The log names the line and its columns, never its link.
-      for (const [lineId, url] of started.cqmUrls()) {
-        expect(logs).not.toContain(cqmSecret(lineId));
-        expect(logs).not.toContain(url);
-      }
-    } finally {
-      await host.close();
+    // Back to the known format: said once, and the gauges go back to 0.
+    renamed = 'Av';
+    const back = await scrapeUntil(
+      'the known format again',
+      (s) => sampleValue(s, 'aaisp_cqm_csv_columns_missing', { line_id: '32002' }) === 0,
+    );
+    expect(sampleValue(back, 'aaisp_cqm_csv_columns_unknown', { line_id: '32002' })).toBe(0);
+    expect(await (await fetch(`${app?.url}/`)).text()).not.toContain('CQM CSV format has changed');
+    expect(logs).toContain("CQM CSV header is A&A's known format again");
+    expect(warnings()).toHaveLength(2);
+    // The log names the line and its columns, never its link.
+    for (const [lineId, url] of started.cqmUrls()) {
+      expect(logs).not.toContain(cqmSecret(lineId));
+      expect(logs).not.toContain(url);
     }
   });
 });
@@ -303,54 +305,39 @@ describe('a CQM CSV whose header is not the known format', () => {
 describe('a CQM CSV with rows that are not valid samples', () => {
   it('leaves them out and logs them once, again only when they change, never per fetch', async () => {
     let badRows = 1;
-    let upstream = '';
     // The oldest rows' times made unreadable: they stay the oldest as the window moves.
     const spoil = (body: string): string => {
       const rows = body.split('\n');
       for (let index = 1; index <= badRows; index++) rows[index] = `yesterday${rows[index]?.slice(19) ?? ''}`;
       return rows.join('\n');
     };
-    const host = await rewritingHost(
-      () => upstream,
-      (body, path) => (path.includes('/line32002.') ? spoil(body) : body),
+    const started = await startBehind((body, path) => (path.includes('/line32002.') ? spoil(body) : body));
+    const warnings = () =>
+      logs
+        .split('\n')
+        .filter((line) => line.includes('CQM CSV rows are not valid samples'))
+        .map((line) => JSON.parse(line));
+    await waitFor('the first warning', async () => warnings().length === 1 || undefined);
+    expect(warnings()[0]).toMatchObject({
+      line: '32002',
+      rows: [2],
+      reasons: ['Time: must be a YYYY-MM-DD HH:MM:SS time (Europe/London)'],
+    });
+    // Many fetches, and the window moved by a sample: the same bad row, no new line.
+    clock += PERIOD_MS;
+    const fetchesNow = started.cqmStats().requests;
+    await waitFor(
+      'many more fetches',
+      async () => started.cqmStats().requests > fetchesNow + 15 || undefined,
     );
-    try {
-      const started = await start((m) => {
-        upstream = m.url;
-        return mockCqmLines(m).map((line) => ({
-          ...line,
-          url: new URL(new URL(line.url).pathname, host.url).href,
-        }));
-      });
-      const warnings = () =>
-        logs
-          .split('\n')
-          .filter((line) => line.includes('CQM CSV rows are not valid samples'))
-          .map((line) => JSON.parse(line));
-      await waitFor('the first warning', async () => warnings().length === 1 || undefined);
-      expect(warnings()[0]).toMatchObject({
-        line: '32002',
-        rows: [2],
-        reasons: ['Time: must be a YYYY-MM-DD HH:MM:SS time (Europe/London)'],
-      });
-      // Many fetches, and the window moved by a sample: the same bad row, no new line.
-      clock += PERIOD_MS;
-      const fetchesNow = started.cqmStats().requests;
-      await waitFor(
-        'many more fetches',
-        async () => started.cqmStats().requests > fetchesNow + 15 || undefined,
-      );
-      expect(warnings()).toHaveLength(1);
-      const series = await metrics();
-      // The line's good rows are still read.
-      expect(sampleValue(series, 'aaisp_cqm_fetch_success', { line_id: '32002' })).toBe(1);
-      expect(sampleValue(series, 'aaisp_cqm_samples_total', { line_id: '32002' })).toBe(1);
-      badRows = 2;
-      await waitFor('the change to be logged', async () => warnings().length === 2 || undefined);
-      expect(warnings()[1]).toMatchObject({ rows: [2, 3] });
-      expect(logs).not.toContain(cqmSecret('32002'));
-    } finally {
-      await host.close();
-    }
+    expect(warnings()).toHaveLength(1);
+    const series = await metrics();
+    // The line's good rows are still read.
+    expect(sampleValue(series, 'aaisp_cqm_fetch_success', { line_id: '32002' })).toBe(1);
+    expect(sampleValue(series, 'aaisp_cqm_samples_total', { line_id: '32002' })).toBe(1);
+    badRows = 2;
+    await waitFor('the change to be logged', async () => warnings().length === 2 || undefined);
+    expect(warnings()[1]).toMatchObject({ rows: [2, 3] });
+    expect(logs).not.toContain(cqmSecret('32002'));
   });
 });
