@@ -240,11 +240,11 @@ describe('the envelope of the 2024 capture (docs/chaos-api.md §11.1) on every a
     try {
       const states = async (url: string) => {
         const out: unknown[] = [];
-        for (const path of ['broadband/info/json', 'broadband/quota/xml', 'login/services/json']) {
+        for (const path of ['broadband/info/json', 'broadband/quota', 'login/services/json']) {
           const text = await (
             await fetch(new URL(path, url), { method: 'POST', body: new URLSearchParams(GOOD_LOGIN) })
           ).text();
-          out.push(/uuid"?[=:]"([^"]+)".*?seq"?[=:]"(\d+)"/s.exec(text)?.slice(1));
+          out.push(/"uuid":"([^"]+)".*?"seq":"(\d+)"/s.exec(text)?.slice(1));
         }
         return out;
       };

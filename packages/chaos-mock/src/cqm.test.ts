@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { cqmSample, cqmSamples, isOfflineSample, resolveCqmOptions, sampleStarts } from './cqm.ts';
 import { CQM_CSV_HEADER, cqmCsvRow, toCqmCsv } from './cqm-csv.ts';
 import { cqmQualityOf } from './cqm-quality.ts';
+import { createLondonClock } from './cqm-time.ts';
 
 const ms = (iso: string): number => Date.parse(iso);
+const clock = createLondonClock();
 const settings = (periodSeconds = 100, windowSeconds = 86_400) =>
   resolveCqmOptions({ periodSeconds, windowSeconds, now: () => 0 });
 
@@ -118,12 +120,19 @@ describe('the CQM CSV', () => {
       score: 1,
     };
     // DJ's real row (docs/chaos-api.md §11.2), rebuilt from its numbers.
-    expect(cqmCsvRow(real)).toBe('2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1');
+    expect(cqmCsvRow(real, clock)).toBe(
+      '2017-09-12 08:00:00,100,100,0,6376000,6807000,7345000,19670,278400,1',
+    );
     expect(
-      cqmCsvRow({ ...real, failPercent: 100, latencyNs: undefined, rxBitsPerSecond: 0, txBitsPerSecond: 0 }),
+      cqmCsvRow(
+        { ...real, failPercent: 100, latencyNs: undefined, rxBitsPerSecond: 0, txBitsPerSecond: 0 },
+        clock,
+      ),
     ).toBe('2017-09-12 08:00:00,100,100,100,,,,0,0,1');
-    expect(toCqmCsv([real, real])).toBe(`${CQM_CSV_HEADER}\n${cqmCsvRow(real)}\n${cqmCsvRow(real)}\n`);
-    expect(toCqmCsv([])).toBe(`${CQM_CSV_HEADER}\n`);
+    expect(toCqmCsv([real, real], clock)).toBe(
+      `${CQM_CSV_HEADER}\n${cqmCsvRow(real, clock)}\n${cqmCsvRow(real, clock)}\n`,
+    );
+    expect(toCqmCsv([], clock)).toBe(`${CQM_CSV_HEADER}\n`);
   });
 
   it('writes byte for byte the real 2017 CSV (fixtures/cqm-2017-real.csv) from its numbers', () => {
@@ -141,12 +150,15 @@ describe('the CQM CSV', () => {
       score: 1,
     });
     expect(
-      toCqmCsv([
-        row('2017-09-12T07:00:00Z', 6_376_000, 6_807_000, 7_345_000, 19_670, 278_400),
-        row('2017-09-12T07:01:40Z', 6_412_000, 6_899_000, 9_343_000, 19_190, 294_300),
-        row('2017-09-12T07:03:20Z', 6_361_000, 6_873_000, 7_422_000, 14_160, 173_600),
-        row('2017-09-12T07:05:00Z', 6_365_000, 6_835_000, 7_341_000, 1_075, 25_740),
-      ]),
+      toCqmCsv(
+        [
+          row('2017-09-12T07:00:00Z', 6_376_000, 6_807_000, 7_345_000, 19_670, 278_400),
+          row('2017-09-12T07:01:40Z', 6_412_000, 6_899_000, 9_343_000, 19_190, 294_300),
+          row('2017-09-12T07:03:20Z', 6_361_000, 6_873_000, 7_422_000, 14_160, 173_600),
+          row('2017-09-12T07:05:00Z', 6_365_000, 6_835_000, 7_341_000, 1_075, 25_740),
+        ],
+        clock,
+      ),
     ).toBe(real);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The one plain-object guard of the package: request bodies, the server's control endpoints, the
- * XML writer and the tests' helpers all use it.
+ * `schema-drift` scenario and the tests' helpers all use it.
  *
  * @module
  */

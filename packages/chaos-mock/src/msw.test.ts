@@ -103,7 +103,7 @@ describe('createChaosHandlers and startChaosMock answer alike', () => {
   /** Status, content type and body of three calls, or the error name when the call fails. */
   async function transcript(base: string): Promise<string[]> {
     const lines: string[] = [];
-    for (const path of ['broadband/info/json', 'broadband/quota/xml', 'telephony/ratecard/json']) {
+    for (const path of ['broadband/info/json', 'broadband/quota', 'telephony/ratecard/json']) {
       try {
         const response = await postForm(base, path);
         const retryAfter = response.headers.get('retry-after');

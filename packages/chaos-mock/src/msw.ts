@@ -15,15 +15,10 @@
  */
 
 import { type HttpHandler, HttpResponse, http } from 'msw';
-import {
-  type ChaosMockControls,
-  type ChaosMockOptions,
-  controlsOf,
-  createMockBackend,
-  type MockOutcome,
-} from './backend.ts';
+import { type ChaosMockControls, type ChaosMockOptions, controlsOf, createMockBackend } from './backend.ts';
 import { CHAOS_BASE_URL } from './base-url.ts';
 import { CQM_BASE_URL, CQM_PATH_PREFIX } from './cqm-url.ts';
+import type { MockOutcome } from './outcome.ts';
 import { waitOrAbort } from './wait.ts';
 
 /** Options for {@link createChaosHandlers}: the server's options less `port` and `host`, plus `baseUrl`. */

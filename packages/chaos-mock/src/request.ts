@@ -1,15 +1,15 @@
 /**
  * Reads a CHAOS request the way CHAOS does (docs/chaos-api.md §2.1–2.4): the command from the path,
- * the attributes from the query string, a form, multipart, JSON or XML body, or HTTP Basic auth.
+ * the attributes from the query string, a form, multipart or JSON body, or HTTP Basic auth. CHAOS's
+ * XML and SOAP forms are recognised, so the mock can refuse them plainly, but not read.
  *
  * @module
  */
 
 import { CREDENTIAL_ATTRIBUTES } from './credentials.ts';
 import { isRecord } from './is-record.ts';
-import { readXmlAttributes } from './xml.ts';
 
-/** The response formats a path suffix can force. */
+/** The response formats a path suffix can force on the real CHAOS; the mock answers only `json`. */
 export type PathFormat = 'json' | 'xml' | 'soap';
 
 /** Where a request is aimed: `/<subsystem>/<command>[/json|/xml|/soap]`. */
@@ -47,8 +47,6 @@ export function normaliseName(name: string): string {
 export interface RequestAttributes {
   /** Normalised names in arrival order; each name at most once. */
   readonly attributes: ReadonlyMap<string, string>;
-  /** The body was XML, so an answer without a path suffix is XML too. */
-  readonly xmlBody: boolean;
 }
 
 /** Why the attributes could not be read. The message is the mock's own wording, not A&A's [?]. */
@@ -91,9 +89,23 @@ function jsonPairs(text: string): [string, string][] | AttributeProblem {
   return pairs;
 }
 
+/** The request's media type, lower case and without parameters; `''` when it has none. */
+function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Tells whether a request says its body is XML (`text/xml`, `application/xml`, `…+xml` such as
+ * SOAP's), a form the real CHAOS reads and answers in XML, and the mock does not emulate.
+ */
+export function hasXmlBody(request: Request): boolean {
+  const type = mediaType(request);
+  return type === 'text/xml' || type === 'application/xml' || type.endsWith('+xml');
+}
+
 async function bodyPairs(request: Request): Promise<[string, string][] | AttributeProblem> {
   if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return [];
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const type = mediaType(request);
   if (type === 'multipart/form-data') {
     let form: FormData;
     try {
@@ -108,9 +120,6 @@ async function bodyPairs(request: Request): Promise<[string, string][] | Attribu
   const text = await request.text();
   if (text.trim() === '') return [];
   if (type === 'application/json' || type.endsWith('+json')) return jsonPairs(text);
-  if (type === 'text/xml' || type === 'application/xml' || type === 'application/soap+xml') {
-    return readXmlAttributes(text) ?? { problem: 'Request XML has no chaos element' };
-  }
   if (type === 'application/x-www-form-urlencoded' || type === '' || type === 'text/plain') {
     return [...new URLSearchParams(text)];
   }
@@ -165,6 +174,5 @@ export async function readAttributes(request: Request): Promise<RequestAttribute
   // Basic credentials are attributes too: sending a login both there and in the body is a duplicate.
   const basicProblem = collect(attributes, basicPairs(request));
   if (basicProblem) return basicProblem;
-  const type = request.headers.get('content-type') ?? '';
-  return { attributes, xmlBody: /xml/i.test(type) };
+  return { attributes };
 }

@@ -14,7 +14,7 @@
  * - `rate-limit`: HTTP 429 with `Retry-After` (`retryAfterSeconds`, default 30).
  * - `timeout`: accepts the request and never answers (until the client gives up or the mock closes).
  * - `slow`: answers normally after `delayMs` (default 2 000 ms).
- * - `malformed-json`: HTTP 200 with the body cut in half (JSON, or XML for `/xml`; error bodies too).
+ * - `malformed-json`: HTTP 200 with the body cut in half (error bodies too).
  * - `schema-drift`: in `info` and `quota` answers the first entry gets a non-digit number (`tx_rate`, or `quota_monthly` where there is no `tx_rate`), the second loses its `ID`, the third gets a negative `quota_remaining`; later entries are good.
  * - `empty`: an account with no broadband lines.
  * - `lines-change`: each line-bearing answer alternates between the line set and the same set with its last line gone and a new line added.

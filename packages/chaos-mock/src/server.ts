@@ -174,7 +174,7 @@ function reset(socket: Socket): void {
 /**
  * Starts the fake CHAOS on a real HTTP server.
  *
- * Every request to `/<subsystem>/<command>[/json|/xml]` is answered as CHAOS would (see the
+ * Every request to `/<subsystem>/<command>[/json]` is answered as CHAOS would (see the
  * package README for the wire rules and scenarios), every `GET /cqmdirect.cgi/<secret>/<name>.csv`
  * as A&A's CQM would (`cqmUrl(lineId)` gives a line's URL); `/_mock/stats`, `/_mock/cqm` and
  * `/_mock/scenario` steer it from outside the process.
