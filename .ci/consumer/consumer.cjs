@@ -18,6 +18,8 @@ function load(name) {
 
 const sdk = load('@aaisp/chaos-client');
 const collectors = load('@aaisp/collectors');
+const promAdapter = load('@aaisp/collectors/prom-client');
+const { Registry } = load('prom-client');
 const mock = load('@aaisp/chaos-mock');
 
 for (const [pkg, mod, names] of [
@@ -37,8 +39,9 @@ for (const [pkg, mod, names] of [
   [
     '@aaisp/collectors',
     collectors,
-    ['createPromAdapter', 'renderExposition', 'trackCqm', 'emptyCqmLineState', 'trackSyncChanges'],
+    ['renderExposition', 'trackCqm', 'emptyCqmLineState', 'trackSyncChanges'],
   ],
+  ['@aaisp/collectors/prom-client', promAdapter, ['createPromAdapter']],
   ['@aaisp/chaos-mock', mock, ['startChaosMock', 'generateLines']],
 ]) {
   for (const name of names)
@@ -50,6 +53,8 @@ assert.equal(
   '@aaisp/collectors broadbandLines.collect',
 );
 assert.equal(sdk.DEFAULT_BASE_URL, 'https://chaos2.aa.net.uk/');
+// The adapter moved to the ./prom-client subpath; the root entry no longer has it.
+assert.equal('createPromAdapter' in collectors, false, '@aaisp/collectors (root) exports createPromAdapter');
 
 // A little real work through the required modules, no network.
 assert.equal(sdk.parseLondonWallTime('2026-07-14 17:00:00')?.toISOString(), '2026-07-14T16:00:00.000Z');
@@ -62,11 +67,31 @@ assert.throws(
   TypeError,
 );
 assert.equal(mock.generateLines(3).length, 3);
+// The required adapter writes to a Registry of the required prom-client (the consumer's one copy).
+const registry = new Registry();
+promAdapter
+  .createPromAdapter(registry)
+  .apply(collectors.broadbandServices, collectors.broadbandServices.collect(['a', 'b', 'c'], {}));
 
 // CommonJS resolution (the "default" condition) reaches the built dist/, not TypeScript source.
 for (const name of ['@aaisp/chaos-client', '@aaisp/collectors', '@aaisp/chaos-mock']) {
   const file = require.resolve(name);
   assert.match(file, /\/node_modules\/@aaisp\/[^/]+\/dist\/index\.js$/, `${name} resolves to ${file}`);
 }
+assert.match(
+  require.resolve('@aaisp/collectors/prom-client'),
+  /\/node_modules\/@aaisp\/collectors\/dist\/prom-client\.js$/,
+);
 
-console.log(`consumer.cjs: ok (Node ${process.version}): require() of the SDK, collectors and mock`);
+registry.getSingleMetricAsString('aaisp_broadband_services').then(
+  (text) => {
+    assert.match(text, /^aaisp_broadband_services 3$/m);
+    console.log(
+      `consumer.cjs: ok (Node ${process.version}): require() of the SDK, collectors (root and ./prom-client) and mock`,
+    );
+  },
+  (error) => {
+    console.error(`consumer.cjs: the required adapter's registry failed: ${error.stack ?? error}`);
+    process.exit(1);
+  },
+);

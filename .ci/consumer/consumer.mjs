@@ -1,17 +1,17 @@
 // ESM consumer of the packed packages, as a stranger would write it from the READMEs: the fake
 // CHAOS server from @aaisp/chaos-mock, the SDK against it, the collectors into a prom-client
-// Registry of our own. Exact values come from the mock's default line set (the same values as its
+// Registry of our own through the @aaisp/collectors/prom-client subpath. Exact values come from the mock's default line set (the same values as its
 // fixture broadband-info-all-lines.json) and its deterministic CQM at a fixed clock. Any mismatch
 // exits non-zero with the expected and actual values.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createChaosClient, fetchCqm, isChaosError, parseLondonWallTime } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, startChaosMock } from '@aaisp/chaos-mock';
+import * as collectorsRoot from '@aaisp/collectors';
 import {
   broadbandLines,
   broadbandServices,
   cqmLines,
-  createPromAdapter,
   emptyCqmLineState,
   emptySyncChangeState,
   renderExposition,
@@ -19,6 +19,7 @@ import {
   trackCqm,
   trackSyncChanges,
 } from '@aaisp/collectors';
+import { createPromAdapter } from '@aaisp/collectors/prom-client';
 import { Registry } from 'prom-client';
 
 const failures = [];
@@ -28,12 +29,26 @@ function check(what, actual, expected) {
 }
 
 // Every package must resolve to its built dist/ inside this project (not src/, not the workspace).
-for (const name of ['@aaisp/chaos-client', '@aaisp/chaos-mock', '@aaisp/collectors', 'prom-client']) {
+for (const name of [
+  '@aaisp/chaos-client',
+  '@aaisp/chaos-mock',
+  '@aaisp/collectors',
+  '@aaisp/collectors/prom-client',
+  'prom-client',
+]) {
   const file = realpathSync(fileURLToPath(import.meta.resolve(name)));
   if (!file.startsWith(`${realpathSync(process.cwd())}/node_modules/`) || /\/src\/|\.ts$/.test(file)) {
     failures.push(`${name} resolves to ${file}, outside this project's node_modules or to TypeScript source`);
   }
 }
+
+// The adapter is the subpath's alone: the root entry, which never loads prom-client, lacks it.
+check(
+  '@aaisp/collectors/prom-client resolves to dist/prom-client.js',
+  /\/dist\/prom-client\.js$/.test(fileURLToPath(import.meta.resolve('@aaisp/collectors/prom-client'))),
+  true,
+);
+check("@aaisp/collectors' root has no createPromAdapter", 'createPromAdapter' in collectorsRoot, false);
 
 // The fake CQM's clock: fixed, so its rows (and so the gauges and counters) are exact.
 const T0 = Date.parse('2026-01-15T12:00:30Z');

@@ -28,17 +28,16 @@ import {
   type StartChaosMockOptions,
   startChaosMock,
 } from '@aaisp/chaos-mock';
+import * as collectorsRoot from '@aaisp/collectors';
 import {
   type BroadbandLinesContext,
   broadbandLines,
   type Collector,
   type CqmLineState,
   cqmLines,
-  createPromAdapter,
   emptyCqmLineState,
   emptySyncChangeState,
   type MetricDefinition,
-  type PromAdapter,
   renderExposition,
   type Sample,
   type Snapshot,
@@ -46,6 +45,7 @@ import {
   trackCqm,
   trackSyncChanges,
 } from '@aaisp/collectors';
+import { createPromAdapter, type PromAdapter } from '@aaisp/collectors/prom-client';
 import type { Registry } from 'prom-client';
 
 /** A client for a running mock, with the credentials the mock accepts. */
@@ -157,6 +157,8 @@ export function typeErrors(line: BroadbandLine, mock: RunningChaosMock, sample: 
   const value: string = sample.value;
   // @ts-expect-error auth needs a control login or an account number
   createChaosClient({ auth: { controlPassword: 'x' } });
+  // @ts-expect-error the prom-client adapter is @aaisp/collectors/prom-client's, not the root's
+  void collectorsRoot.createPromAdapter;
   void rate;
   void value;
 }

@@ -2,8 +2,11 @@
 # Consumer test: install the four @aaisp packages from the tarballs `pnpm pack` makes, into fresh
 # npm projects outside the workspace, on each supported Node, and use them as a stranger would:
 # ESM and CommonJS imports, the exporter's bin, and TypeScript under nodenext and bundler
-# resolution. Nothing here may see the workspace: no symlinks into it, no `@aaisp/source`
-# condition, no src/ TypeScript.
+# resolution. A second project installs only the SDK and the collectors, without prom-client (an
+# optional peer, needed only by @aaisp/collectors/prom-client): the collectors' root entry must
+# load, map, render and type-check there, and the subpath must fail on prom-client alone.
+# Nothing here may see the workspace: no symlinks into it, no `@aaisp/source` condition, no src/
+# TypeScript.
 #
 # Run from the repository root after `npx -y pnpm@12.21.0 build`:
 #   bash .ci/consumer/run.sh
@@ -100,7 +103,8 @@ for version in $node_versions; do
 
   project="$work/project-$version"
   mkdir -p "$project"
-  cp "$here"/consumer.mjs "$here"/consumer.cjs "$here"/consumer.ts "$here"/consumer-cjs.cts "$here"/tsconfig.*.json "$project/"
+  cp "$here"/consumer.mjs "$here"/consumer.cjs "$here"/consumer.ts "$here"/consumer-cjs.cts \
+    "$here"/tsconfig.nodenext.json "$here"/tsconfig.bundler.json "$project/"
   # One install of all four tarballs. The exporter's and the collectors' dependencies on
   # @aaisp/chaos-client etc. (^0.0.0 after pnpm pack) are not on the registry; the root's file:
   # tarballs satisfy those ranges, so plain npm uses them and needs no `overrides` (the
@@ -181,6 +185,50 @@ for version in $node_versions; do
   ts_install_time[$version]=$(seconds_since "$ts_started")
   echo "  typescript $(node -p 'require("typescript/package.json").version'), @types/node $(node -p 'require("@types/node/package.json").version') (installed in ${ts_install_time[$version]} s)"
   for config in tsconfig.nodenext.json tsconfig.bundler.json; do
+    node node_modules/typescript/bin/tsc -p "$config" || fail "tsc -p $config failed on Node $version"
+    echo "  tsc -p $config: ok"
+  done
+
+  step "Node $version: @aaisp/collectors without prom-client (a project that does not install it)"
+  bare="$work/project-$version-no-prom-client"
+  mkdir -p "$bare"
+  cp "$here"/consumer-no-prom-client.* "$here"/tsconfig.nodenext.json "$here"/tsconfig.bundler.json \
+    "$here"/tsconfig.no-prom-client.*.json "$bare/"
+  # Only the SDK's and the collectors' tarballs, and what type-checking needs: npm must not add
+  # prom-client, since it is an optional peer (peerDependenciesMeta).
+  TARBALL_CLIENT=${tarball[@aaisp/chaos-client]} TARBALL_COLLECTORS=${tarball[@aaisp/collectors]} \
+    NODE_MAJOR=${version%%.*} node -e '
+      const e = process.env;
+      const pkg = {
+        name: "aaisp-consumer-no-prom-client",
+        version: "1.0.0",
+        type: "module",
+        private: true,
+        dependencies: {
+          "@aaisp/chaos-client": `file:${e.TARBALL_CLIENT}`,
+          "@aaisp/collectors": `file:${e.TARBALL_COLLECTORS}`,
+        },
+        devDependencies: { typescript: "~6.0.3", "@types/node": e.NODE_MAJOR },
+      };
+      require("node:fs").writeFileSync(process.argv[1], JSON.stringify(pkg, null, 2) + "\n");
+    ' "$bare/package.json"
+  cd "$bare"
+  npm install --no-audit --no-fund >"$bare/install.log" 2>&1 ||
+    { cat "$bare/install.log"; fail "npm install without prom-client failed on Node $version"; }
+  grep -iE 'warn|EBADENGINE' "$bare/install.log" | sed 's/^/  npm: /' || true
+  if grep -q EBADENGINE "$bare/install.log"; then fail "npm found a package that does not support Node $version"; fi
+  if find ./node_modules -path '*/node_modules/prom-client' | grep -q .; then
+    fail "npm installed prom-client, an optional peer of @aaisp/collectors, though nothing asked for it"
+  fi
+  if find ./node_modules -lname "$root/*" | grep -q .; then fail "node_modules links into the workspace"; fi
+  for dir in node_modules/@aaisp/chaos-client node_modules/@aaisp/collectors; do
+    resolved=$(node -e 'const l = require("./package-lock.json"); console.log(l.packages[process.argv[1]]?.resolved ?? "")' "$dir")
+    case "$resolved" in file:*.tgz) ;; *) fail "$dir was not installed from its tarball (resolved: '$resolved')" ;; esac
+  done
+  echo "  node_modules: @aaisp/chaos-client and @aaisp/collectors from the tarballs, no prom-client"
+  node consumer-no-prom-client.mjs
+  node consumer-no-prom-client.cjs
+  for config in tsconfig.no-prom-client.nodenext.json tsconfig.no-prom-client.bundler.json; do
     node node_modules/typescript/bin/tsc -p "$config" || fail "tsc -p $config failed on Node $version"
     echo "  tsc -p $config: ok"
   done

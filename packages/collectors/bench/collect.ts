@@ -11,13 +11,8 @@ import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, startChaosMock } from '@aaisp/chaos-mock';
 import { Registry } from 'prom-client';
 import { timeMedian } from '../../../bench.shared.ts';
-import {
-  broadbandLines,
-  createPromAdapter,
-  emptySyncChangeState,
-  renderExposition,
-  trackSyncChanges,
-} from '../src/index.ts';
+import { broadbandLines, emptySyncChangeState, renderExposition, trackSyncChanges } from '../src/index.ts';
+import { createPromAdapter } from '../src/prom-client.ts';
 
 const RUNS = 15;
 const WARMUPS = 3;

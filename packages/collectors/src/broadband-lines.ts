@@ -8,8 +8,9 @@
 import type { BroadbandInfo, BroadbandLine } from '@aaisp/chaos-client';
 import { type CollectContext, type Collector, withAccount } from './collector.ts';
 import { lineName } from './line-name.ts';
-import { defineMetric, type MetricDefinition, type Sample, sample } from './metric.ts';
+import { defineMetric, sample } from './metric.ts';
 import type { SyncChangeState } from './sync-changes.ts';
+import type { MetricDefinition, Sample } from './types.ts';
 
 /** What {@link broadbandLines} needs besides the answer. */
 export interface BroadbandLinesContext extends CollectContext {

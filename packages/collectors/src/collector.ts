@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { MetricDefinition, Sample } from './metric.ts';
+import type { MetricDefinition, Sample } from './types.ts';
 
 /** What every collector may be told by its caller. */
 export interface CollectContext {

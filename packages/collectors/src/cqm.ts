@@ -8,7 +8,8 @@
 
 import { type CollectContext, type Collector, withAccount } from './collector.ts';
 import type { CqmLineState } from './cqm-state.ts';
-import { defineMetric, type MetricDefinition, type Sample, sample } from './metric.ts';
+import { defineMetric, sample } from './metric.ts';
+import type { MetricDefinition, Sample } from './types.ts';
 
 /** One line's input to {@link cqmLines}. */
 export interface CqmLineInput {

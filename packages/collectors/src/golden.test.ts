@@ -9,7 +9,6 @@ import {
   broadbandServices,
   type CollectorMetrics,
   cqmLines,
-  createPromAdapter,
   emptyCqmLineState,
   emptySyncChangeState,
   loginServices,
@@ -19,6 +18,7 @@ import {
   trackCqm,
   trackSyncChanges,
 } from './index.ts';
+import { createPromAdapter } from './prom-client.ts';
 
 // `UPDATE_GOLDEN=1 pnpm exec vitest run src/golden.test.ts` rewrites the files after a deliberate change.
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

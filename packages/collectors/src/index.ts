@@ -1,6 +1,8 @@
 /**
  * `@aaisp/collectors`: pure mappers from CHAOS v2 answers (as parsed by `@aaisp/chaos-client`) to
- * Prometheus samples, and a prom-client 15 adapter.
+ * Prometheus samples, and a renderer of those samples to the exposition formats. This entry loads
+ * nothing from prom-client, at run time or in its types: the prom-client 15 adapter
+ * (`createPromAdapter`) is the `@aaisp/collectors/prom-client` subpath.
  *
  * @module
  */
@@ -23,6 +25,7 @@ export {
 } from './broadband-lines.ts';
 export { broadbandServiceCount, broadbandServices } from './broadband-services.ts';
 export type { CollectContext, Collector } from './collector.ts';
+export { withAccount } from './collector.ts';
 export {
   type CqmLineInput,
   type CqmLinesInput,
@@ -43,10 +46,7 @@ export { type CqmLineState, type CqmTotals, emptyCqmLineState, trackCqm } from '
 export { escapeHelp, escapeLabelValue, formatSampleValue } from './exposition-text.ts';
 export { type LineNameInput, lineName, replacePostcode } from './line-name.ts';
 export { loginServiceCount, loginServices } from './login-services.ts';
-export type { MetricDefinition, MetricType, Sample } from './metric.ts';
 export { defineMetric } from './metric.ts';
-export type { CollectorMetrics, PromAdapter } from './prom.ts';
-export { createPromAdapter } from './prom.ts';
 export { collectors } from './registry.ts';
 export type { ExpositionFormat, RenderedSeries, Snapshot } from './render.ts';
 export { assembleExposition, CONTENT_TYPES, renderExposition, renderSeries } from './render.ts';
@@ -58,3 +58,4 @@ export {
   ratePencePerMinute,
   telephonyRatecard,
 } from './telephony-ratecard.ts';
+export type { CollectorMetrics, MetricDefinition, MetricType, Sample } from './types.ts';

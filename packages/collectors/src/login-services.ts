@@ -5,7 +5,8 @@
  */
 
 import { type CollectContext, type Collector, withAccount } from './collector.ts';
-import { defineMetric, type MetricDefinition, sample } from './metric.ts';
+import { defineMetric, sample } from './metric.ts';
+import type { MetricDefinition } from './types.ts';
 
 /** `aaisp_login_services`. */
 export const loginServiceCount: MetricDefinition = defineMetric({

@@ -1,34 +1,10 @@
 /**
- * Metric definitions and samples: the plain data every collector speaks.
+ * Building metric definitions (checked against the naming rules) and samples.
  *
  * @module
  */
 
-/** Prometheus metric types the collectors use. */
-export type MetricType = 'gauge' | 'counter';
-
-/** One metric family: a public contract (changing a name, type or label is a major version). */
-export interface MetricDefinition {
-  /** Full name, e.g. `aaisp_broadband_sync_download_bits_per_second`. */
-  readonly name: string;
-  /** `gauge` or `counter` (`counter` names end in `_total`). */
-  readonly type: MetricType;
-  /** One line for `# HELP`. */
-  readonly help: string;
-  /** Base unit the name ends in (`bytes`, `seconds`, `bits_per_second`, `ratio`), or `""`. */
-  readonly unit: string;
-  /** Label names, in order. `account` is added by the caller when there are several accounts. */
-  readonly labels: readonly string[];
-}
-
-/** One series value. Labels hold exactly the definition's labels (plus `account` when set). */
-export interface Sample {
-  /** The {@link MetricDefinition.name} this sample belongs to. */
-  readonly metric: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** The value, in the metric's base unit. */
-  readonly value: number;
-}
+import type { MetricDefinition, Sample } from './types.ts';
 
 /**
  * Defines a metric. The name must carry its unit and only counters end in `_total`.

@@ -8,8 +8,8 @@ import { broadbandLines } from './broadband-lines.ts';
 import { broadbandServices } from './broadband-services.ts';
 import { cqmLines } from './cqm.ts';
 import { loginServices } from './login-services.ts';
-import type { CollectorMetrics } from './prom.ts';
 import { telephonyRatecard } from './telephony-ratecard.ts';
+import type { CollectorMetrics } from './types.ts';
 
 /** All collectors, in tier order (fast, medium, slow), then `cqm` (not CHAOS: A&A's CQM CSV). */
 export const collectors: readonly (CollectorMetrics & { readonly commands: readonly string[] })[] & {

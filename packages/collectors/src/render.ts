@@ -7,8 +7,7 @@
  */
 
 import { type ExpositionFormat, escapeHelp, escapeLabelValue, formatSampleValue } from './exposition-text.ts';
-import type { MetricDefinition, Sample } from './metric.ts';
-import type { CollectorMetrics } from './prom.ts';
+import type { CollectorMetrics, MetricDefinition, Sample } from './types.ts';
 
 export type { ExpositionFormat } from './exposition-text.ts';
 
@@ -143,7 +142,8 @@ export function assembleExposition(series: readonly RenderedSeries[], format: Ex
  * collector (one per account) are merged into one family each. The text format matches what
  * prom-client 15 writes for the same samples, byte for byte. Samples are trusted as the
  * collectors made them: one of a metric the collector does not define is left out, and nothing
- * else is checked (use `createPromAdapter().apply` to validate).
+ * else is checked (to validate, apply them with `createPromAdapter` from
+ * `@aaisp/collectors/prom-client`).
  *
  * @example
  * ```ts

@@ -6,7 +6,8 @@
 
 import type { Ratecard } from '@aaisp/chaos-client';
 import { type CollectContext, type Collector, withAccount } from './collector.ts';
-import { defineMetric, type MetricDefinition, type Sample, sample } from './metric.ts';
+import { defineMetric, sample } from './metric.ts';
+import type { MetricDefinition, Sample } from './types.ts';
 
 /** Pence per minute by rate and period. */
 export const ratePencePerMinute: MetricDefinition = defineMetric({

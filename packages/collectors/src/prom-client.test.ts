@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import {
   broadbandLines,
   broadbandServices,
-  createPromAdapter,
   lineCount,
   lineInfo,
   syncChanges,
   syncDownload,
 } from './index.ts';
+import { createPromAdapter } from './prom-client.ts';
 
 describe('createPromAdapter', () => {
   it('replaces a collector’s previous snapshot: a vanished line vanishes at once', async () => {

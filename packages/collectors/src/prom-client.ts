@@ -1,18 +1,21 @@
 /**
- * The prom-client 15 adapter: applies a collector's snapshot of samples to a `Registry` the caller
- * owns.
+ * `@aaisp/collectors/prom-client`: the prom-client 15 adapter, which applies a collector's snapshot
+ * of samples to a `Registry` the caller owns. The only entry of the package that imports
+ * prom-client, an optional peer dependency: install `prom-client` to use it. The collectors, the
+ * core types and the renderer come from the root entry, `@aaisp/collectors`, which works without
+ * prom-client.
+ *
+ * @example
+ * ```ts
+ * import { broadbandLines } from '@aaisp/collectors';
+ * import { createPromAdapter } from '@aaisp/collectors/prom-client';
+ * ```
  *
  * @module
  */
 
 import { Counter, Gauge, type Registry, type RegistryContentType } from 'prom-client';
-import type { MetricDefinition, Sample } from './metric.ts';
-
-/** The part of a collector the adapter needs: its name and metric definitions. */
-export interface CollectorMetrics {
-  readonly name: string;
-  readonly metrics: readonly MetricDefinition[];
-}
+import type { CollectorMetrics, MetricDefinition, Sample } from './types.ts';
 
 /** Applies snapshots to one registry. */
 export interface PromAdapter {
@@ -36,8 +39,8 @@ const ACCOUNT_LABEL = 'account';
 type PromMetric = Gauge<string> | Counter<string>;
 
 /**
- * Creates an adapter writing to `registry`. prom-client is a peer dependency: pass a registry
- * from your own copy, never the global default one.
+ * Creates an adapter writing to `registry`. prom-client is an optional peer dependency, needed by
+ * this entry only: pass a registry from your own copy, never the global default one.
  *
  * @example
  * ```ts
