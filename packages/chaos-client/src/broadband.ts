@@ -102,7 +102,8 @@ function lineSchemas() {
     quota_remaining: digits.optional(),
     quota_timestamp: londonTime(new Map()).optional(),
   };
-  // z.object (not looseObject): unknown keys live on `raw`, and the strict shape lets zod compile a fast parser.
+  // z.object, which drops unknown keys (not looseObject, which keeps them): unknown keys live on
+  // `raw` instead, and a shape without extras lets zod compile a fast parser.
   const info = z.object({
     ID: lineId,
     login: z.string(),

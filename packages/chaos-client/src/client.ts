@@ -4,7 +4,6 @@
  * @module
  */
 
-import packageJson from '../package.json' with { type: 'json' };
 import {
   type BroadbandInfo,
   type BroadbandQuota,
@@ -14,12 +13,11 @@ import {
   parseBroadbandQuota,
   parseOpenRecords,
 } from './broadband.ts';
+import { createChaosCaller } from './chaos-call.ts';
+import { DEFAULT_BASE_URL, withDefaults } from './defaults.ts';
 import { parseRatecard, type Ratecard } from './telephony.ts';
-import { type ChaosAuth, type ChaosHooks, createTransport, type RetryPolicy } from './transport.ts';
+import type { ChaosAuth, ChaosHooks, RetryPolicy } from './transport-types.ts';
 import { parseServiceList } from './wire.ts';
-
-/** The real CHAOS v2 endpoint. */
-export const DEFAULT_BASE_URL = 'https://chaos2.aa.net.uk/';
 
 /** Options for {@link createChaosClient}. */
 export interface ChaosClientOptions {
@@ -144,17 +142,9 @@ const READ_COMMANDS: ReadonlySet<string> = new Set([
   'availability',
   'check',
 ]);
-/** The longest timer Node allows; ky refuses a longer timeout on every attempt. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 const CREDENTIAL_PARAMS = /^(control|account)[-_](login|password|number)$/i;
 const NAME = /^[a-z][a-z0-9_-]*$/;
-
-function checkNumber(name: string, value: number | undefined, minimum: number): void {
-  if (value !== undefined && (!Number.isFinite(value) || value < minimum)) {
-    throw new RangeError(`chaos-client: ${name} must be a number ≥ ${minimum}, got ${value}`);
-  }
-}
 
 /**
  * Creates a CHAOS v2 client.
@@ -174,14 +164,11 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
   const password = 'accountNumber' in auth ? auth.accountPassword : auth.controlPassword;
   if (!login || !password)
     throw new TypeError('chaos-client: auth needs a login (or account number) and a password');
-  const retry = typeof options.retry === 'number' ? { limit: options.retry } : (options.retry ?? {});
-  checkNumber('timeout', options.timeout, 1);
-  if (options.timeout !== undefined && options.timeout > MAX_TIMEOUT_MS) {
-    throw new RangeError(`chaos-client: timeout must be at most ${MAX_TIMEOUT_MS} ms`);
-  }
-  checkNumber('retry limit', retry.limit, 0);
-  checkNumber('retry backoffLimitMs', retry.backoffLimitMs, 0);
-  checkNumber('retry maxRetryAfterMs', retry.maxRetryAfterMs, 0);
+  const { timeoutMs, retry, userAgent } = withDefaults('chaos-client', {
+    timeout: options.timeout,
+    retry: typeof options.retry === 'number' ? { limit: options.retry } : options.retry,
+    userAgent: options.userAgent,
+  });
   const baseUrl = new URL(options.baseUrl ?? DEFAULT_BASE_URL);
   if (!baseUrl.pathname.endsWith('/')) baseUrl.pathname = `${baseUrl.pathname}/`;
   if (baseUrl.username || baseUrl.password || baseUrl.search) {
@@ -192,17 +179,13 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
     throw new TypeError('chaos-client: baseUrl must be https:// (plain http:// only for localhost)');
   }
 
-  const send = createTransport({
+  const send = createChaosCaller({
     auth,
     baseUrl: baseUrl.href,
-    timeoutMs: options.timeout ?? 30_000,
-    retry: {
-      limit: retry.limit ?? 2,
-      backoffLimitMs: retry.backoffLimitMs ?? 30_000,
-      maxRetryAfterMs: retry.maxRetryAfterMs ?? 60_000,
-    },
+    timeoutMs,
+    retry,
     fetch: options.fetch,
-    userAgent: options.userAgent ?? `@aaisp/chaos-client/${packageJson.version}`,
+    userAgent,
     signal: options.signal,
     hooks: options.hooks ?? {},
   });

@@ -7,7 +7,7 @@
  */
 
 import * as z from 'zod';
-import type { CqmData, CqmSample, SkippedCqmRow } from './cqm.ts';
+import type { CqmData, CqmSample, SkippedCqmRow } from './cqm-types.ts';
 import { ChaosError, type ChaosSchemaIssue } from './errors.ts';
 import { londonOffset, parseLondonWallTime } from './london-time.ts';
 

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { cqmSecret, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CqmRequestEvent, type CqmResponseEvent, type FetchCqmOptions, fetchCqm } from './cqm.ts';
+import { fetchCqm, fetchCqmCsv } from './cqm.ts';
+import type { CqmRequestEvent, CqmResponseEvent, FetchCqmOptions } from './cqm-types.ts';
 import { maskCqmUrl } from './cqm-url.ts';
 import { ChaosError, isChaosError } from './errors.ts';
 
@@ -235,6 +236,72 @@ describe('fetchCqm against a local HTTP server', () => {
     };
     const error = await failure(fetchIt({ retry: { limit: 0 } }));
     expect(error.kind).toBe('network');
+  });
+
+  it('retries a body cut short after the headers: an answer counts once all of it is in', async () => {
+    let calls = 0;
+    respond = (_request, response) => {
+      if (calls++ > 0) return csv(response);
+      response.writeHead(200, { 'content-length': '10000' });
+      response.write(`${HEADER}\n`, () => response.socket?.destroy());
+    };
+    const data = await fetchIt();
+    expect(data.samples).toEqual([REAL_SAMPLE]);
+    expect(outcomes()).toEqual([
+      [1, 'network', undefined],
+      [2, 'ok', 200],
+    ]);
+  });
+
+  it('calls an injected fetch as fetch(link, { headers, signal }), once per attempt', async () => {
+    const calls: [string, RequestInit | undefined][] = [];
+    const data = await fetchCqm(url, {
+      userAgent: 'my-dashboard/1.2',
+      retry: { limit: 1, backoffLimitMs: 1 },
+      fetch: async (input, init) => {
+        calls.push([String(input), init]);
+        return calls.length === 1 ? new Response('busy', { status: 503 }) : new Response(REAL_CSV);
+      },
+    });
+    expect(data.samples).toEqual([REAL_SAMPLE]);
+    const sent = {
+      headers: { accept: 'text/csv, text/plain;q=0.9, */*;q=0.1', 'user-agent': 'my-dashboard/1.2' },
+      signal: expect.any(AbortSignal),
+    };
+    expect(calls).toEqual([
+      [url, sent],
+      [url, sent],
+    ]);
+  });
+
+  it('fetchCqmCsv resolves to the body as sent, unparsed, through the same request and errors', async () => {
+    const body = 'Not,a CQM header\r\n  spaced , "quoted" \r\n\r\n';
+    answers(status(503), (response) => {
+      response.writeHead(200, { 'content-type': 'text/csv' }).end(body);
+    });
+    const text = await fetchCqmCsv(url, {
+      retry: { limit: 2, backoffLimitMs: 1 },
+      hooks: { onResponse: (event) => responseEvents.push(event) },
+    });
+    expect(text).toBe(body);
+    expect(outcomes()).toEqual([
+      [1, 'http', 503],
+      [2, 'ok', 200],
+    ]);
+    expect(requests.map((request) => [request.method, request.userAgent])).toEqual([
+      ['GET', expect.stringMatching(/^@aaisp\/chaos-client\//)],
+      ['GET', expect.stringMatching(/^@aaisp\/chaos-client\//)],
+    ]);
+
+    answers(status(404, {}, `No graph ${SECRET}`));
+    const error = await failure(fetchCqmCsv(url));
+    expect([error.kind, error.status, error.message]).toEqual([
+      'http',
+      404,
+      `CQM ${masked()}: HTTP 404 No graph …`,
+    ]);
+    expect(everything(error)).not.toContain(SECRET);
+    await expect(fetchCqmCsv('not a link')).rejects.toThrow(TypeError);
   });
 
   it('a body that is not a CQM CSV is a schema error with issues, not retried', async () => {

@@ -24,7 +24,9 @@ export type {
   RequestOptions,
   ServiceCallOptions,
 } from './client.ts';
-export { createChaosClient, DEFAULT_BASE_URL } from './client.ts';
+export { createChaosClient } from './client.ts';
+export { fetchCqm, fetchCqmCsv } from './cqm.ts';
+export { parseCqmCsv } from './cqm-csv.ts';
 export type {
   CqmData,
   CqmHooks,
@@ -33,10 +35,9 @@ export type {
   CqmSample,
   FetchCqmOptions,
   SkippedCqmRow,
-} from './cqm.ts';
-export { fetchCqm } from './cqm.ts';
-export { parseCqmCsv } from './cqm-csv.ts';
+} from './cqm-types.ts';
 export { maskCqmUrl } from './cqm-url.ts';
+export { DEFAULT_BASE_URL } from './defaults.ts';
 export type { ChaosErrorDetails, ChaosErrorKind, ChaosSchemaIssue } from './errors.ts';
 export { ChaosError, isChaosError } from './errors.ts';
 export { parseLondonWallTime } from './london-time.ts';
@@ -50,4 +51,4 @@ export type {
   ChaosResponseEvent,
   ControlLoginAuth,
   RetryPolicy,
-} from './transport.ts';
+} from './transport-types.ts';

@@ -1,8 +1,27 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseLondonWallTime } from './index.ts';
-import { londonOffset, londonOffsetFromTimeZoneDatabase } from './london-time.ts';
+import { londonOffset, londonOffsetByRule } from './london-time.ts';
 
 const iso = (text: string): string | undefined => parseLondonWallTime(text)?.toISOString();
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+const isoDay = (utcMs: number): string => new Date(utcMs).toISOString().slice(0, 10);
+
+/**
+ * The time-zone database's answer, to check the SDK against: London's offset from UTC at `utcMs`,
+ * in ms, as London's hour against UTC's (through `Intl`, timeZone `Europe/London`). London's
+ * offsets since 1970 are whole hours, so the hour tells; asking `Intl` for the hour alone is ~10
+ * times faster than reading every part, and one formatter serves every call.
+ */
+function timeZoneDatabase(): (utcMs: number) => number {
+  const hour = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    hour: 'numeric',
+    hourCycle: 'h23',
+  });
+  return (utcMs) => ((Number(hour.format(utcMs)) - new Date(utcMs).getUTCHours() + 24) % 24) * HOUR_MS;
+}
 
 describe('parseLondonWallTime: CHAOS quota timestamps are Europe/London wall time', () => {
   it('reads winter times as GMT and summer times as BST', () => {
@@ -49,7 +68,7 @@ describe('parseLondonWallTime: CHAOS quota timestamps are Europe/London wall tim
 describe('londonOffset: the computed UK rule agrees with the time-zone database', () => {
   it('hour by hour from 2020 to 2032, and around every change from 1996 to 2040', () => {
     const disagreements: string[] = [];
-    const fromDatabase = londonOffsetFromTimeZoneDatabase();
+    const fromDatabase = timeZoneDatabase();
     const check = (ms: number): void => {
       if (londonOffset(ms) !== fromDatabase(ms)) disagreements.push(new Date(ms).toISOString());
     };
@@ -62,6 +81,53 @@ describe('londonOffset: the computed UK rule agrees with the time-zone database'
       }
     }
     expect(disagreements).toEqual([]);
+  });
+
+  it('the rule against the database for every day of 1970–2100: noon, and either side of 01:00 UTC', () => {
+    const fromDatabase = timeZoneDatabase();
+    const disagreements: string[] = [];
+    /** Years the rule gets wrong: the SDK must ask the database for each of them. */
+    const ruleWrong = new Set<number>();
+    /** Per year, the days whose noon is on another offset than the day before's: the changes. */
+    const changes = new Map<number, string[]>();
+    let previousNoon: number | undefined;
+    for (let day = Date.UTC(1970, 0, 1); day < Date.UTC(2101, 0, 1); day += DAY_MS) {
+      const year = new Date(day).getUTCFullYear();
+      // 00:59:59.999 and 01:00:00.000 UTC pin the rule's instant to the millisecond; noon, the day.
+      for (const at of [day + HOUR_MS - 1, day + HOUR_MS, day + 12 * HOUR_MS]) {
+        if (londonOffsetByRule(at) === fromDatabase(at)) continue;
+        if (year >= 1996) disagreements.push(new Date(at).toISOString());
+        else ruleWrong.add(year);
+      }
+      const noon = fromDatabase(day + 12 * HOUR_MS);
+      if (previousNoon !== undefined && noon !== previousNoon) {
+        changes.set(year, [...(changes.get(year) ?? []), isoDay(day)]);
+      }
+      previousNoon = noon;
+      // Before 1996 londonOffset builds a formatter per call (~100 µs): asked mid-month and on
+      // each change day, not three times a day.
+      if (year < 1996 && (new Date(day).getUTCDate() === 15 || changes.get(year)?.includes(isoDay(day)))) {
+        if (londonOffset(day + 12 * HOUR_MS) !== noon) disagreements.push(new Date(day).toISOString());
+      }
+    }
+    expect(disagreements).toEqual([]);
+    // The rule holds from 1996 on, and not in 1995: where the SDK starts using it.
+    expect(Math.max(...ruleWrong)).toBe(1995);
+    // The database is really asked: 1970 is all BST (the 1968–71 experiment), then two changes a
+    // year, on the days the UK's rules of each era say.
+    expect(londonOffset(Date.UTC(1970, 0, 1, 12))).toBe(HOUR_MS);
+    expect(changes.get(1970)).toBeUndefined();
+    expect(changes.get(1971)).toEqual(['1971-10-31']);
+    expect(changes.get(1972)).toEqual(['1972-03-19', '1972-10-29']);
+    expect(changes.get(1995)).toEqual(['1995-03-26', '1995-10-22']);
+    expect(changes.get(1996)).toEqual(['1996-03-31', '1996-10-27']);
+    expect(changes.get(2026)).toEqual(['2026-03-29', '2026-10-25']);
+    expect(changes.get(2100)).toEqual(['2100-03-28', '2100-10-31']);
+    const years = [...changes.keys()].filter((year) => year >= 1972);
+    expect(years).toHaveLength(2100 - 1972 + 1);
+    expect(years.filter((year) => changes.get(year)?.length !== 2)).toEqual([]);
+    expect(londonOffset(Date.UTC(2100, 9, 31, 1) - 1)).toBe(HOUR_MS);
+    expect(londonOffset(Date.UTC(2100, 9, 31, 1))).toBe(0);
   });
 
   it('asks the time-zone database before 1996, when the UK rule was different', () => {

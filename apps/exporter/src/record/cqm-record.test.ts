@@ -240,6 +240,32 @@ describe('record: each configured CQM CSV, with the link and its name removed', 
     expectNoLinkIn(await everything());
   });
 
+  it('fetches through the SDK: the User-Agent it is given, one attempt even for a flaky 502', async () => {
+    mock.setScenario('http-502-flaky', { commands: ['cqm/csv'] });
+    const agents: (string | null)[] = [];
+    const recorded = await recordAccounts({
+      accounts: [{ ...account, cqm: lines.slice(0, 1) }],
+      outDir: dir,
+      version: '9.9.9',
+      userAgent: 'aaisp-exporter/9.9.9 (record)',
+      fetch: async (input, init) => {
+        agents.push(new Headers(init?.headers).get('user-agent'));
+        return fetchAsA(input, init);
+      },
+    });
+    expect(agents).toEqual(['aaisp-exporter/9.9.9 (record)']);
+    expect(mock.cqmStats().requests).toBe(1);
+    expect(recorded.filter((entry) => entry.command === 'cqm/csv').map((entry) => entry.outcome)).toEqual([
+      'error',
+    ]);
+    const error = JSON.parse(await readFile(join(dir, 'home', 'cqm-32001.error.json'), 'utf8'));
+    expect(error.error).toEqual({
+      kind: 'http',
+      status: 502,
+      message: `CQM ${new URL(mock.url).host}/cqmdirect.cgi/…/line32001.csv: http 502`,
+    });
+  });
+
   it('mentions no CQM in the README of an account without links', async () => {
     await recordAccounts({ accounts: [{ ...account, cqm: undefined }], outDir: dir, version: '9.9.9' });
     expect(await readFile(join(dir, 'README.txt'), 'utf8')).not.toContain('cqm');

@@ -10,7 +10,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { maskCqmUrl } from '@aaisp/chaos-client';
+import { fetchCqmCsv, isChaosError, maskCqmUrl } from '@aaisp/chaos-client';
 import { CQM_COMMAND } from '../collectors/index.ts';
 import type { CqmLineConfig } from '../config/config.ts';
 import type { NameReplacement, Redactor } from './redact.ts';
@@ -100,29 +100,8 @@ export function maskedCqmLink(line: CqmLineConfig): string {
 
 /** A recorded CQM fetch: the body, or why there is none. */
 export type CqmFetchRecord =
-  | { readonly outcome: 'ok'; readonly status: number; readonly body: string }
+  | { readonly outcome: 'ok'; readonly body: string }
   | { readonly outcome: 'error'; readonly kind: 'http' | 'network' | 'timeout'; readonly status?: number };
-
-/**
- * GETs one line's CSV once, raw (the SDK's `fetchCqm` parses; a bug report wants the text). No
- * retry: `record` is a snapshot, and a failure is recorded as what it was.
- */
-export async function fetchCqmRaw(
-  line: CqmLineConfig,
-  timeoutMs: number,
-  fetcher: typeof globalThis.fetch = globalThis.fetch,
-): Promise<CqmFetchRecord> {
-  try {
-    const response = await fetcher(line.url, { signal: AbortSignal.timeout(timeoutMs) });
-    const body = await response.text();
-    if (!response.ok) return { outcome: 'error', kind: 'http', status: response.status };
-    return { outcome: 'ok', status: response.status, body };
-  } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-    // Nothing of the error is kept: undici's messages and causes may quote the link.
-    return { outcome: 'error', kind: timedOut ? 'timeout' : 'network' };
-  }
-}
 
 /** What {@link recordCqmLine} needs. */
 export interface CqmRecordContext {
@@ -134,6 +113,42 @@ export interface CqmRecordContext {
   readonly timeoutMs: number;
   /** Defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined;
+  /** The `User-Agent` of the fetch; defaults to the SDK's. */
+  readonly userAgent?: string | undefined;
+}
+
+/**
+ * GETs one line's CSV once, as sent, through the SDK's `fetchCqmCsv` (its `fetchCqm` parses; a bug
+ * report wants the text): the SDK's User-Agent (or the one given), timeout and error mapping. No
+ * retry: `record` is a snapshot, and a failure is recorded as what it was. Only the kind and the
+ * HTTP status of a failure are kept; the SDK's messages name the link masked, but with the user's
+ * own `<name>`, which {@link maskedCqmLink} replaces.
+ */
+export async function fetchCqmRaw(
+  line: CqmLineConfig,
+  context: Pick<CqmRecordContext, 'timeoutMs' | 'fetch' | 'userAgent'>,
+): Promise<CqmFetchRecord> {
+  try {
+    const body = await fetchCqmCsv(line.url, {
+      timeout: context.timeoutMs,
+      retry: { limit: 0 },
+      fetch: context.fetch,
+      userAgent: context.userAgent,
+    });
+    return { outcome: 'ok', body };
+  } catch (error) {
+    // A 429 has always been recorded as what it is on the wire: an HTTP status.
+    if (isChaosError(error) && (error.kind === 'http' || error.kind === 'rate-limit')) {
+      return {
+        outcome: 'error',
+        kind: 'http',
+        ...(error.status === undefined ? {} : { status: error.status }),
+      };
+    }
+    if (isChaosError(error) && error.kind === 'timeout') return { outcome: 'error', kind: 'timeout' };
+    // No answer, or a link the SDK refuses to send (not a URL, user info): nothing of it is kept.
+    return { outcome: 'error', kind: 'network' };
+  }
 }
 
 /**
@@ -144,7 +159,7 @@ export async function recordCqmLine(
   line: CqmLineConfig,
   context: CqmRecordContext,
 ): Promise<{ readonly file: string; readonly outcome: 'ok' | 'error' }> {
-  const fetched = await fetchCqmRaw(line, context.timeoutMs, context.fetch);
+  const fetched = await fetchCqmRaw(line, context);
   if (fetched.outcome === 'ok') {
     const file = join(context.dir, `cqm-${line.lineId}.csv`);
     await writeFile(file, context.redactor.redactText(fetched.body));

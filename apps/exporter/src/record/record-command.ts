@@ -25,6 +25,8 @@ export async function record(
   const demo = options.demo ? await (await import('../demo/demo.ts')).startDemoChaos() : undefined;
   try {
     const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
+    // One User-Agent for everything record sends: CHAOS calls and CQM fetches alike.
+    const userAgent = `aaisp-exporter/${options.version} (record)`;
     const accounts = (demo?.accounts ?? config.accounts).map((account) => {
       const { auth } = account;
       const secrets = 'accountPassword' in auth ? [auth.accountPassword] : [auth.controlPassword];
@@ -36,7 +38,7 @@ export async function record(
         client: createAccountClient(account, {
           api: config.api,
           baseUrl,
-          userAgent: `aaisp-exporter/${options.version} (record)`,
+          userAgent,
         }),
       };
     });
@@ -45,6 +47,7 @@ export async function record(
       outDir: options.outDir,
       version: options.version,
       cqmTimeoutMs: config.api.timeoutSeconds * 1000,
+      userAgent,
     });
   } finally {
     await demo?.mock.close();

@@ -38,6 +38,8 @@ export interface RecordOptions {
   readonly cqmTimeoutMs?: number | undefined;
   /** What GETs the CQM links; defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined;
+  /** The `User-Agent` of the CQM fetches; defaults to the SDK's. */
+  readonly userAgent?: string | undefined;
 }
 
 /** One command's result, as written. */
@@ -153,6 +155,7 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
         now,
         timeoutMs: options.cqmTimeoutMs ?? 30_000,
         fetch: options.fetch,
+        userAgent: options.userAgent,
       });
       recorded.push({ account: account.name, command: CQM_COMMAND, file, outcome });
     }
