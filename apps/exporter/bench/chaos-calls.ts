@@ -15,7 +15,7 @@ import { pino } from 'pino';
 import packageJson from '../package.json' with { type: 'json' };
 import { mockExporterConfig } from '../scripts/harness.ts';
 import { startApp } from '../src/app.ts';
-import { commandOf } from '../src/collectors/index.ts';
+import { callOf } from '../src/collectors/index.ts';
 import type { ExporterConfig } from '../src/config/config.ts';
 import { planTiers } from '../src/schedule/tiers.ts';
 import { type LoadOptions, loadUrl } from './load.ts';
@@ -89,7 +89,7 @@ async function measureAgainst(mock: RunningChaosMock, scrape: LoadOptions): Prom
     const defaultSeconds = DEFAULT_PLAN.find((plan) => plan.name === tier.name)?.intervalSeconds;
     if (defaultSeconds === undefined) throw new Error(`tier ${tier.name} has no default interval`);
     for (const collector of tier.collectors) {
-      stretch.set(commandOf(collector), defaultSeconds / tier.intervalSeconds);
+      stretch.set(callOf(collector), defaultSeconds / tier.intervalSeconds);
     }
   }
 

@@ -19,6 +19,14 @@ export function mockAccount(
   return { name, auth: { controlLogin: DEFAULT_CREDENTIALS.controlLogin, controlPassword: password } };
 }
 
+/** The design's default tier intervals, in seconds (the `INTERVALS__…` defaults). */
+export const designIntervals: ExporterConfig['intervals'] = {
+  fastSeconds: 60,
+  mediumSeconds: 300,
+  slowSeconds: 900,
+  cqmSeconds: 300,
+};
+
 /**
  * Plain HTTP on a free loopback port, reading CHAOS at `baseUrl` with the mock's account, every
  * collector on, the design's default tiers, a silent log. Override any part.
@@ -28,7 +36,7 @@ export function testExporterConfig(baseUrl: string, overrides: Partial<ExporterC
     accounts: [mockAccount()],
     server: { host: '127.0.0.1', port: 0 },
     logging: { level: 'silent', json: true },
-    intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 },
+    intervals: designIntervals,
     api: { baseUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
     collectors: {
       enabled: { broadband: true, telephony: true, login: true, cqm: true },

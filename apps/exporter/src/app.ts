@@ -19,10 +19,10 @@ import { createExporterServer, type ServerProtection } from './http/server.ts';
 import { createCollectJob } from './schedule/collect-job.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './schedule/scheduler.ts';
 import { planShard } from './schedule/shard.ts';
-import { planTiers } from './schedule/tiers.ts';
+import { planTiers, type TierPlan } from './schedule/tiers.ts';
 import { lineRowsOf } from './status-page/line-summary.ts';
 import { createSnapshotStore } from './store/snapshot.ts';
-import { createSelfMetrics } from './telemetry/self-metrics.ts';
+import { createSelfMetrics, type SelfMetrics } from './telemetry/self-metrics.ts';
 
 /** A running exporter. */
 export interface App {
@@ -84,7 +84,6 @@ async function compose(
   const shard = config.shard === undefined ? undefined : planShard(names(configured), config.shard);
   const accounts =
     shard === undefined ? configured : configured.filter((account) => shard.accounts.includes(account.name));
-  const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
   if (demo) {
     logger.warn(
       { mock: demo.baseUrl, lines: demo.mock.lines().length },
@@ -96,25 +95,13 @@ async function compose(
   // as accounts move between replicas, nor differ between them.
   const multiAccount = configured.length > 1;
   const tiers = planTiers(config, options.bindings, accounts);
-  const selfRegistry = new Registry();
   const selfMetrics = createSelfMetrics(
-    selfRegistry,
+    new Registry(),
     { version: options.version, nodeVersion: process.version },
     multiAccount,
     Date.now,
     // This replica's accounts only: another shard's collectors are its own to report.
     { accounts: names(accounts), tiers },
-  );
-  const clients = new Map<string, ChaosClient>(
-    accounts.map((account) => [
-      account.name,
-      createAccountClient(account, {
-        api: config.api,
-        baseUrl,
-        userAgent: `aaisp-exporter/${options.version}`,
-        hooks: { onResponse: (event) => selfMetrics.recordApiRequest(event, account.name) },
-      }),
-    ]),
   );
   const store = createSnapshotStore({ summarize: lineRowsOf });
   const scheduler = createScheduler({
@@ -126,13 +113,18 @@ async function compose(
     onRun: (event) => selfMetrics.recordRun(event),
     onAuthPause: (event) => selfMetrics.recordAuthPause(event),
     collect: createCollectJob({
-      clients,
+      accounts,
+      clients: clientsOf(accounts, config, demo?.baseUrl ?? config.api.baseUrl, options.version, selfMetrics),
       store,
       tiers,
       multiAccount,
       includePostcode: config.collectors.includePostcode,
-      cqmLines: new Map(accounts.map((account) => [account.name, account.cqm ?? []])),
-      cqmFetch: { timeoutMs: config.api.timeoutSeconds * 1000, retries: config.api.maxRetries },
+      fetchPolicy: {
+        timeoutMs: config.api.timeoutSeconds * 1000,
+        retries: config.api.maxRetries,
+        userAgent: userAgentOf(options.version),
+      },
+      settings: config.collectors.sourceSettings,
       logger: logger.child({ component: 'collect' }),
     }),
   });
@@ -146,17 +138,7 @@ async function compose(
     shard,
     web: protection(config.web),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.server.port, config.server.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : config.server.port;
-  const scheme = config.web.tls === undefined ? 'http' : 'https';
-  const url = `${scheme}://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
+  const url = await listen(server, config);
   scheduler.start();
   if (shard !== undefined && shard.accounts.length === 0) {
     logger.warn(
@@ -171,8 +153,8 @@ async function compose(
       accounts: names(accounts),
       shard: shard === undefined ? null : { index: shard.index, count: shard.count },
       tiers: tiers.map((tier) => tier.name),
-      // How many lines have a CQM link: the links themselves are secrets.
-      cqmLines: accounts.reduce((sum, account) => sum + (account.cqm?.length ?? 0), 0),
+      // How many targets (e.g. lines with a CQM link) each source has: the links themselves are secrets.
+      targets: targetCounts(tiers, accounts),
       // Counts and policy only: no user names, hashes or key material.
       web: {
         tls: config.web.tls === undefined ? false : { clientAuth: config.web.tls.clientAuth },
@@ -199,4 +181,58 @@ async function compose(
       return stopping;
     },
   };
+}
+
+/** What the exporter sends as `User-Agent` to CHAOS and to every other source. */
+const userAgentOf = (version: string): string => `aaisp-exporter/${version}`;
+
+/** One SDK client per account, each reporting its requests to the self-metrics. */
+function clientsOf(
+  accounts: readonly AccountConfig[],
+  config: ExporterConfig,
+  baseUrl: string,
+  version: string,
+  selfMetrics: SelfMetrics,
+): Map<string, ChaosClient> {
+  return new Map(
+    accounts.map((account) => [
+      account.name,
+      createAccountClient(account, {
+        api: config.api,
+        baseUrl,
+        userAgent: userAgentOf(version),
+        hooks: { onResponse: (event) => selfMetrics.recordApiRequest(event, account.name) },
+      }),
+    ]),
+  );
+}
+
+/** Per planned source that needs targets (lines with a link, say), how many its accounts configure, by source name. */
+function targetCounts(
+  tiers: readonly TierPlan[],
+  accounts: readonly AccountConfig[],
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const binding of tiers.flatMap((tier) => tier.collectors)) {
+    const { name, targetsOf } = binding.source;
+    if (targetsOf === undefined || name in counts) continue;
+    counts[name] = accounts.reduce((sum, account) => sum + targetsOf(account), 0);
+  }
+  return counts;
+}
+
+/** Listens as configured; resolves with the address, e.g. `http://0.0.0.0:9099` (`https://` with TLS). */
+async function listen(server: Server, config: ExporterConfig): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.server.port, config.server.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = address !== null && typeof address === 'object' ? address.port : config.server.port;
+  const scheme = config.web.tls === undefined ? 'http' : 'https';
+  const { host } = config.server;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

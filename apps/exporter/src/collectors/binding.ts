@@ -1,9 +1,10 @@
 /**
  * What the exporter needs to know of one collector, in one place: the `@aaisp/collectors`
- * definition, its tier, the flag that turns it on, whether CHAOS may lack its command on an
- * account, and how one run calls CHAOS. node_exporter's `registerCollector(name, default,
- * factory)`, with the collector's CHAOS call beside it. Config flags, the tier plan, the command
- * table, the re-probe policy and the docs are all derived from the bindings (`./index.ts`).
+ * definition, its data source, its tier, the flag that turns it on, whether CHAOS may lack its
+ * command on an account, and how one run gathers its data. node_exporter's
+ * `registerCollector(name, default, factory)`, with the collector's source beside it. Config
+ * flags, the tier plan, the call table, the re-probe policy and the docs are all derived from the
+ * bindings (`./index.ts`).
  *
  * @module
  */
@@ -11,26 +12,9 @@
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { CollectContext, CollectorMetrics, Sample } from '@aaisp/collectors';
 import type { Logger } from 'pino';
-import type { CqmLineConfig } from '../config/config.ts';
-
-/**
- * The three CHAOS tiers, fastest first, and `cqm`: the line-quality CSVs, which are not CHAOS and
- * keep their own clock (docs/chaos-api.md §11.2).
- */
-export type TierName = 'fast' | 'medium' | 'slow' | 'cqm';
-
-/** The tiers in order: the CHAOS tiers fastest first, then `cqm`. */
-export const TIER_NAMES: readonly TierName[] = ['fast', 'medium', 'slow', 'cqm'];
-
-/**
- * Where a collector's data comes from. `chaos`: one CHAOS command per account, under the
- * account's credentials and auth breaker. `cqm`: each configured line's CQM CSV link, which needs
- * no CHAOS credentials, so a CHAOS refusal never pauses it and a CQM failure never touches CHAOS.
- */
-export type DataSource = 'chaos' | 'cqm';
-
-/** The pseudo-command a `cqm` collector's run is known by (logs, `/health`, the mock's scenarios). */
-export const CQM_COMMAND = 'cqm/csv';
+import type { AccountConfig } from '../model/account.ts';
+import type { TierName } from '../model/tiers.ts';
+import type { DataSource } from './source.ts';
 
 /**
  * The switch a collector is enabled by: `AAISP_EXPORTER_COLLECTORS__ENABLE_<FLAG>` (upper case).
@@ -43,38 +27,59 @@ export interface EnableFlag {
   readonly default: boolean;
 }
 
+/** How a source other than CHAOS fetches over HTTP: the `API__TIMEOUT` and `API__MAX_RETRIES` rules. */
+export interface FetchPolicy {
+  readonly timeoutMs: number;
+  readonly retries: number;
+  /** Sent as `User-Agent`, e.g. `aaisp-exporter/1.2.3`; absent: the SDK's. */
+  readonly userAgent?: string | undefined;
+  /** A test's fetch; absent: the global one. */
+  readonly fetch?: typeof globalThis.fetch | undefined;
+}
+
 /** What a collector's runs may use: given once per planned collector, so state kept in its closure lives as long as the exporter. */
 export interface BindingDeps {
   readonly logger: Logger;
   /** Add the `postcode` label where a collector has one (personal data; off by default). */
   readonly includePostcode: boolean;
-  /** This collector's tier max age: what it remembers per line is served no longer than this. */
+  /** This collector's tier max age: what it remembers per target is served no longer than this. */
   readonly maxAgeMs: number;
-  /** How CQM CSVs are fetched: the `API__TIMEOUT` and `API__MAX_RETRIES` rules, and a test's fetch. */
-  readonly cqmFetch: {
-    readonly timeoutMs: number;
-    readonly retries: number;
-    readonly fetch?: typeof globalThis.fetch | undefined;
-  };
+  /** How a source other than CHAOS fetches (CHAOS clients carry their own). */
+  readonly fetchPolicy: FetchPolicy;
+  /** The exporter's clock, ms since the epoch. */
+  readonly now: () => number;
+  /**
+   * Runs `task` over `targets`, at most the source's `targetsAtOnce` at a time, results in order.
+   * Aborting `signal` stops starting new ones.
+   */
+  readonly eachTarget: <T, R>(
+    targets: readonly T[],
+    task: (target: T) => Promise<R>,
+    signal: AbortSignal,
+  ) => Promise<R[]>;
+  /** The validated text of one of the source's settings (`DataSource.settings`), if set. */
+  readonly setting: (variable: string) => string | undefined;
 }
 
-/** One run's input: the account's client and the context every sample is labelled with. */
+/** One run's input: the account, its client and the context every sample is labelled with. */
 export interface RunInput {
+  /** The account's name. */
   readonly account: string;
+  /** The account as configured: a source that needs per-line links finds its own part here. */
+  readonly accountConfig: AccountConfig;
+  /** The account's CHAOS client (unused by sources that are not CHAOS). */
   readonly client: ChaosClient;
   readonly signal: AbortSignal;
   /** Carries `account` only when several accounts are configured. */
   readonly context: CollectContext;
-  /** The account's lines with a CQM link (empty when none); only `cqm` collectors use them. */
-  readonly cqmLines: readonly CqmLineConfig[];
 }
 
-/** One run: makes the collector's single CHAOS call and maps the answer; throws on failure. */
+/** One run: gathers the collector's data from its source and maps it; throws on failure. */
 export type CollectorRun = (input: RunInput) => Promise<Sample[]>;
 
 /** A collector as the exporter runs it. */
 export interface CollectorBinding {
-  /** The pure collector: its name, its one CHAOS command and its metric definitions. */
+  /** The pure collector: its name, its CHAOS commands (none for another source) and its metric definitions. */
   readonly collector: CollectorMetrics & { readonly commands: readonly string[] };
   /**
    * What the collector gathers, in a few words: lower case, no final full stop, e.g. `call rates`.
@@ -82,9 +87,9 @@ export interface CollectorBinding {
    * tables (`../docs/readme-tables.ts`).
    */
   readonly summary: string;
+  /** Where the data comes from: CHAOS (`./chaos-source.ts`) or another {@link DataSource}. */
+  readonly source: DataSource;
   readonly tier: TierName;
-  /** `chaos` unless said otherwise; see {@link DataSource}. */
-  readonly source?: DataSource | undefined;
   readonly enable: EnableFlag;
   /**
    * HTTP 500 means "this account does not have it" (telephony without VoIP, docs/chaos-api.md §5):
@@ -99,16 +104,9 @@ export interface CollectorBinding {
 /** The collector's name, as `aaisp_collector_success{collector}` and the logs show it. */
 export const nameOf = (binding: CollectorBinding): string => binding.collector.name;
 
-/** Where the binding's data comes from. */
-export const sourceOf = (binding: CollectorBinding): DataSource => binding.source ?? 'chaos';
+/** What one run calls, as its source names it: a CHAOS command, or e.g. `cqm/csv`. */
+export const callOf = (binding: CollectorBinding): string => binding.source.callOf(binding.collector);
 
-/** The one `subsystem/command` a run calls ({@link CQM_COMMAND} for a `cqm` collector). */
-export function commandOf(binding: CollectorBinding): string {
-  if (sourceOf(binding) === 'cqm') return CQM_COMMAND;
-  const [command, ...more] = binding.collector.commands;
-  // A tier run makes exactly one CHAOS call per collector and account (docs/architecture.md).
-  if (command === undefined || more.length > 0) {
-    throw new Error(`collector ${nameOf(binding)} must need exactly one CHAOS command`);
-  }
-  return command;
-}
+/** How many targets `account` gives the binding's source (1 for a source that needs none). */
+export const targetsOf = (binding: CollectorBinding, account: AccountConfig): number =>
+  binding.source.targetsOf?.(account) ?? 1;

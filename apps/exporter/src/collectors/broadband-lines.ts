@@ -11,12 +11,14 @@ import {
   trackSyncChanges,
 } from '@aaisp/collectors';
 import type { CollectorBinding } from './binding.ts';
+import { chaosSource } from './chaos-source.ts';
 
 /** Line info, sync rates, quota, resync counter and line count. */
 export const broadbandLines: CollectorBinding = {
   collector,
   summary:
     'line info, sync rates, adjusted rate, quota, resync counter, line count (every line from one call)',
+  source: chaosSource,
   tier: 'fast',
   enable: { flag: 'broadband', default: true },
   optional: false,

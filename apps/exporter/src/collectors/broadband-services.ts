@@ -6,11 +6,13 @@
 
 import { broadbandServices as collector } from '@aaisp/collectors';
 import type { CollectorBinding } from './binding.ts';
+import { chaosSource } from './chaos-source.ts';
 
 /** The broadband services inventory. */
 export const broadbandServices: CollectorBinding = {
   collector,
   summary: 'services count',
+  source: chaosSource,
   tier: 'medium',
   enable: { flag: 'broadband', default: true },
   optional: false,

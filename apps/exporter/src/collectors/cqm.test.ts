@@ -188,7 +188,7 @@ describe('the cqm collector in the exporter', () => {
  */
 async function rewritingHost(
   upstream: () => string,
-  rewrite: (body: string, path: string) => string,
+  rewrite: (body: string, path: string, userAgent: string | undefined) => string,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
@@ -196,7 +196,7 @@ async function rewritingHost(
       .then(async (answer) => {
         const body = await answer.text();
         response.writeHead(answer.status, { 'content-type': 'text/csv' });
-        response.end(rewrite(body, path));
+        response.end(rewrite(body, path, request.headers['user-agent']));
       })
       .catch(() => response.destroy());
   });
@@ -214,7 +214,9 @@ async function rewritingHost(
 }
 
 /** Starts the exporter with every line's CQM link pointing at a {@link rewritingHost}. */
-async function startBehind(rewrite: (body: string, path: string) => string): Promise<RunningChaosMock> {
+async function startBehind(
+  rewrite: (body: string, path: string, userAgent: string | undefined) => string,
+): Promise<RunningChaosMock> {
   let upstream = '';
   const rewriting = await rewritingHost(() => upstream, rewrite);
   host = rewriting;
@@ -226,6 +228,18 @@ async function startBehind(rewrite: (body: string, path: string) => string): Pro
     }));
   });
 }
+
+describe('a CQM fetch', () => {
+  it("sends the exporter's User-Agent, as its CHAOS calls do", async () => {
+    const agents = new Set<string | undefined>();
+    await startBehind((body, _path, userAgent) => {
+      agents.add(userAgent);
+      return body;
+    });
+    await scrapeUntil('a CQM fetch', (series) => series.has('aaisp_cqm_fetch_success{line_id="32001"}'));
+    expect([...agents]).toEqual(['aaisp-exporter/0.0.0-test']);
+  });
+});
 
 describe('a CQM CSV whose header is not the known format', () => {
   it('reads what it can, shows which lines differ in gauges, logs once per change, and reads Ave as the average', async () => {

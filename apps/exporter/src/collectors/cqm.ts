@@ -13,57 +13,24 @@
 
 import { type ChaosSchemaIssue, type CqmData, fetchCqm, maskCqmUrl } from '@aaisp/chaos-client';
 import {
-  type CollectContext,
   type CqmLineState,
   cqmLines,
-  defineMetric,
   emptyCqmLineState,
-  type MetricDefinition,
   type Sample,
   trackCqm,
+  withAccount,
 } from '@aaisp/collectors';
 import type { Logger } from 'pino';
-import type { CqmLineConfig } from '../config/config.ts';
+import type { CqmLineConfig } from '../model/account.ts';
 import type { BindingDeps, CollectorBinding, CollectorRun } from './binding.ts';
-
-/** Per line: whether the exporter's last fetch of its CQM CSV worked. */
-export const cqmFetchSuccess: MetricDefinition = defineMetric({
-  name: 'aaisp_cqm_fetch_success',
-  type: 'gauge',
-  help: "1 when the exporter's last fetch of the line's CQM CSV succeeded, 0 when it failed (the line's other aaisp_cqm_ series are its last good values until they age out).",
-  unit: '',
-  labels: ['line_id'],
-});
-
-/**
- * Per line: how many known columns the last CSV's header lacked. Not 0 means A&A's format moved
- * and a value (the average latency, when `Av` was renamed) is missing from every sample.
- */
-export const cqmCsvColumnsMissing: MetricDefinition = defineMetric({
-  name: 'aaisp_cqm_csv_columns_missing',
-  type: 'gauge',
-  help: "Known columns (Time, Period, Polls Sent, %Fail, Latency Min, Av, Max, Traffic (bit/s) Rx, Tx, Score) that the header of the line's last fetched CQM CSV lacked; their values are absent. 0 on A&A's known format; the exporter's log names them.",
-  unit: '',
-  labels: ['line_id'],
-});
-
-/** Per line: how many header names of the last CSV the exporter does not know, so did not read. */
-export const cqmCsvColumnsUnknown: MetricDefinition = defineMetric({
-  name: 'aaisp_cqm_csv_columns_unknown',
-  type: 'gauge',
-  help: "Header names in the line's last fetched CQM CSV that the exporter does not know, so does not read (a repeated name counts). 0 on A&A's known format; the exporter's log names them.",
-  unit: '',
-  labels: ['line_id'],
-});
+import { cqmCsvColumnsMissing, cqmCsvColumnsUnknown, cqmFetchSuccess } from './cqm-metrics.ts';
+import { cqmSource } from './cqm-source.ts';
 
 /** The line-quality collector with the exporter's own per-line fetch and format gauges. */
 const collector = {
   ...cqmLines,
   metrics: [...cqmLines.metrics, cqmFetchSuccess, cqmCsvColumnsMissing, cqmCsvColumnsUnknown],
 };
-
-/** Lines fetched at once per account: gentle with A&A's control server. */
-const LINES_AT_ONCE = 4;
 
 /** What is remembered of one line between runs. */
 interface LineMemory {
@@ -128,35 +95,17 @@ type Fetched =
 /** What a run keeps of one line's fetch once its data is folded in. */
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
-/** Runs `task` over `items` with at most `limit` in flight, keeping the order of results. */
-async function mapLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      const item = items[index];
-      if (item !== undefined) results[index] = await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Starts the run: its memory of every line of every account lives in this closure. */
-function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
+function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget }: BindingDeps): CollectorRun {
   const memory = new Map<string, LineMemory>();
 
   const fetchLine = async (line: CqmLineConfig, signal: AbortSignal): Promise<Fetched> => {
     try {
       const data = await fetchCqm(line.url, {
-        timeout: cqmFetch.timeoutMs,
-        retry: { limit: cqmFetch.retries },
-        fetch: cqmFetch.fetch,
+        timeout: fetchPolicy.timeoutMs,
+        retry: { limit: fetchPolicy.retries },
+        userAgent: fetchPolicy.userAgent,
+        fetch: fetchPolicy.fetch,
         signal,
       });
       return { ok: true, data };
@@ -174,7 +123,7 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
       columns: undefined,
       skipped: '',
     };
-    const nowMs = Date.now();
+    const nowMs = now();
     if (fetched.ok) {
       if (known.failing) log.info({ line: line.lineId }, 'CQM fetch of the line works again');
       const skipped = skippedKey(fetched.data.skipped);
@@ -213,18 +162,23 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
     return updated;
   };
 
-  return async ({ account, cqmLines: lines, signal, context }) => {
+  return async ({ account, accountConfig, signal, context }) => {
+    const lines = accountConfig.cqm ?? [];
     if (lines.length === 0) return [];
     const log = logger.child({ account });
     // Each line's CSV is folded into its state as soon as it arrives: a run over many lines holds
-    // at most LINES_AT_ONCE parsed CSVs (24 h each), never all of them.
-    const fetched = await mapLimited(lines, LINES_AT_ONCE, async (line) => {
-      const result = await fetchLine(line, signal);
-      remember(account, line, result, log);
-      const outcome: Outcome = result.ok ? { ok: true } : result;
-      return outcome;
-    });
-    const nowMs = Date.now();
+    // at most the source's `targetsAtOnce` parsed CSVs (24 h each), never all of them.
+    const fetched = await eachTarget(
+      lines,
+      async (line) => {
+        const result = await fetchLine(line, signal);
+        remember(account, line, result, log);
+        const outcome: Outcome = result.ok ? { ok: true } : result;
+        return outcome;
+      },
+      signal,
+    );
+    const nowMs = now();
     const fresh: { lineId: string; state: CqmLineState }[] = [];
     const fetchSamples: Sample[] = [];
     lines.forEach((line, index) => {
@@ -247,16 +201,8 @@ function start({ logger, cqmFetch, maxAgeMs }: BindingDeps): CollectorRun {
     const failure = fetched.find((result) => !result.ok);
     // Every line failed: the run fails, so the scheduler backs off and the self-metrics say so.
     if (failure !== undefined && !failure.ok && fetched.every((result) => !result.ok)) throw failure.error;
-    return [...cqmLines.collect(fresh, context), ...withContext(fetchSamples, context)];
+    return [...cqmLines.collect(fresh, context), ...withAccount(fetchSamples, context)];
   };
-}
-
-/** The `account` label, when the context has one, on the exporter's own per-line samples. */
-function withContext(samples: Sample[], context: CollectContext): Sample[] {
-  const { account } = context;
-  return account === undefined
-    ? samples
-    : samples.map((entry) => ({ ...entry, labels: { ...entry.labels, account } }));
 }
 
 /** Latency, loss, traffic and offline time of each line with a configured CQM link. */
@@ -264,8 +210,8 @@ export const cqm: CollectorBinding = {
   collector: { ...collector, commands: [] },
   summary:
     "line quality from A&A CQM: latency, loss, traffic, offline time (each configured line's CSV link)",
+  source: cqmSource,
   tier: 'cqm',
-  source: 'cqm',
   enable: { flag: 'cqm', default: true },
   optional: false,
   start,

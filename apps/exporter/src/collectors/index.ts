@@ -1,29 +1,33 @@
 /**
  * The collectors the exporter runs: the only list of them. Adding a collector means writing its
  * binding file beside this one and naming it in {@link BINDINGS}; its enable flag, its place in
- * the tier plan, its CHAOS command, its re-probe policy and its docs all follow from the binding.
+ * the tier plan, its call, its re-probe policy and its docs all follow from the binding. A
+ * collector on a new data source brings its {@link DataSource} in the same file.
  *
  * @module
  */
 
 import type { CollectorBinding, EnableFlag } from './binding.ts';
-import { commandOf, nameOf } from './binding.ts';
+import { callOf, nameOf } from './binding.ts';
 import { broadbandLines } from './broadband-lines.ts';
 import { broadbandServices } from './broadband-services.ts';
 import { cqm } from './cqm.ts';
 import { loginServices } from './login-services.ts';
+import type { DataSource, SourceSetting } from './source.ts';
 import { telephonyRatecard } from './telephony-ratecard.ts';
 
 export type {
   BindingDeps,
   CollectorBinding,
   CollectorRun,
-  DataSource,
   EnableFlag,
+  FetchPolicy,
   RunInput,
-  TierName,
 } from './binding.ts';
-export { CQM_COMMAND, commandOf, nameOf, sourceOf, TIER_NAMES } from './binding.ts';
+export { callOf, nameOf, targetsOf } from './binding.ts';
+export { chaosSource } from './chaos-source.ts';
+export { CQM_COMMAND } from './cqm-source.ts';
+export type { DataSource, SourceDocs, SourcedCollector, SourceSetting } from './source.ts';
 
 /** Every collector, in tier order (fast, medium, slow, cqm). */
 export const BINDINGS: readonly CollectorBinding[] = [
@@ -54,7 +58,7 @@ export function enableSettings(bindings: readonly CollectorBinding[] = BINDINGS)
     const name = nameOf(binding);
     if (names.has(name)) throw new Error(`collector ${name} is bound twice`);
     names.add(name);
-    commandOf(binding);
+    callOf(binding);
     const { flag } = binding.enable;
     if (!/^[a-z][a-z0-9_]*$/.test(flag))
       throw new Error(`collector ${name}: flag ${flag} must be lower case`);
@@ -78,9 +82,27 @@ export function isEnabled(binding: CollectorBinding, enabled: Readonly<Record<st
   return enabled[binding.enable.flag] ?? binding.enable.default;
 }
 
-/** Collector name → the one CHAOS command it calls, e.g. `broadband_lines` → `broadband/info`. */
-export function commandTable(bindings: readonly CollectorBinding[] = BINDINGS): ReadonlyMap<string, string> {
-  return new Map(bindings.map((binding) => [nameOf(binding), commandOf(binding)]));
+/** Collector name → what one run calls, e.g. `broadband_lines` → `broadband/info`, `cqm` → `cqm/csv`. */
+export function callTable(bindings: readonly CollectorBinding[] = BINDINGS): ReadonlyMap<string, string> {
+  return new Map(bindings.map((binding) => [nameOf(binding), callOf(binding)]));
+}
+
+/**
+ * The settings every source of `bindings` reads (`DataSource.settings`), each once. Throws when
+ * two sources declare the same variable: a programming error, caught by the tests.
+ */
+export function sourceSettings(bindings: readonly CollectorBinding[] = BINDINGS): SourceSetting[] {
+  const byVariable = new Map<string, { setting: SourceSetting; source: DataSource }>();
+  for (const { source } of bindings) {
+    for (const setting of source.settings ?? []) {
+      const known = byVariable.get(setting.variable);
+      if (known !== undefined && known.source !== source) {
+        throw new Error(`sources ${known.source.name} and ${source.name} both read ${setting.variable}`);
+      }
+      byVariable.set(setting.variable, { setting, source });
+    }
+  }
+  return [...byVariable.values()].map(({ setting }) => setting);
 }
 
 /** The binding of the collector called `name`; throws when there is none. */

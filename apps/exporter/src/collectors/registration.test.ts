@@ -1,7 +1,7 @@
 /**
  * Adding a collector to the exporter touches its binding file and nothing else: a throwaway
  * collector, registered only by being in the bindings list, gets an enable flag, a place in the
- * tier plan, a command in the command table, the optional (re-probe) policy, and its series and
+ * tier plan, a command in the call table, the optional (re-probe) policy, and its series and
  * self-metrics on `/metrics`.
  */
 
@@ -9,7 +9,7 @@ import { ChaosError } from '@aaisp/chaos-client';
 import { type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { defineMetric } from '@aaisp/collectors';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testExporterConfig } from '../../harness/exporter-config.ts';
+import { designIntervals, testExporterConfig } from '../../harness/exporter-config.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { type App, startApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
@@ -19,7 +19,7 @@ import { createScheduler } from '../schedule/scheduler.ts';
 import { planTiers } from '../schedule/tiers.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { CollectorBinding } from './binding.ts';
-import { BINDINGS, commandTable, enableSettings, nameOf } from './index.ts';
+import { BINDINGS, callTable, chaosSource, enableSettings, nameOf } from './index.ts';
 
 const widgets = defineMetric({
   name: 'aaisp_throwaway_widgets',
@@ -37,6 +37,7 @@ const throwaway: CollectorBinding = {
     metrics: [widgets],
   },
   summary: 'widgets count',
+  source: chaosSource,
   tier: 'medium',
   enable: { flag: 'widgets', default: false },
   optional: true,
@@ -92,7 +93,7 @@ describe('a collector registered by its binding alone', () => {
   });
 
   it('joins its tier in the plan when enabled, and the command table', () => {
-    const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 };
+    const intervals = designIntervals;
     const plan = (enabled: Record<string, boolean>) =>
       planTiers({ intervals, collectors: { enabled, includePostcode: false } }, bindings, []).map((tier) => [
         tier.name,
@@ -103,7 +104,7 @@ describe('a collector registered by its binding alone', () => {
       ['medium', ['broadband_services']],
     ]);
     expect(plan({ widgets: true, broadband: false })).toEqual([['medium', ['throwaway_widgets']]]);
-    expect(commandTable(bindings).get('throwaway_widgets')).toBe('broadband/services');
+    expect(callTable(bindings).get('throwaway_widgets')).toBe('broadband/services');
   });
 
   it('is re-probed rarely, not backed off, when CHAOS answers HTTP 500 (it is optional)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountsFromFile } from './accounts-file.ts';
-import type { ConfigProblem } from './config.ts';
+import type { ConfigProblem } from './problem.ts';
 
 const SECRET = 'pa55-Very-Secret';
 const FILE = 'AAISP_EXPORTER_CONFIG_FILE /a.yaml';

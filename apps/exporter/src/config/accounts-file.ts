@@ -8,9 +8,10 @@
  */
 
 import * as z from 'zod';
-import type { AccountConfig, ConfigProblem, CqmLineConfig } from './config.ts';
-import { cqmLine } from './cqm-urls.ts';
+import type { AccountConfig, CqmLineConfig } from '../model/account.ts';
+import { cqmLink } from './cqm-urls.ts';
 import { type FieldLabel, toAuth } from './credentials.ts';
+import type { ConfigProblem } from './problem.ts';
 import { readSecret } from './secrets.ts';
 import { PREFIX } from './settings.ts';
 import { cannotRead, notValidYaml, parseYamlText } from './yaml-file.ts';
@@ -116,7 +117,7 @@ function accountFrom(
   if (auth === undefined && problems.length === 0) {
     problems.push({ variable: where('name'), message: `account ${entry.name} has no credentials` });
   }
-  const cqm = cqmLinesOf(entry, where, readFile, problems);
+  const cqm = cqmLinksOf(entry, where, readFile, problems);
   return {
     account: auth === undefined ? undefined : { name: entry.name, auth, ...(cqm.length > 0 ? { cqm } : {}) },
     problems,
@@ -124,7 +125,7 @@ function accountFrom(
 }
 
 /** The entry's `cqm:` lines, each URL read inline or from its `url_file`; never quoted in a problem. */
-function cqmLinesOf(
+function cqmLinksOf(
   entry: YamlAccount,
   where: FieldLabel,
   readFile: (path: string) => string,
@@ -146,7 +147,7 @@ function cqmLinesOf(
       }
       continue;
     }
-    const line = cqmLine(lineId, url, where(field), problems);
+    const line = cqmLink(lineId, url, where(field), problems);
     if (line !== undefined) lines.push(line);
   }
   return lines;

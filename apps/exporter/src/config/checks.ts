@@ -6,9 +6,10 @@
  * @module
  */
 
-import { type CollectorBinding, type EnableSetting, isEnabled, sourceOf } from '../collectors/index.ts';
-import type { AccountConfig, ConfigProblem } from './config.ts';
+import { type CollectorBinding, type EnableSetting, isEnabled } from '../collectors/index.ts';
+import type { AccountConfig } from '../model/account.ts';
 import { authVariable } from './default-account.ts';
+import type { ConfigProblem } from './problem.ts';
 import { type FixedSettings, PREFIX } from './settings.ts';
 
 /** An account name used twice would make two series sets indistinguishable by `account` label. */
@@ -66,10 +67,15 @@ export function allDisabledProblem(
   accounts: readonly AccountConfig[] = [],
 ): ConfigProblem | undefined {
   const [firstFlag] = flags;
-  // The `cqm` collector runs only where a CQM link is configured: without one it collects nothing.
-  const hasCqm = accounts.some((account) => (account.cqm?.length ?? 0) > 0);
-  const runs = (binding: CollectorBinding): boolean =>
-    isEnabled(binding, enabled) && (sourceOf(binding) !== 'cqm' || hasCqm);
+  // A collector whose source needs per-account targets (CQM links) runs only where some are
+  // configured: without any it collects nothing.
+  const runs = (binding: CollectorBinding): boolean => {
+    const { targetsOf } = binding.source;
+    return (
+      isEnabled(binding, enabled) &&
+      (targetsOf === undefined || accounts.some((account) => targetsOf(account) > 0))
+    );
+  };
   if (firstFlag === undefined || bindings.some(runs)) return undefined;
   return {
     variable: `${PREFIX}${firstFlag.variable}`,

@@ -14,9 +14,9 @@
  * @module
  */
 
-import type { ChaosAuth } from '@aaisp/chaos-client';
-import { BINDINGS, type CollectorBinding, enableSettings } from '../collectors/index.ts';
-import type { ShardConfig } from '../schedule/shard.ts';
+import { BINDINGS, type CollectorBinding, enableSettings, sourceSettings } from '../collectors/index.ts';
+import type { AccountConfig } from '../model/account.ts';
+import type { TierIntervals } from '../model/tiers.ts';
 import { accountsFromFile } from './accounts-file.ts';
 import {
   allDisabledProblem,
@@ -25,28 +25,15 @@ import {
   tierOrderProblems,
 } from './checks.ts';
 import { defaultAccount } from './default-account.ts';
+import type { ConfigProblem } from './problem.ts';
 import { type Env, type LOG_LEVELS, PREFIX, readSettings, type Settings, settingText } from './settings.ts';
-import { shardFrom, shardPairProblem } from './shard-config.ts';
+import { type ShardConfig, shardFrom, shardPairProblem } from './shard-config.ts';
 import { loadWebConfig, type WebConfigFile } from './web-config.ts';
 
-// Defined in settings.ts, which parses them; exported here, where the rest of the exporter looks.
+// Defined where they are parsed or needed first; exported here, where the rest of the exporter looks.
+export type { AccountConfig, CqmLineConfig } from '../model/account.ts';
+export type { ConfigProblem } from './problem.ts';
 export { LOG_LEVELS, PREFIX } from './settings.ts';
-
-/** One line's CQM CSV link (docs/chaos-api.md §11.2). The URL is a secret: log only `maskCqmUrl(url)`. */
-export interface CqmLineConfig {
-  /** The A&A line ID the samples are labelled with (`line_id`). */
-  readonly lineId: string;
-  readonly url: string;
-}
-
-/** One CHAOS account to collect. */
-export interface AccountConfig {
-  /** `default` for the `AUTH__…` variables; the YAML name otherwise. Used as the `account` label. */
-  readonly name: string;
-  readonly auth: ChaosAuth;
-  /** The account's lines with a CQM link, for the `cqm` collector; absent or empty: none. */
-  readonly cqm?: readonly CqmLineConfig[] | undefined;
-}
 
 /** How the endpoints are protected: the web-config file, plus whether probes stay open. */
 export interface WebConfig extends WebConfigFile {
@@ -59,13 +46,8 @@ export interface ExporterConfig {
   readonly accounts: readonly AccountConfig[];
   readonly server: { readonly host: string; readonly port: number };
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly json: boolean };
-  readonly intervals: {
-    readonly fastSeconds: number;
-    readonly mediumSeconds: number;
-    readonly slowSeconds: number;
-    /** The `cqm` tier: how often each line's CQM CSV is fetched. */
-    readonly cqmSeconds: number;
-  };
+  /** How often each tier runs (`./tier-intervals.ts`); `cqmSeconds` is how often each line's CQM CSV is fetched. */
+  readonly intervals: TierIntervals;
   readonly api: {
     readonly baseUrl: string;
     readonly timeoutSeconds: number;
@@ -80,17 +62,16 @@ export interface ExporterConfig {
     readonly enabled: Readonly<Record<string, boolean>>;
     /** Add the `postcode` label to `aaisp_broadband_line_info` (personal data; off by default). */
     readonly includePostcode: boolean;
+    /**
+     * The settings the data sources declare (`DataSource.settings`), validated, by variable after
+     * the prefix; one left unset is absent. Absent: none set.
+     */
+    readonly sourceSettings?: Readonly<Record<string, string>> | undefined;
   };
   /** TLS, basic auth and extra headers; `{ headers: {}, healthOpen: false }` is plain, open HTTP. */
   readonly web: WebConfig;
   /** Collect only this shard's share of `accounts` (Prometheus `hashmod`); absent: every account. */
   readonly shard?: ShardConfig | undefined;
-}
-
-/** One thing wrong with the configuration: which variable (or file field), and why. */
-export interface ConfigProblem {
-  readonly variable: string;
-  readonly message: string;
 }
 
 /** The result of {@link loadConfig}: a config, or every problem found. */
@@ -124,7 +105,7 @@ export function loadConfig(
   const { env, readFile } = sources;
   const problems: ConfigProblem[] = [];
   const flags = enableSettings(bindings);
-  const settings = readSettings(env, flags, problems);
+  const settings = readSettings(env, flags, problems, sourceSettings(bindings));
   const shardPair = shardPairProblem(env);
   if (shardPair !== undefined) problems.push(shardPair);
 
@@ -170,7 +151,7 @@ function webFromFile(
 
 /** The validated parts, shaped as {@link ExporterConfig}. */
 function assemble(
-  { fixed: s, enabled }: Settings,
+  { fixed: s, enabled, sources }: Settings,
   accounts: readonly AccountConfig[],
   web: WebConfigFile,
   shard: ShardConfig | undefined,
@@ -191,7 +172,11 @@ function assemble(
       maxRetries: s.API__MAX_RETRIES,
       concurrencyLimit: s.API__CONCURRENCY_LIMIT,
     },
-    collectors: { enabled, includePostcode: s.COLLECTORS__INCLUDE_POSTCODE },
+    collectors: {
+      enabled,
+      includePostcode: s.COLLECTORS__INCLUDE_POSTCODE,
+      ...(Object.keys(sources).length === 0 ? {} : { sourceSettings: sources }),
+    },
     web: { ...web, healthOpen: s.WEB__HEALTH_OPEN },
     ...(shard === undefined ? {} : { shard }),
   };

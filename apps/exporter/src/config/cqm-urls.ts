@@ -9,7 +9,9 @@
  */
 
 import { maskCqmUrl } from '@aaisp/chaos-client';
-import type { ConfigProblem, CqmLineConfig } from './config.ts';
+import type { CqmLineConfig } from '../model/account.ts';
+import { isLoopbackHost } from './loopback.ts';
+import type { ConfigProblem } from './problem.ts';
 
 /** A&A line IDs are digits (docs/chaos-api.md §3.2); anything else is a typo. */
 const LINE_ID = /^[0-9]{1,12}$/;
@@ -26,8 +28,7 @@ export function cqmUrlProblem(text: string): string | undefined {
   } catch {
     return 'is not an absolute URL (expected https://control.aa.net.uk/cqmdirect.cgi/…/<name>.csv)';
   }
-  const loopback = /^(localhost|127\.0\.0\.1|\[::1\])$/i.test(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     return 'must be https:// (plain http:// only for localhost)';
   }
   if (url.username !== '' || url.password !== '') return 'must not carry a user name or password';
@@ -39,7 +40,7 @@ export function cqmUrlProblem(text: string): string | undefined {
 }
 
 /** One line's URL, checked; its problem is added under `where` and the line is left out. */
-export function cqmLine(
+export function cqmLink(
   lineId: string,
   url: string,
   where: string,
@@ -61,7 +62,7 @@ export function cqmLine(
  * Reads a `CQM__URLS_FILE`: one `line_id url` a line, separated by spaces or tabs; blank lines
  * and lines starting with `#` are ignored. Problems are named `<variable> <path>: line <n>`.
  */
-export function cqmLinesFromText(
+export function cqmLinksFromText(
   text: string,
   where: (lineNumber: number) => string,
   problems: ConfigProblem[],
@@ -85,7 +86,7 @@ export function cqmLinesFromText(
       return;
     }
     seen.add(lineId);
-    const parsed = cqmLine(lineId, url, where(index + 1), problems);
+    const parsed = cqmLink(lineId, url, where(index + 1), problems);
     if (parsed !== undefined) lines.push(parsed);
   });
   return lines;

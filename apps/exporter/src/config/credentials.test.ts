@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigProblem } from './config.ts';
 import { type CredentialFields, toAuth } from './credentials.ts';
+import type { ConfigProblem } from './problem.ts';
 
 /** The auth and the problems (as `field: message`) from one call. */
 function auth(fields: CredentialFields) {

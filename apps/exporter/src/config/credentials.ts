@@ -7,7 +7,7 @@
  */
 
 import type { ChaosAuth } from '@aaisp/chaos-client';
-import type { ConfigProblem } from './config.ts';
+import type { ConfigProblem } from './problem.ts';
 
 /** Credential fields as they appear in env (after the prefix) or in a YAML account; secrets already read. */
 export interface CredentialFields {

@@ -5,9 +5,10 @@
  * @module
  */
 
-import type { AccountConfig, ConfigProblem, CqmLineConfig } from './config.ts';
-import { cqmLinesFromText } from './cqm-urls.ts';
+import type { AccountConfig, CqmLineConfig } from '../model/account.ts';
+import { cqmLinksFromText } from './cqm-urls.ts';
 import { toAuth } from './credentials.ts';
+import type { ConfigProblem } from './problem.ts';
 import { readSecret } from './secrets.ts';
 import { type Env, PREFIX, settingText } from './settings.ts';
 import { cannotRead } from './yaml-file.ts';
@@ -45,7 +46,7 @@ export function defaultAccount(
     authVariable,
     problems,
   );
-  const cqm = defaultCqmLines(env, readFile, problems);
+  const cqm = defaultCqmLinks(env, readFile, problems);
   if (auth === undefined) {
     if (cqm !== undefined && problems.length === 0) {
       problems.push({
@@ -64,7 +65,7 @@ const CQM_URLS_FILE = `${PREFIX}CQM__URLS_FILE`;
  * The `default` account's CQM lines from `CQM__URLS_FILE` (one `line_id url` a line), or
  * undefined when the variable is unset. The file's text is never quoted in a problem.
  */
-function defaultCqmLines(
+function defaultCqmLinks(
   env: Env,
   readFile: (path: string) => string,
   problems: ConfigProblem[],
@@ -78,5 +79,5 @@ function defaultCqmLines(
     problems.push({ variable: CQM_URLS_FILE, message: cannotRead(path, error) });
     return undefined;
   }
-  return cqmLinesFromText(text, (line) => `${CQM_URLS_FILE} ${path}: line ${line}`, problems);
+  return cqmLinksFromText(text, (line) => `${CQM_URLS_FILE} ${path}: line ${line}`, problems);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigProblem } from './config.ts';
+import type { ConfigProblem } from './problem.ts';
 import { readSecret } from './secrets.ts';
 
 const NAMES = { value: 'PASSWORD', file: 'PASSWORD_FILE' };

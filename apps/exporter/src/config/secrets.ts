@@ -6,13 +6,31 @@
  * @module
  */
 
-import type { ConfigProblem } from './config.ts';
-import { cannotRead } from './yaml-file.ts';
+import type { ConfigProblem } from './problem.ts';
+import { readValueOrFile, type ValueOrFileNames } from './value-or-file.ts';
 
 /** What to call the two ways of giving one secret, in problems: a variable or a YAML field each. */
-export interface SecretNames {
-  readonly value: string;
-  readonly file: string;
+export type SecretNames = ValueOrFileNames;
+
+/**
+ * A secret file's text without its one trailing newline, which Docker and Kubernetes secret files
+ * usually end in and is not part of the password; undefined, with a problem, when that leaves
+ * nothing.
+ */
+function secretFromFile(
+  text: string,
+  path: string,
+  names: SecretNames,
+  problems: ConfigProblem[],
+): string | undefined {
+  const secret = text.replace(/\r?\n$/, '');
+  // An empty file is almost always a secret that was never filled in. Named here, so the operator
+  // does not see only "password is required" when they did point at a file.
+  if (secret === '') {
+    problems.push({ variable: names.file, message: `file ${path} is empty` });
+    return undefined;
+  }
+  return secret;
 }
 
 /**
@@ -27,23 +45,20 @@ export function readSecret(
   readFile: (path: string) => string,
   problems: ConfigProblem[],
 ): string | undefined {
-  if (value !== undefined && file !== undefined) {
-    problems.push({ variable: names.value, message: `set either ${names.value} or ${names.file}, not both` });
-    return undefined;
+  const read = readValueOrFile(value, file, names, readFile);
+  switch (read.kind) {
+    case 'none':
+      return undefined;
+    case 'value':
+      // An empty variable counts as unset, like every other variable.
+      return read.text === '' ? undefined : read.text;
+    case 'file':
+      return secretFromFile(read.text, read.path, names, problems);
+    case 'both':
+      problems.push({ variable: names.value, message: read.message });
+      return undefined;
+    case 'unreadable':
+      problems.push({ variable: names.file, message: read.message });
+      return undefined;
   }
-  if (file === undefined) return value === '' ? undefined : value;
-  let text: string;
-  try {
-    text = readFile(file).replace(/\r?\n$/, '');
-  } catch (error) {
-    problems.push({ variable: names.file, message: cannotRead(file, error) });
-    return undefined;
-  }
-  // An empty file is almost always a secret that was never filled in. Named here, so the operator
-  // does not see only "password is required" when they did point at a file.
-  if (text === '') {
-    problems.push({ variable: names.file, message: `file ${file} is empty` });
-    return undefined;
-  }
-  return text;
 }

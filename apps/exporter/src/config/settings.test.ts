@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EnableSetting } from '../collectors/index.ts';
-import type { ConfigProblem } from './config.ts';
+import type { ConfigProblem } from './problem.ts';
 import { readSettings, settingText } from './settings.ts';
 
 const P = 'AAISP_EXPORTER_';

@@ -8,8 +8,9 @@
  */
 
 import * as z from 'zod';
-import type { EnableSetting } from '../collectors/index.ts';
-import type { ConfigProblem } from './config.ts';
+import type { EnableSetting, SourceSetting } from '../collectors/index.ts';
+import { isLoopbackHost } from './loopback.ts';
+import type { ConfigProblem } from './problem.ts';
 
 /** The prefix of every variable. */
 export const PREFIX = 'AAISP_EXPORTER_';
@@ -48,9 +49,6 @@ const booleanText: z.ZodType<boolean, string> = z
   )
   .transform((text) => ['true', '1', 'yes', 'on'].includes(text));
 
-/** Plain http only to loopback: anywhere else the control password would cross the network in clear. */
-const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-
 const baseUrl: z.ZodType<string, string> = z
   .string()
   .trim()
@@ -58,7 +56,8 @@ const baseUrl: z.ZodType<string, string> = z
   .refine((text) => URL.canParse(text), { error: 'must be a URL', abort: true })
   .refine((text) => {
     const url = new URL(text);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname));
+    // Plain http only to loopback: anywhere else the control password would cross the network in clear.
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   }, 'must be https:// (plain http:// only for localhost)')
   .refine((text) => {
     const url = new URL(text);
@@ -122,6 +121,8 @@ export interface Settings {
   readonly fixed: FixedSettings;
   /** Enable flag (`broadband`, …) → on; every flag of the bindings is present. */
   readonly enabled: Readonly<Record<string, boolean>>;
+  /** The data sources' own settings that are set, validated, by variable after the prefix. */
+  readonly sources: Readonly<Record<string, string>>;
 }
 
 /** One `COLLECTORS__ENABLE_<FLAG>` per enable flag, with the flag's default. */
@@ -139,23 +140,33 @@ export function readSettings(
   env: Env,
   flags: readonly EnableSetting[],
   problems: ConfigProblem[],
+  sourceSettings: readonly SourceSetting[] = [],
 ): Settings | undefined {
   const FlagSchema = flagSchemaOf(flags);
+  const SourceSchema = z.object(
+    Object.fromEntries(sourceSettings.map((setting) => [setting.variable, setting.schema.optional()])),
+  );
   const known: Record<string, string> = {};
-  for (const name of [...Object.keys(FixedSchema.shape), ...Object.keys(FlagSchema.shape)]) {
+  const names = [FixedSchema, FlagSchema, SourceSchema].flatMap((schema) => Object.keys(schema.shape));
+  for (const name of names) {
     const text = settingText(env, name);
-    if (text !== undefined) known[name] = text;
+    if (text !== undefined) known[name] = text.trim();
   }
   const fixed = FixedSchema.safeParse(known);
   const flagValues = FlagSchema.safeParse(known);
-  for (const parsed of [fixed, flagValues]) {
+  const sourceValues = SourceSchema.safeParse(known);
+  for (const parsed of [fixed, flagValues, sourceValues]) {
     if (parsed.success) continue;
     for (const issue of parsed.error.issues) {
       problems.push({ variable: `${PREFIX}${String(issue.path[0] ?? '')}`, message: issue.message });
     }
   }
-  if (!fixed.success || !flagValues.success) return undefined;
+  if (!fixed.success || !flagValues.success || !sourceValues.success) return undefined;
   const enabled: Record<string, boolean> = {};
   for (const flag of flags) enabled[flag.flag] = flagValues.data[flag.variable] === true;
-  return { fixed: fixed.data, enabled };
+  const sources: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(sourceValues.data)) {
+    if (typeof value === 'string') sources[variable] = value;
+  }
+  return { fixed: fixed.data, enabled, sources };
 }

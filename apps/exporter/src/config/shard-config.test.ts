@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigProblem } from './config.ts';
+import type { ConfigProblem } from './problem.ts';
 import { shardFrom, shardPairProblem } from './shard-config.ts';
 
 const P = 'AAISP_EXPORTER_';

@@ -6,9 +6,14 @@
  * @module
  */
 
-import type { ShardConfig } from '../schedule/shard.ts';
-import type { ConfigProblem } from './config.ts';
+import type { ConfigProblem } from './problem.ts';
 import { type Env, PREFIX, settingText } from './settings.ts';
+
+/** Which shard this replica is: `index` of `count` (0 ≤ index < count). */
+export interface ShardConfig {
+  readonly index: number;
+  readonly count: number;
+}
 
 const SHARD_INDEX = `${PREFIX}SHARD__INDEX`;
 const SHARD_COUNT = `${PREFIX}SHARD__COUNT`;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { collectors } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
-import { BINDINGS, nameOf, sourceOf } from '../collectors/index.ts';
+import { BINDINGS, chaosSource, nameOf } from '../collectors/index.ts';
 import { SELF_METRIC_DEFINITIONS } from '../telemetry/self-metric-definitions.ts';
 import { REGENERATE_COMMAND, renderMetricsReference } from './metrics-reference.ts';
 import { MIGRATION } from './migration.ts';
@@ -55,7 +55,7 @@ describe('docs/metrics.md', () => {
   });
 
   it('says nothing of non-CHAOS collectors when every binding calls CHAOS', () => {
-    const doc = renderMetricsReference(BINDINGS.filter((binding) => sourceOf(binding) === 'chaos'));
+    const doc = renderMetricsReference(BINDINGS.filter((binding) => binding.source === chaosSource));
     expect(doc).toContain(
       'Each run of a CHAOS collector makes one CHAOS call per account, on its tier’s interval. Set',
     );

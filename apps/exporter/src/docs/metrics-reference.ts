@@ -13,10 +13,9 @@ import type { MetricDefinition } from '@aaisp/collectors';
 import {
   BINDINGS,
   type CollectorBinding,
-  type DataSource,
   enableSettings,
   nameOf,
-  sourceOf,
+  type SourceDocs,
 } from '../collectors/index.ts';
 import { PREFIX } from '../config/config.ts';
 import { DEFAULT_REPROBE_MS } from '../schedule/reprobe.ts';
@@ -55,34 +54,8 @@ function labelNotes(metrics: readonly { readonly labels: readonly string[] }[]):
   return ['', ...notes.map(([label, note]) => `- ${code(label)}: ${note}.`)];
 }
 
-/**
- * How the docs describe a collector whose data does not come from a CHAOS command (the binding's
- * `source`). Keyed by every such source, so a new one fails the typecheck here until it is
- * described.
- */
-interface SourceText {
-  /** The collectors table's "CHAOS command" cell. */
-  readonly command: string;
-  /** The collectors table's "optional" cell: when the collector runs at all. */
-  readonly optional: string;
-  /** The line under the collector's heading. */
-  readonly sentence: string;
-}
-
-const NON_CHAOS_SOURCES = {
-  cqm: {
-    command: "none: A&A's CQM CSV",
-    optional: 'only for lines with a CQM link configured',
-    sentence:
-      "Source: A&A's CQM CSV (not CHAOS), one GET per configured line on each run. It runs only for lines with a CQM link configured (see [line quality](../apps/exporter/README.md#line-quality-from-aas-cqm) in the exporter README), makes no CHAOS call and needs no CHAOS credentials, so a CHAOS auth pause never stops it.",
-  },
-} as const satisfies Record<Exclude<DataSource, 'chaos'>, SourceText>;
-
-/** The description of `binding`'s source when it is not CHAOS; `undefined` for a CHAOS command. */
-function nonChaosSource(binding: CollectorBinding): SourceText | undefined {
-  const source = sourceOf(binding);
-  return source === 'chaos' ? undefined : NON_CHAOS_SOURCES[source];
-}
+/** How the docs describe `binding`'s source when it is not CHAOS; `undefined` for a CHAOS command. */
+const nonChaosSource = (binding: CollectorBinding): SourceDocs | undefined => binding.source.docs;
 
 /** The table of what the exporter runs: one row per binding. */
 function collectorTable(bindings: readonly CollectorBinding[]): string[] {

@@ -17,13 +17,12 @@
 import {
   BINDINGS,
   type CollectorBinding,
-  commandOf,
+  callOf,
   enableSettings,
   nameOf,
-  sourceOf,
+  sourceSettings,
 } from '../collectors/index.ts';
-import { type ConfigProblem, type ExporterConfig, PREFIX } from '../config/config.ts';
-import { readSettings } from '../config/settings.ts';
+import { type ExporterConfig, loadConfig, PREFIX } from '../config/config.ts';
 import { MAX_AGE_INTERVALS, planTiers } from '../schedule/tiers.ts';
 import { SELF_METRIC_DEFINITIONS, type SelfMetricDefinition } from '../telemetry/self-metric-definitions.ts';
 import { cell, code, labelList, listOf, table } from './markdown.ts';
@@ -43,18 +42,12 @@ export const endMarker = (block: string): string => `<!-- /generated:${block} --
 
 /** The default tier intervals: what the exporter runs with when no `INTERVALS__…` is set. */
 function defaultIntervals(bindings: readonly CollectorBinding[]): ExporterConfig['intervals'] {
-  const problems: ConfigProblem[] = [];
-  const settings = readSettings({}, enableSettings(bindings), problems);
-  if (settings === undefined) {
-    throw new Error(`the default settings do not parse: ${JSON.stringify(problems)}`);
-  }
-  const { INTERVALS__FAST, INTERVALS__MEDIUM, INTERVALS__SLOW, INTERVALS__CQM } = settings.fixed;
-  return {
-    fastSeconds: INTERVALS__FAST,
-    mediumSeconds: INTERVALS__MEDIUM,
-    slowSeconds: INTERVALS__SLOW,
-    cqmSeconds: INTERVALS__CQM,
+  const noFiles = (path: string): string => {
+    throw new Error(`the defaults read no file, yet ${path} was asked for`);
   };
+  const result = loadConfig({ env: {}, readFile: noFiles, demo: true }, bindings);
+  if (!result.ok) throw new Error(`the default settings do not parse: ${JSON.stringify(result.problems)}`);
+  return result.config.intervals;
 }
 
 function summaryOf(binding: CollectorBinding): string {
@@ -62,9 +55,9 @@ function summaryOf(binding: CollectorBinding): string {
   return cell(binding.summary);
 }
 
-/** What one run of `binding` calls: its CHAOS command, or for a CQM collector no CHAOS call at all. */
-const callOf = (binding: CollectorBinding): string =>
-  sourceOf(binding) === 'cqm' ? "A&A's CQM CSV, not CHAOS" : code(commandOf(binding));
+/** What one run of `binding` calls: its CHAOS command, or what its source's docs say instead. */
+const switchCallOf = (binding: CollectorBinding): string =>
+  binding.source.docs?.switchCall ?? code(callOf(binding));
 
 const onOff = (on: boolean): string => (on ? 'on' : 'off');
 
@@ -88,7 +81,7 @@ export function renderTiersTable(bindings: readonly CollectorBinding[] = BINDING
       return [
         tier.name,
         `${tier.intervalSeconds} s`,
-        sourceOf(binding) === 'cqm' ? 'none: one CQM CSV per configured line' : code(commandOf(binding)),
+        binding.source.docs?.tiersCall ?? code(callOf(binding)),
         `${code(nameOf(binding))}: ${summaryOf(binding)}`,
         `${setting === undefined ? '–' : code(setting.variable)} (${onOff(binding.enable.default)})`,
         `${tier.maxAgeSeconds} s`,
@@ -111,7 +104,7 @@ export function renderTiersTable(bindings: readonly CollectorBinding[] = BINDING
 /**
  * The README's collector switches: one `AAISP_EXPORTER_COLLECTORS__ENABLE_<FLAG>` row per enable
  * flag, in the Configuration table's columns, naming each collector it turns on with what it
- * gathers, its CHAOS call and its tier.
+ * gathers, its CHAOS call and its tier; then a row per setting a data source reads.
  *
  * @throws {Error} when the bindings are inconsistent (see `enableSettings`) or one lacks a summary.
  */
@@ -120,7 +113,8 @@ export function renderCollectorSwitches(bindings: readonly CollectorBinding[] = 
     const collectors = bindings.filter((binding) => binding.enable.flag === setting.flag);
     const meaning = collectors
       .map(
-        (binding) => `${code(nameOf(binding))} (${binding.tier}, ${callOf(binding)}): ${summaryOf(binding)}`,
+        (binding) =>
+          `${code(nameOf(binding))} (${binding.tier}, ${switchCallOf(binding)}): ${summaryOf(binding)}`,
       )
       .join('; ');
     return [
@@ -130,7 +124,14 @@ export function renderCollectorSwitches(bindings: readonly CollectorBinding[] = 
       `turns on ${meaning}`,
     ];
   });
-  return table(['variable', 'default', 'allowed', 'meaning'], rows).join('\n');
+  // A data source's own settings follow the switches: they matter only with its collectors on.
+  const sourceRows = sourceSettings(bindings).map((setting) => [
+    code(`${PREFIX}${setting.variable}`),
+    '–',
+    cell(setting.allowed),
+    cell(setting.description),
+  ]);
+  return table(['variable', 'default', 'allowed', 'meaning'], [...rows, ...sourceRows]).join('\n');
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteHandler, ServerDeps } from './deps.ts';
 import type { GzipEncoder } from './gzip.ts';
 import { refuseClientCertificate, refuseUnauthenticated, setExtraHeaders } from './protect/gate.ts';
 import { ALLOW, send, TEXT } from './respond.ts';
@@ -12,9 +13,7 @@ import { health } from './routes/health.ts';
 import { metrics } from './routes/metrics.ts';
 import { probe } from './routes/probe.ts';
 import { ready } from './routes/ready.ts';
-import type { RouteHandler } from './routes/route.ts';
 import { statusPage } from './routes/status-page.ts';
-import type { ServerDeps } from './server.ts';
 
 /** Path → handler, in the order the 404 lists them. A map: no path can hit an object's prototype. */
 const ROUTES: ReadonlyMap<string, RouteHandler> = new Map<string, RouteHandler>([

@@ -5,7 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import type { TierStatus } from '../schedule/scheduler.ts';
 import { lineRowsOf } from '../status-page/line-summary.ts';
-import { createSnapshotStore } from '../store/snapshot.ts';
+import { createSnapshotStore, type SnapshotEntry } from '../store/snapshot.ts';
+
+/** The `default` account's entry every test in this file starts from. */
+const DEFAULT_ENTRY: SnapshotEntry = {
+  account: 'default',
+  collector: broadbandLines,
+  collectedAtMs: 0,
+  maxAgeMs: 180_000,
+  samples: [
+    {
+      metric: lineInfo.name,
+      labels: { line_id: '32001', login: 'test@a.1', name: '<script>alert(1)</script>' },
+      value: 1,
+    },
+    { metric: syncDownload.name, labels: { line_id: '32001' }, value: 79_987_000 },
+    { metric: lineCount.name, labels: {}, value: 1 },
+  ],
+};
 
 describe('the exporter’s endpoints', () => {
   const store = createSnapshotStore({ summarize: lineRowsOf });
@@ -23,6 +40,24 @@ describe('the exporter’s endpoints', () => {
   let server: TestServer;
   let base = '';
 
+  /** A server like the shared one, on a store of its own: `default`'s entry plus `shop`'s `samples`. */
+  async function withShop(
+    samples: SnapshotEntry['samples'],
+  ): Promise<{ readonly server: TestServer; readonly store: typeof store }> {
+    // Its own store, so the shared one never holds `shop` and nothing has to be taken out again.
+    const own = createSnapshotStore({ summarize: lineRowsOf });
+    own.set(DEFAULT_ENTRY);
+    own.set({ account: 'shop', collector: broadbandLines, collectedAtMs: 0, maxAgeMs: 180_000, samples });
+    const started = await startTestServer({
+      store: own,
+      tiers: () => tiers,
+      demo: true,
+      accounts: ['default', 'shop'],
+      now: () => 1_000,
+    });
+    return { server: started, store: own };
+  }
+
   beforeAll(async () => {
     server = await startTestServer({
       store,
@@ -32,34 +67,15 @@ describe('the exporter’s endpoints', () => {
       now: () => 1_000,
     });
     base = server.base;
-    store.set({
-      account: 'default',
-      collector: broadbandLines,
-      collectedAtMs: 0,
-      maxAgeMs: 180_000,
-      samples: [
-        {
-          metric: lineInfo.name,
-          labels: { line_id: '32001', login: 'test@a.1', name: '<script>alert(1)</script>' },
-          value: 1,
-        },
-        { metric: syncDownload.name, labels: { line_id: '32001' }, value: 79_987_000 },
-        { metric: lineCount.name, labels: {}, value: 1 },
-      ],
-    });
+    store.set(DEFAULT_ENTRY);
   });
   afterAll(async () => {
     await server.close();
   });
 
   it('/probe?target=NAME serves that account alone, from the snapshot; a bad target gets a clear 400 or 404', async () => {
-    store.set({
-      account: 'shop',
-      collector: broadbandLines,
-      collectedAtMs: 0,
-      maxAgeMs: 180_000,
-      samples: [{ metric: lineCount.name, labels: { account: 'shop' }, value: 7 }],
-    });
+    const shopServer = await withShop([{ metric: lineCount.name, labels: { account: 'shop' }, value: 7 }]);
+    const base = shopServer.server.base;
     try {
       const shop = await fetch(`${base}/probe?target=shop`);
       expect(shop.status).toBe(200);
@@ -93,7 +109,7 @@ describe('the exporter’s endpoints', () => {
         );
       }
     } finally {
-      store.delete('shop', broadbandLines.name);
+      await shopServer.server.close();
     }
   });
 
@@ -164,9 +180,10 @@ describe('the exporter’s endpoints', () => {
       labels: { line_id: String(40_000 + line) },
       value: 79_987_000,
     }));
-    store.set({ account: 'shop', collector: broadbandLines, collectedAtMs: 0, maxAgeMs: 180_000, samples });
+    const shopServer = await withShop(samples);
+    const base = shopServer.server.base;
     try {
-      expect(store.exposition('openmetrics', 1_000).parts.length).toBeGreaterThan(3);
+      expect(shopServer.store.exposition('openmetrics', 1_000).parts.length).toBeGreaterThan(3);
       const accept = 'application/openmetrics-text;version=1.0.0';
       for (const path of ['/metrics', '/probe?target=shop']) {
         const plain = await rawGet(`${base}${path}`, { accept, 'accept-encoding': 'identity' });
@@ -185,7 +202,7 @@ describe('the exporter’s endpoints', () => {
         }
       }
     } finally {
-      store.delete('shop', broadbandLines.name);
+      await shopServer.server.close();
     }
   });
 

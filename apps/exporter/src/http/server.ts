@@ -2,7 +2,8 @@
  * The exporter's HTTP server. A scrape never calls CHAOS: `/metrics` serves the snapshot the
  * scheduler keeps, rendered once per change, plus the self-metrics. With a web-config file the
  * same handler is served over TLS and/or behind basic auth. The pipeline is in `handle-request.ts`,
- * one handler per endpoint in `routes/`, the protection in `protect/`.
+ * one handler per endpoint in `routes/`, the protection in `protect/`, and what they are all given
+ * in `deps.ts`.
  *
  * @module
  */
@@ -16,56 +17,17 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { TierStatus } from '../schedule/scheduler.ts';
-import type { ShardPlan } from '../schedule/shard.ts';
-import type { LineStore } from '../status-page/line-summary.ts';
-import type { SelfMetrics } from '../telemetry/self-metrics.ts';
+import type { ServerDeps } from './deps.ts';
 import { createGzipEncoder } from './gzip.ts';
 import { handleRequest } from './handle-request.ts';
 import type { ServerProtection } from './protect/gate.ts';
 import { httpsOptions } from './protect/tls.ts';
 import { ALLOW, send, TEXT } from './respond.ts';
 
+// Re-exported so callers keep one import for the server and its inputs. The types live in
+// `deps.ts`, which imports no route, so the routes can name them without an import cycle.
+export type { ServerDeps, ServerTimeouts } from './deps.ts';
 export type { ServerProtection } from './protect/gate.ts';
-
-/** Limits that keep slow or broken clients from holding sockets. Tests shorten them. */
-export interface ServerTimeouts {
-  /** The whole request, body included, must arrive within this. Default 10 s. */
-  readonly requestMs?: number | undefined;
-  /** The headers must arrive within this; with TLS, the handshake too. Default 5 s. */
-  readonly headersMs?: number | undefined;
-  /** An idle keep-alive connection is closed after this. Default 5 s. */
-  readonly keepAliveMs?: number | undefined;
-  /**
-   * How often Node looks for requests past those limits. Default 1 s: Node's own default (30 s)
-   * would let a client that never finishes its headers hold a socket for up to 35 s.
-   */
-  readonly checkIntervalMs?: number | undefined;
-}
-
-/** What the endpoints read. */
-export interface ServerDeps {
-  /** The snapshot of every account's series: `/metrics`, `/probe` and the status page. */
-  readonly store: LineStore;
-  /** The exporter's own metrics, appended to `/metrics`. */
-  readonly self: Pick<SelfMetrics, 'render'>;
-  /** The scheduler's tiers as they are now: `/health`, `/ready` and the status page. */
-  readonly tiers: () => readonly TierStatus[];
-  /** The exporter's version, said on `/` and `/health`. */
-  readonly version: string;
-  /** Demo mode: said on `/` and `/health`. */
-  readonly demo: boolean;
-  /** The configured account names (this shard's, when sharded): the targets `/probe?target=NAME` serves. */
-  readonly accounts: readonly string[];
-  /** This replica's shard, for `/health` and for telling a misrouted probe which shard to ask. */
-  readonly shard?: ShardPlan | undefined;
-  /** The clock. Default `Date.now`; tests fix it. */
-  readonly now?: (() => number) | undefined;
-  /** TLS, basic auth and extra headers, from the web-config file. Absent: plain HTTP, open. */
-  readonly web?: ServerProtection | undefined;
-  /** Default: the limits {@link ServerTimeouts} describes. */
-  readonly timeouts?: ServerTimeouts | undefined;
-}
 
 /**
  * `CONNECT` never reaches the request handler: Node emits `connect`, and with no listener it drops

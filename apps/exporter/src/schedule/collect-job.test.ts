@@ -1,6 +1,8 @@
 import { type ChaosClient, createChaosClient, isChaosError } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { designIntervals, mockAccount } from '../../harness/exporter-config.ts';
+import { storeText } from '../../harness/store-text.ts';
 import { bindingNamed } from '../collectors/index.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createLogger } from '../telemetry/logger.ts';
@@ -8,7 +10,7 @@ import { createCollectJob } from './collect-job.ts';
 import { planTiers } from './tiers.ts';
 
 const tiers = planTiers({
-  intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 },
+  intervals: designIntervals,
   collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: false },
 });
 const signal = new AbortController().signal;
@@ -45,13 +47,13 @@ describe('a collect job against the mock CHAOS', () => {
   const job = (options: { multiAccount?: boolean; includePostcode?: boolean } = {}) => {
     const store = createSnapshotStore();
     const run = createCollectJob({
+      accounts: [mockAccount()],
       clients: new Map([['default', client]]),
       store,
       tiers,
       multiAccount: options.multiAccount ?? false,
       includePostcode: options.includePostcode ?? false,
-      cqmLines: new Map(),
-      cqmFetch: { timeoutMs: 5000, retries: 0 },
+      fetchPolicy: { timeoutMs: 5000, retries: 0 },
       logger,
       now: () => 0,
     });
@@ -62,7 +64,7 @@ describe('a collect job against the mock CHAOS', () => {
     const { store, run } = job();
     await run('default', bindingNamed('broadband_lines'), signal);
     expect(mock.stats().byCommand).toEqual({ 'broadband/info': 1 });
-    const text = store.render('text', 0);
+    const text = storeText(store, 'text', 0);
     expect(text).toContain('aaisp_broadband_lines 6');
     expect(text).toContain('aaisp_broadband_sync_download_bits_per_second{line_id="32002"} 79987000');
     expect(text).toContain('aaisp_broadband_sync_changes_total{line_id="32002"} 0');
@@ -74,7 +76,7 @@ describe('a collect job against the mock CHAOS', () => {
     mock.setScenario('schema-drift');
     await run('default', bindingNamed('broadband_lines'), signal);
     await run('default', bindingNamed('broadband_lines'), signal);
-    expect(store.render('text', 0)).toContain('aaisp_broadband_lines 3');
+    expect(storeText(store, 'text', 0)).toContain('aaisp_broadband_lines 3');
     const warnings = logs.filter((line) => line.msg === 'CHAOS sent a line with bad data; it is left out');
     expect(warnings.map((line) => line.line)).toEqual(['32001', 'info[1]', '32003']);
   });
@@ -87,7 +89,7 @@ describe('a collect job against the mock CHAOS', () => {
       (caught: unknown) => caught,
     );
     expect(isChaosError(error) && error.kind).toBe('http');
-    expect(store.render('text', 0)).toContain('aaisp_broadband_services 6');
+    expect(storeText(store, 'text', 0)).toContain('aaisp_broadband_services 6');
   });
 
   it('runs the slow-tier collectors, labels every series with the account when there are several, and adds postcodes only when enabled', async () => {
@@ -95,7 +97,7 @@ describe('a collect job against the mock CHAOS', () => {
     await run('default', bindingNamed('login_services'), signal);
     await run('default', bindingNamed('telephony_ratecard'), signal);
     await run('default', bindingNamed('broadband_lines'), signal);
-    const text = store.render('text', 0);
+    const text = storeText(store, 'text', 0);
     expect(text).toContain('aaisp_login_services{account="default"} 3');
     expect(text).toContain('aaisp_telephony_ratecard_prefixes{account="default"} 4');
     expect(text).toContain('postcode="ZZ99 2AA"');

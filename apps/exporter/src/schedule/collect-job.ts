@@ -1,6 +1,6 @@
 /**
- * One collector run for one account: the collector binding's single CHAOS call and pure
- * collector, and the result stored in the snapshot. A failure throws and leaves the last good
+ * One collector run for one account: the binding's run (its source's calls and its pure
+ * collector), and the result stored in the snapshot. A failure throws and leaves the last good
  * snapshot in place (it ages out on its own).
  *
  * @module
@@ -8,14 +8,17 @@
 
 import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
-import { type BindingDeps, type CollectorBinding, type CollectorRun, nameOf } from '../collectors/index.ts';
-import type { CqmLineConfig } from '../config/config.ts';
+import { type CollectorBinding, type CollectorRun, type FetchPolicy, nameOf } from '../collectors/index.ts';
+import type { AccountConfig } from '../model/account.ts';
 import type { SnapshotStore } from '../store/snapshot.ts';
+import { mapLimited } from './semaphore.ts';
 import type { TierPlan } from './tiers.ts';
 
 /** What a collect job needs. */
 export interface CollectJobOptions {
-  /** One SDK client per configured account. */
+  /** Every account this replica collects, as configured. */
+  readonly accounts: readonly AccountConfig[];
+  /** One SDK client per account. */
   readonly clients: ReadonlyMap<string, ChaosClient>;
   /** Where each run's result goes; the store's summaries are its owner's business. */
   readonly store: Pick<SnapshotStore<unknown>, 'set'>;
@@ -23,10 +26,10 @@ export interface CollectJobOptions {
   /** Whether several accounts are configured (then every series carries `account`). */
   readonly multiAccount: boolean;
   readonly includePostcode: boolean;
-  /** Each account's lines with a CQM link (accounts without any may be left out). */
-  readonly cqmLines: ReadonlyMap<string, readonly CqmLineConfig[]>;
-  /** How CQM CSVs are fetched (see `BindingDeps`). */
-  readonly cqmFetch: BindingDeps['cqmFetch'];
+  /** How sources other than CHAOS fetch (see `BindingDeps`). */
+  readonly fetchPolicy: FetchPolicy;
+  /** The validated source settings, by variable (see `DataSource.settings`). */
+  readonly settings?: Readonly<Record<string, string>> | undefined;
   readonly logger: Logger;
   readonly now?: (() => number) | undefined;
 }
@@ -40,14 +43,20 @@ export type CollectJob = (account: string, collector: CollectorBinding, signal: 
  */
 export function createCollectJob(options: CollectJobOptions): CollectJob {
   const now = options.now ?? Date.now;
+  const settings = options.settings ?? {};
+  const accounts = new Map(options.accounts.map((account) => [account.name, account]));
   const runs = new Map<CollectorBinding, { run: CollectorRun; maxAgeMs: number }>();
   for (const tier of options.tiers) {
     for (const binding of tier.collectors) {
+      const { targetsAtOnce } = binding.source;
       const run = binding.start({
         logger: options.logger.child({ collector: nameOf(binding) }),
         includePostcode: options.includePostcode,
         maxAgeMs: tier.maxAgeSeconds * 1000,
-        cqmFetch: options.cqmFetch,
+        fetchPolicy: options.fetchPolicy,
+        now,
+        eachTarget: (targets, task, signal) => mapLimited(targets, targetsAtOnce, task, signal),
+        setting: (variable) => settings[variable],
       });
       runs.set(binding, { run, maxAgeMs: tier.maxAgeSeconds * 1000 });
     }
@@ -55,12 +64,12 @@ export function createCollectJob(options: CollectJobOptions): CollectJob {
 
   return async (account, binding, signal) => {
     const client = options.clients.get(account);
-    if (!client) throw new Error(`no client for account ${account}`);
+    const accountConfig = accounts.get(account);
+    if (!client || !accountConfig) throw new Error(`no client for account ${account}`);
     const planned = runs.get(binding);
     if (!planned) throw new Error(`collector ${nameOf(binding)} is not in the tier plan`);
     const context = options.multiAccount ? { account } : {};
-    const cqmLines = options.cqmLines.get(account) ?? [];
-    const samples = await planned.run({ account, client, signal, context, cqmLines });
+    const samples = await planned.run({ account, accountConfig, client, signal, context });
     options.store.set({
       account,
       collector: binding.collector,

@@ -9,13 +9,14 @@
 
 import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
-import { type CollectorBinding, nameOf, sourceOf } from '../collectors/index.ts';
+import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import type { TierName } from '../model/tiers.ts';
 import { createAuthBreakers, type OpenBreaker } from './auth-breaker.ts';
 import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
 import type { CollectJob } from './collect-job.ts';
 import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
 import { createSemaphore } from './semaphore.ts';
-import type { TierName, TierPlan } from './tiers.ts';
+import type { TierPlan } from './tiers.ts';
 
 /** Why one collector run of one account ended the way it did. */
 export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
@@ -135,9 +136,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     account: string,
     optional: boolean,
     logger: Logger,
-    chaos: boolean,
+    guarded: boolean,
   ) => {
-    if (outcomeOf(error) === 'auth' && chaos) {
+    if (outcomeOf(error) === 'auth' && guarded) {
       const opened = breakers.refuse(account, now());
       if (opened === undefined) return;
       options.onAuthPause?.({ account, pause: { untilMs: opened.untilMs, refusals: opened.refusals } });
@@ -164,10 +165,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const key = keyOf(account, collector);
       const job = backoffs.get(key) ?? freshBackoff();
       backoffs.set(key, job);
-      // The breaker guards CHAOS credentials; a `cqm` collector uses none, so it never waits for it.
-      const chaos = sourceOf(collector) === 'chaos';
+      // The breaker guards CHAOS credentials: a source that sends none never waits for it.
+      const guarded = collector.source.pausedByChaosAuth;
       const sitOut =
-        (chaos && breakers.openAt(account, now()) !== undefined) ||
+        (guarded && breakers.openAt(account, now()) !== undefined) ||
         unavailable.isResting(key, now()) ||
         isBackingOff(job, now());
       if (sitOut) return { kind: 'skipped' };
@@ -176,7 +177,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const logger = options.logger.child(report);
       try {
         await semaphore.run(() => options.collect(account, collector, options.signal), options.signal);
-        if (chaos && breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
+        if (guarded && breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
         if (unavailable.clear(key)) logger.info('command available again');
         recordSuccess(job);
         const atMs = now();
@@ -192,7 +193,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           nowMs: now(),
           retryAfterSeconds: isChaosError(error) ? error.retryAfter : undefined,
         });
-        onFailure(error, key, job, account, collector.optional, logger, chaos);
+        onFailure(error, key, job, account, collector.optional, logger, guarded);
         options.onRun?.({ ...report, durationMs: now() - started, outcome, error });
         return { kind: 'failed', error: failed };
       }

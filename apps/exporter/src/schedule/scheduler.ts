@@ -9,10 +9,11 @@
  */
 
 import type { Logger } from 'pino';
-import { type CollectorBinding, nameOf, sourceOf } from '../collectors/index.ts';
+import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import type { TierName } from '../model/tiers.ts';
 import type { CollectJob } from './collect-job.ts';
 import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
-import { type TierName, type TierPlan, tierAccounts } from './tiers.ts';
+import { type TierPlan, tierAccounts } from './tiers.ts';
 
 export type { AuthPauseEvent, JobError, RunEvent, RunOutcome } from './job-runner.ts';
 export { RUN_ERROR_KINDS } from './job-runner.ts';
@@ -87,7 +88,7 @@ export function pausedAccountsOf(tiers: readonly TierStatus[]): AccountPause[] {
 export interface SchedulerOptions {
   readonly accounts: readonly string[];
   readonly tiers: readonly TierPlan[];
-  /** Makes the one CHAOS call of `collector` for `account` and stores its samples; throws on failure. */
+  /** Runs `collector` for `account` (its source's calls) and stores its samples; throws on failure. */
   readonly collect: CollectJob;
   readonly concurrencyLimit: number;
   readonly logger: Logger;
@@ -212,8 +213,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const pausedAccountsOfTier = (tier: TierState): AccountPause[] =>
     tierAccounts(tier.plan, options.accounts).flatMap((account) => {
       const pause = jobs.authPause(account);
-      // Only collectors that call CHAOS wait for the breaker (a `cqm` tier never does).
-      const paused = tier.plan.collectors.filter((collector) => sourceOf(collector) === 'chaos');
+      // Only collectors whose source sends CHAOS credentials wait for the breaker.
+      const paused = tier.plan.collectors.filter((collector) => collector.source.pausedByChaosAuth);
       if (pause === undefined || paused.length === 0) return [];
       const attempts = paused.flatMap((collector) => {
         const tick = firstTickFrom(tier, Math.max(pause.untilMs, jobs.notBeforeMs(account, collector)));

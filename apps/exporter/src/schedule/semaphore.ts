@@ -1,5 +1,6 @@
 /**
- * A counting semaphore: `API__CONCURRENCY_LIMIT` CHAOS requests in flight at most.
+ * A counting semaphore, and {@link mapLimited} on it: what bounds work in flight, wherever it is
+ * bounded (the `API__CONCURRENCY_LIMIT` collector runs, a source's targets per run, bcrypt checks).
  *
  * @module
  */
@@ -59,4 +60,23 @@ export function createSemaphore(limit: number): Semaphore {
       return active;
     },
   };
+}
+
+/**
+ * Runs `task` over `items` with at most `limit` in flight, keeping the order of results. Aborting
+ * `signal` stops starting new ones (the result then rejects with the abort reason).
+ *
+ * @example
+ * ```ts
+ * const sizes = await mapLimited(urls, 4, async (url) => (await fetch(url)).headers.get('content-length'));
+ * ```
+ */
+export function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
+  const semaphore = createSemaphore(limit);
+  return Promise.all(items.map((item) => semaphore.run(() => task(item), signal)));
 }

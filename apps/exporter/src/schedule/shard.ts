@@ -8,12 +8,7 @@
  */
 
 import { createHash } from 'node:crypto';
-
-/** Which shard this replica is: `index` of `count` (0 ≤ index < count). */
-export interface ShardConfig {
-  readonly index: number;
-  readonly count: number;
-}
+import type { ShardConfig } from '../config/shard-config.ts';
 
 /** A shard applied to the configured accounts. */
 export interface ShardPlan extends ShardConfig {

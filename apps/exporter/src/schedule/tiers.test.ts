@@ -1,19 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { commandTable, nameOf } from '../collectors/index.ts';
+import { designIntervals as intervals } from '../../harness/exporter-config.ts';
+import { BINDINGS, type CollectorBinding, chaosSource, nameOf } from '../collectors/index.ts';
+import type { DataSource } from '../collectors/source.ts';
 import { planTiers, tierAccounts } from './tiers.ts';
 
-const intervals = { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 };
 const names = (tiers: ReturnType<typeof planTiers>) =>
   tiers.map((tier) => ({ ...tier, collectors: tier.collectors.map(nameOf) }));
+const chaosBindings = BINDINGS.filter((binding) => binding.source === chaosSource);
+const auth = { controlLogin: 'ab123@a', controlPassword: 'x' };
+
+/** A source with per-account targets: two lines at `home`, none elsewhere. */
+const perLine: DataSource = {
+  name: 'per-line',
+  pausedByChaosAuth: false,
+  targetsAtOnce: 2,
+  targetsOf: (account) => (account.name === 'home' ? 2 : 0),
+  callOf: () => 'per-line/feed',
+};
+const feed: CollectorBinding = {
+  collector: { name: 'feed', commands: [], metrics: [] },
+  summary: 'a feed per line',
+  source: perLine,
+  tier: 'slow',
+  enable: { flag: 'feed', default: true },
+  optional: false,
+  start: () => async () => [],
+};
 
 describe('planTiers', () => {
-  it('runs the design’s collectors on the design’s tiers, with a max age of 3 intervals', () => {
+  it('runs the design’s CHAOS collectors on the design’s tiers, with a max age of 3 intervals', () => {
     expect(
       names(
-        planTiers({
-          intervals,
-          collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode: false },
-        }),
+        planTiers(
+          {
+            intervals,
+            collectors: {
+              enabled: { broadband: true, telephony: true, login: true },
+              includePostcode: false,
+            },
+          },
+          chaosBindings,
+        ),
       ),
     ).toEqual([
       { name: 'fast', intervalSeconds: 60, maxAgeSeconds: 180, collectors: ['broadband_lines'] },
@@ -24,60 +51,73 @@ describe('planTiers', () => {
         maxAgeSeconds: 2700,
         collectors: ['login_services', 'telephony_ratecard'],
       },
-      // Without the accounts, planned as for the docs: as if every account had a CQM link.
-      { name: 'cqm', intervalSeconds: 300, maxAgeSeconds: 900, collectors: ['cqm'] },
     ]);
   });
 
-  it('plans the cqm tier only for the accounts with a CQM link, and not at all without one', () => {
+  it('plans a tier whose sources need targets only for the accounts with some, and not at all without', () => {
     const config = { intervals, collectors: { enabled: {}, includePostcode: false } };
-    const auth = { controlLogin: 'ab123@a', controlPassword: 'x' };
-    const cqm = [{ lineId: '32001', url: 'https://control.aa.net.uk/cqmdirect.cgi/s/home.csv' }];
-    const plan = planTiers(config, undefined, [
-      { name: 'home', auth, cqm },
+    const bindings = [...chaosBindings, feed];
+    const plan = planTiers(config, bindings, [
+      { name: 'home', auth },
       { name: 'office', auth },
     ]);
     expect(plan.map((tier) => [tier.name, tier.accounts])).toEqual([
       ['fast', undefined],
       ['medium', undefined],
-      ['cqm', ['home']],
+      ['slow', ['home']],
     ]);
-    const [fast, , cqmTier] = plan;
+    const [fast, , slow] = plan;
     expect(fast && tierAccounts(fast, ['home', 'office'])).toEqual(['home', 'office']);
-    expect(cqmTier && tierAccounts(cqmTier, ['home', 'office'])).toEqual(['home']);
-    expect(planTiers(config, undefined, [{ name: 'office', auth }]).map((tier) => tier.name)).toEqual([
+    expect(slow && tierAccounts(slow, ['home', 'office'])).toEqual(['home']);
+    expect(planTiers(config, bindings, [{ name: 'office', auth }]).map((tier) => tier.name)).toEqual([
       'fast',
       'medium',
     ]);
+    // Without the accounts (the docs' plan), as if every account had targets.
+    expect(planTiers(config, bindings).map((tier) => [tier.name, tier.accounts])).toEqual([
+      ['fast', undefined],
+      ['medium', undefined],
+      ['slow', undefined],
+    ]);
     expect(
-      planTiers({ intervals, collectors: { enabled: { cqm: false }, includePostcode: false } }, undefined, [
-        { name: 'home', auth, cqm },
+      planTiers({ intervals, collectors: { enabled: { feed: false }, includePostcode: false } }, bindings, [
+        { name: 'home', auth },
       ]).map((tier) => tier.name),
       'switched off',
     ).toEqual(['fast', 'medium']);
   });
 
-  it('leaves out disabled collectors and empty tiers (the defaults: broadband only)', () => {
-    expect(
-      planTiers({
-        intervals,
-        collectors: { enabled: { broadband: true, telephony: false, login: false }, includePostcode: false },
-      }).map((tier) => tier.name),
-    ).toEqual(['fast', 'medium', 'cqm']);
-    expect(
-      planTiers({ intervals, collectors: { enabled: {}, includePostcode: false } }).map((tier) => tier.name),
-      'a flag left out takes its default',
-    ).toEqual(['fast', 'medium', 'cqm']);
+  it('runs a tier for every account when one of its collectors needs no targets', () => {
+    const config = {
+      intervals,
+      collectors: { enabled: { login: true }, includePostcode: false },
+    };
+    const plan = planTiers(config, [...chaosBindings, feed], [{ name: 'office', auth }]);
+    expect(plan.map((tier) => [tier.name, tier.accounts, tier.collectors.map(nameOf)])).toEqual([
+      ['fast', undefined, ['broadband_lines']],
+      ['medium', undefined, ['broadband_services']],
+      ['slow', undefined, ['login_services', 'feed']],
+    ]);
   });
 
-  it('makes one read call per collector, and never a write', () => {
-    expect(Object.fromEntries(commandTable())).toEqual({
-      broadband_lines: 'broadband/info',
-      broadband_services: 'broadband/services',
-      login_services: 'login/services',
-      telephony_ratecard: 'telephony/ratecard',
-      // Not CHAOS: the pseudo-command of the lines' CQM CSVs.
-      cqm: 'cqm/csv',
-    });
+  it('leaves out disabled collectors and empty tiers (the defaults: broadband only)', () => {
+    expect(
+      planTiers(
+        {
+          intervals,
+          collectors: {
+            enabled: { broadband: true, telephony: false, login: false },
+            includePostcode: false,
+          },
+        },
+        chaosBindings,
+      ).map((tier) => tier.name),
+    ).toEqual(['fast', 'medium']);
+    expect(
+      planTiers({ intervals, collectors: { enabled: {}, includePostcode: false } }, chaosBindings).map(
+        (tier) => tier.name,
+      ),
+      'a flag left out takes its default',
+    ).toEqual(['fast', 'medium']);
   });
 });

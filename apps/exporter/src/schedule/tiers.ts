@@ -6,17 +6,10 @@
  * @module
  */
 
-import {
-  BINDINGS,
-  type CollectorBinding,
-  isEnabled,
-  sourceOf,
-  TIER_NAMES,
-  type TierName,
-} from '../collectors/index.ts';
-import type { AccountConfig, ExporterConfig } from '../config/config.ts';
-
-export type { TierName } from '../collectors/index.ts';
+import { BINDINGS, type CollectorBinding, isEnabled, targetsOf } from '../collectors/index.ts';
+import type { ExporterConfig } from '../config/config.ts';
+import type { AccountConfig } from '../model/account.ts';
+import { TIERS, type TierName } from '../model/tiers.ts';
 
 /** One tier: its interval, its collectors, and how long their data may be served. */
 export interface TierPlan {
@@ -26,8 +19,8 @@ export interface TierPlan {
   readonly maxAgeSeconds: number;
   readonly collectors: readonly CollectorBinding[];
   /**
-   * The accounts this tier runs for, when not every account: the `cqm` tier runs only for accounts
-   * with a CQM link configured.
+   * The accounts this tier runs for, when not every account: a tier whose every collector's source
+   * needs per-account targets (per-line links) runs only for accounts that configure some.
    */
   readonly accounts?: readonly string[] | undefined;
 }
@@ -35,16 +28,14 @@ export interface TierPlan {
 /** How many intervals a series survives without a successful run. */
 export const MAX_AGE_INTERVALS = 3;
 
-const INTERVAL_OF: Readonly<Record<TierName, keyof ExporterConfig['intervals']>> = {
-  fast: 'fastSeconds',
-  medium: 'mediumSeconds',
-  slow: 'slowSeconds',
-  cqm: 'cqmSeconds',
-};
+/** Whether some collector of `collectors` has something to do for `account`. */
+const collectsFor = (collectors: readonly CollectorBinding[], account: AccountConfig): boolean =>
+  collectors.some((binding) => targetsOf(binding, account) > 0);
 
 /**
  * Plans the tiers for a configuration: disabled collectors are left out, and a tier with nothing
- * to do is left out too (the `cqm` tier when no account in `accounts` has a CQM link).
+ * to do is left out too (one whose sources have no target in any of `accounts`). Without
+ * `accounts` (the docs' plan of every tier) every tier is planned as if every account had targets.
  */
 export function planTiers(
   config: Pick<ExporterConfig, 'intervals' | 'collectors'>,
@@ -52,21 +43,21 @@ export function planTiers(
   accounts?: readonly AccountConfig[],
 ): TierPlan[] {
   const enabled = bindings.filter((binding) => isEnabled(binding, config.collectors.enabled));
-  // CQM needs a link per line, which only the user can give (docs/chaos-api.md §11.2). Without
-  // `accounts` (the docs' plan of every tier) the `cqm` tier is planned as if every account had one.
-  const withCqm = accounts
-    ?.filter((account) => (account.cqm?.length ?? 0) > 0)
-    .map((account) => account.name);
-  return TIER_NAMES.map((name): TierPlan => {
-    const intervalSeconds = config.intervals[INTERVAL_OF[name]];
+  return TIERS.map(({ name, interval }): TierPlan => {
+    const intervalSeconds = config.intervals[interval];
     const collectors = enabled.filter((binding) => binding.tier === name);
-    const cqm = collectors.some((binding) => sourceOf(binding) === 'cqm');
+    // Only a tier whose every source needs targets can be narrowed: a CHAOS collector runs for all.
+    const narrowed = collectors.every((binding) => binding.source.targetsOf !== undefined);
+    const withTargets =
+      accounts === undefined || !narrowed
+        ? undefined
+        : accounts.filter((account) => collectsFor(collectors, account)).map((account) => account.name);
     return {
       name,
       intervalSeconds,
       maxAgeSeconds: intervalSeconds * MAX_AGE_INTERVALS,
-      collectors: cqm && withCqm?.length === 0 ? [] : collectors,
-      ...(cqm && withCqm !== undefined ? { accounts: withCqm } : {}),
+      collectors: withTargets?.length === 0 ? [] : collectors,
+      ...(withTargets === undefined ? {} : { accounts: withTargets }),
     };
   }).filter((tier) => tier.collectors.length > 0);
 }

@@ -19,7 +19,7 @@ import {
   syncDownloadAdjusted,
   syncUpload,
 } from '@aaisp/collectors';
-import { cqmCsvColumnsMissing, cqmCsvColumnsUnknown } from '../collectors/cqm.ts';
+import { cqmCsvColumnsMissing, cqmCsvColumnsUnknown } from '../collectors/cqm-metrics.ts';
 import type { SnapshotStore, StoredEntry } from '../store/snapshot.ts';
 
 /** One line's row on the status page. */

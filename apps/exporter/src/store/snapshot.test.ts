@@ -1,5 +1,6 @@
 import { broadbandLines, broadbandServices, lineCount, syncDownload } from '@aaisp/collectors';
 import { describe, expect, it } from 'vitest';
+import { storeText } from '../../harness/store-text.ts';
 import { createSnapshotStore } from './snapshot.ts';
 
 const MINUTE = 60_000;
@@ -15,13 +16,13 @@ describe('the snapshot store', () => {
         { metric: syncDownload.name, labels: { line_id: '2' }, value: 20 },
       ],
     });
-    expect(store.render('text', 1000)).toContain('{line_id="1"} 10');
+    expect(storeText(store, 'text', 1000)).toContain('{line_id="1"} 10');
     store.set({
       ...entry,
       collectedAtMs: MINUTE,
       samples: [{ metric: syncDownload.name, labels: { line_id: '2' }, value: 21 }],
     });
-    const text = store.render('text', MINUTE);
+    const text = storeText(store, 'text', MINUTE);
     expect(text).not.toContain('line_id="1"');
     expect(text).toContain('{line_id="2"} 21');
   });
@@ -35,8 +36,8 @@ describe('the snapshot store', () => {
       maxAgeMs: 3 * MINUTE,
       samples: [{ metric: lineCount.name, labels: {}, value: 4 }],
     });
-    expect(store.render('text', 3 * MINUTE)).toContain('aaisp_broadband_lines 4');
-    expect(store.render('text', 3 * MINUTE + 1)).not.toContain('aaisp_broadband_lines 4');
+    expect(storeText(store, 'text', 3 * MINUTE)).toContain('aaisp_broadband_lines 4');
+    expect(storeText(store, 'text', 3 * MINUTE + 1)).not.toContain('aaisp_broadband_lines 4');
     expect(store.entries(3 * MINUTE + 1)).toEqual([]);
   });
 
@@ -49,11 +50,12 @@ describe('the snapshot store', () => {
       maxAgeMs: MINUTE,
       samples: [{ metric: 'aaisp_broadband_services', labels: {}, value: 1 }],
     });
-    const first = store.render('openmetrics', 1);
-    expect(store.render('openmetrics', 2)).toBe(first);
+    const first = storeText(store, 'openmetrics', 1);
+    expect(storeText(store, 'openmetrics', 2)).toBe(first);
     expect(first.endsWith('# EOF\n')).toBe(true);
-    store.delete('default', 'broadband_services');
-    expect(store.render('openmetrics', 3)).toBe('# EOF\n');
+    expect(store.exposition('openmetrics', 2)).toBe(store.exposition('openmetrics', 3));
+    // Past its max age the entry is dropped and the exposition assembled again.
+    expect(storeText(store, 'openmetrics', MINUTE + 1)).toBe('# EOF\n');
   });
 
   it('keeps each account’s entries apart and merges them into one family', () => {
@@ -67,7 +69,7 @@ describe('the snapshot store', () => {
         samples: [{ metric: 'aaisp_broadband_services', labels: { account }, value: account.length }],
       });
     }
-    const text = store.render('text', 1);
+    const text = storeText(store, 'text', 1);
     expect(text.match(/^# TYPE aaisp_broadband_services /gm)).toHaveLength(1);
     expect(text).toContain(
       'aaisp_broadband_services{account="home"} 4\naaisp_broadband_services{account="shop"} 4',
@@ -87,14 +89,14 @@ describe('the snapshot store', () => {
         ],
       });
     }
-    const home = store.render('text', 1, 'home');
+    const home = storeText(store, 'text', 1, 'home');
     expect(home).toContain('aaisp_broadband_services{account="home"} 1');
     expect(home).not.toContain('shop');
-    expect(store.render('text', 1, 'shop')).toContain('aaisp_broadband_services{account="shop"} 2');
-    expect(store.render('text', 1)).toContain(
+    expect(storeText(store, 'text', 1, 'shop')).toContain('aaisp_broadband_services{account="shop"} 2');
+    expect(storeText(store, 'text', 1)).toContain(
       '{account="home"} 1\naaisp_broadband_services{account="shop"} 2',
     );
-    expect(store.render('text', 1, 'nobody')).toBe('');
+    expect(storeText(store, 'text', 1, 'nobody')).toBe('');
     // A change to one account is seen in its own rendering and in the whole.
     store.set({
       account: 'home',
@@ -103,8 +105,8 @@ describe('the snapshot store', () => {
       maxAgeMs: MINUTE,
       samples: [{ metric: 'aaisp_broadband_services', labels: { account: 'home' }, value: 3 }],
     });
-    expect(store.render('text', 3, 'home')).toContain('{account="home"} 3');
-    expect(store.render('text', 3)).toContain('{account="home"} 3');
+    expect(storeText(store, 'text', 3, 'home')).toContain('{account="home"} 3');
+    expect(storeText(store, 'text', 3)).toContain('{account="home"} 3');
   });
 
   it('assembles the exposition once per change, from entries rendered when stored', () => {
@@ -112,7 +114,7 @@ describe('the snapshot store', () => {
     const entry = { account: 'default', collector: broadbandLines, maxAgeMs: MINUTE };
     store.set({ ...entry, collectedAtMs: 0, samples: [{ metric: lineCount.name, labels: {}, value: 4 }] });
     const first = store.exposition('text', 1);
-    expect(Buffer.concat(first.parts).toString('utf8')).toBe(store.render('text', 1));
+    expect(Buffer.concat(first.parts).toString('utf8')).toBe(storeText(store, 'text', 1));
     expect(first.byteLength).toBe(Buffer.concat(first.parts).length);
     expect(store.exposition('text', 2)).toBe(first);
     // Small: one buffer (OpenMetrics keeps its `# EOF` apart, for the self-metrics to go before it).
@@ -123,10 +125,10 @@ describe('the snapshot store', () => {
     store.set({ ...entry, collectedAtMs: 3, samples: [{ metric: lineCount.name, labels: {}, value: 5 }] });
     const second = store.exposition('text', 3);
     expect(second).not.toBe(first);
-    expect(store.render('text', 3)).toContain('aaisp_broadband_lines 5');
+    expect(storeText(store, 'text', 3)).toContain('aaisp_broadband_lines 5');
   });
 
-  it('assembles a new exposition after a delete and after an expiry (caches key on it)', () => {
+  it('assembles a new exposition after a change and after an expiry (caches key on it)', () => {
     const store = createSnapshotStore();
     const empty = store.exposition('openmetrics', 0);
     // Nothing collected yet: an empty head, then the `# EOF` the server writes after its own metrics.
@@ -141,12 +143,12 @@ describe('the snapshot store', () => {
     store.set({ ...base, collector: broadbandServices, maxAgeMs: 3 * MINUTE, samples: [] });
     const both = store.exposition('text', 1);
     expect(store.exposition('text', 2)).toBe(both);
-    store.delete('default', broadbandServices.name);
-    const afterDelete = store.exposition('text', 3);
-    expect(afterDelete).not.toBe(both);
-    expect(store.exposition('text', 4)).toBe(afterDelete);
+    store.set({ ...base, collector: broadbandServices, maxAgeMs: 3 * MINUTE });
+    const afterChange = store.exposition('text', 3);
+    expect(afterChange).not.toBe(both);
+    expect(store.exposition('text', 4)).toBe(afterChange);
     const afterExpiry = store.exposition('text', MINUTE + 1);
-    expect(afterExpiry).not.toBe(afterDelete);
+    expect(afterExpiry).not.toBe(afterChange);
     expect(Buffer.concat(afterExpiry.parts).toString('utf8')).not.toContain('aaisp_broadband_lines 4');
   });
 
@@ -167,7 +169,7 @@ describe('the snapshot store', () => {
     );
     expect(openmetrics.parts).toContain(series);
     expect(openmetrics.parts.at(-1)?.toString('utf8')).toBe('# EOF\n');
-    expect(Buffer.concat(text.parts).toString('utf8')).toBe(store.render('text', 1));
+    expect(Buffer.concat(text.parts).toString('utf8')).toBe(storeText(store, 'text', 1));
   });
 
   it('keeps its owner’s summary of each entry, not the samples; without one, nothing', () => {

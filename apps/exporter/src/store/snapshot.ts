@@ -68,16 +68,12 @@ export interface Exposition {
 export interface SnapshotStore<Summary = undefined> {
   /** Replaces the entry of this account and collector (a vanished line vanishes at once). */
   set(entry: SnapshotEntry): void;
-  /** Forgets an account's collector (e.g. the collector was disabled). */
-  delete(account: string, collector: string): void;
   /**
    * The exposition of every entry younger than its max age at `nowMs` (only `account`'s, when
    * given: `/probe`), with older entries dropped first. Assembled again only when something
    * changed.
    */
   exposition(format: ExpositionFormat, nowMs: number, account?: string): Exposition;
-  /** {@link exposition} as one string, for tests and tools. */
-  render(format: ExpositionFormat, nowMs: number, account?: string): string;
   /** The live entries at `nowMs` (the status page reads their summaries). */
   entries(nowMs: number): readonly StoredEntry<Summary>[];
 }
@@ -171,13 +167,7 @@ export function createSnapshotStore<Summary>(
       });
       cache.clear();
     },
-    delete(account, collector) {
-      if (entries.delete(key(account, collector))) cache.clear();
-    },
     exposition,
-    render(format, nowMs, account) {
-      return Buffer.concat(exposition(format, nowMs, account).parts).toString('utf8');
-    },
     entries(nowMs) {
       expire(nowMs);
       return [...entries.values()];

@@ -11,7 +11,7 @@
 import type { ChaosResponseEvent } from '@aaisp/chaos-client';
 import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
-import { nameOf, sourceOf } from '../collectors/index.ts';
+import { nameOf } from '../collectors/index.ts';
 import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
 import { type TierPlan, tierAccounts } from '../schedule/tiers.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
@@ -125,9 +125,10 @@ export function createSelfMetrics(
   // prom-client serves an unlabelled gauge as 0 until told otherwise; the pause end is absent
   // while nothing is paused.
   if (!multiAccount) pausedUntil.remove({});
-  // The auth breaker pauses only what calls CHAOS: a `cqm` collector keeps its own success.
+  // The auth breaker pauses only collectors whose source sends CHAOS credentials; the others keep
+  // their own success.
   const pausable = plan.tiers.flatMap((tier) =>
-    tier.collectors.filter((binding) => sourceOf(binding) === 'chaos').map(nameOf),
+    tier.collectors.filter((binding) => binding.source.pausedByChaosAuth).map(nameOf),
   );
   for (const account of plan.accounts) paused.set(withAccount({}, account), 0);
   for (const tier of plan.tiers) {
@@ -163,7 +164,7 @@ export function createSelfMetrics(
         event.durationMs / 1000,
       );
       success.set(collector, event.outcome === 'ok' ? 1 : 0);
-      if (event.outcome === 'ok') lastSuccess.set(collector, Date.now() / 1000);
+      if (event.outcome === 'ok') lastSuccess.set(collector, now() / 1000);
       else errors.inc(withAccount({ collector: event.collector, error_type: event.outcome }, event.account));
     },
     recordAuthPause({ account, pause }) {

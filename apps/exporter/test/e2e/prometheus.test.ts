@@ -29,8 +29,8 @@ import { mockAccount, testExporterConfig } from '../../harness/exporter-config.t
 import { waitFor, waitForReady } from '../../harness/wait.ts';
 import { type App, startApp } from '../../src/app.ts';
 import type { AccountConfig, ExporterConfig } from '../../src/config/config.ts';
+import type { ShardConfig } from '../../src/config/shard-config.ts';
 import { mockCqmLines } from '../../src/demo/demo.ts';
-import type { ShardConfig } from '../../src/schedule/shard.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';

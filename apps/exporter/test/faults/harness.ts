@@ -14,7 +14,7 @@ import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aai
 import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
 import { parseExposition, type Series, samplesOf } from '../../harness/exposition.ts';
 import { type App, startApp } from '../../src/app.ts';
-import { BINDINGS, bindingNamed, commandOf, nameOf, sourceOf } from '../../src/collectors/index.ts';
+import { BINDINGS, bindingNamed, callOf, chaosSource, nameOf } from '../../src/collectors/index.ts';
 import { type RecordedCommand, recordAccounts } from '../../src/record/record.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 
@@ -37,7 +37,7 @@ export const LINES = 20;
  * The `cqm` collector calls no CHAOS and has no link configured here; its faults (a bad link, a
  * CQM outage beside working CHAOS, CHAOS refusing while CQM goes on) are in src/collectors/cqm.test.ts.
  */
-export const COLLECTORS: readonly string[] = BINDINGS.filter((binding) => sourceOf(binding) === 'chaos').map(
+export const COLLECTORS: readonly string[] = BINDINGS.filter((binding) => binding.source === chaosSource).map(
   nameOf,
 );
 export type Collector = string;
@@ -56,7 +56,7 @@ export function presenceMetric(collector: Collector): string {
 export const intervalMsOf = (collector: Collector): number => INTERVAL_MS[bindingNamed(collector).tier];
 
 /** The one CHAOS command a collector calls. */
-export const commandOfCollector = (collector: Collector): string => commandOf(bindingNamed(collector));
+export const commandOfCollector = (collector: Collector): string => callOf(bindingNamed(collector));
 
 /** One scrape of `/metrics`: when it was asked, its status and its series. */
 export interface Scrape {

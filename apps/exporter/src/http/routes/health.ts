@@ -8,8 +8,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pausedAccountsOf, type TierStatus } from '../../schedule/scheduler.ts';
+import type { ServerDeps } from '../deps.ts';
 import { json } from '../respond.ts';
-import type { ServerDeps } from '../server.ts';
 
 const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
 

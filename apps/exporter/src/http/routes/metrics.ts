@@ -6,10 +6,9 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteContext, ServerDeps } from '../deps.ts';
 import { negotiateFormat } from '../negotiate.ts';
 import { sendExposition } from '../respond.ts';
-import type { ServerDeps } from '../server.ts';
-import type { RouteContext } from './route.ts';
 
 /** Serves `/metrics` in the format the client asked for, gzipped when it accepts that. */
 export async function metrics(

@@ -8,10 +8,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ownedElsewhere } from '../../schedule/shard.ts';
+import type { RouteContext, ServerDeps } from '../deps.ts';
 import { negotiateFormat } from '../negotiate.ts';
 import { send, sendExposition, TEXT } from '../respond.ts';
-import type { ServerDeps } from '../server.ts';
-import type { RouteContext } from './route.ts';
 
 /**
  * Serves one configured account of this shard; a missing, repeated or unknown target gets a 400

@@ -7,8 +7,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TierStatus } from '../../schedule/scheduler.ts';
 import type { ShardPlan } from '../../schedule/shard.ts';
+import type { ServerDeps } from '../deps.ts';
 import { json } from '../respond.ts';
-import type { ServerDeps } from '../server.ts';
 
 /**
  * Ready once the fast tier has succeeded (or, without a fast tier, any tier), or at once for a

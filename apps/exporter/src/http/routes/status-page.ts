@@ -6,9 +6,8 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderStatusPage } from '../../status-page/status-page.ts';
+import type { RouteContext, ServerDeps } from '../deps.ts';
 import { send } from '../respond.ts';
-import type { ServerDeps } from '../server.ts';
-import type { RouteContext } from './route.ts';
 
 /** The status page needs nothing but its own inline CSS: no scripts, images, fonts or frames. */
 const STATUS_PAGE_CSP =

@@ -1,0 +1,26 @@
+/**
+ * What one configured account is: its name, its CHAOS credentials and the parts of its
+ * configuration a data source reads. Part of the exporter's vocabulary (`model/`: types and
+ * constants every layer may import, importing none of them): the data sources name an account,
+ * and the configuration loader, which composes the sources, builds one.
+ *
+ * @module
+ */
+
+import type { ChaosAuth } from '@aaisp/chaos-client';
+
+/** One line's CQM CSV link (docs/chaos-api.md §11.2). The URL is a secret: log only `maskCqmUrl(url)`. */
+export interface CqmLineConfig {
+  /** The A&A line ID the samples are labelled with (`line_id`). */
+  readonly lineId: string;
+  readonly url: string;
+}
+
+/** One CHAOS account to collect. */
+export interface AccountConfig {
+  /** `default` for the `AUTH__…` variables; the YAML name otherwise. Used as the `account` label. */
+  readonly name: string;
+  readonly auth: ChaosAuth;
+  /** The account's lines with a CQM link, for the `cqm` collector; absent or empty: none. */
+  readonly cqm?: readonly CqmLineConfig[] | undefined;
+}
