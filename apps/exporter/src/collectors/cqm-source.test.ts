@@ -25,9 +25,11 @@ describe('the CQM source', () => {
       { name: 'home', auth, cqm },
       { name: 'office', auth },
     ]);
-    expect(plan.map((tier) => [tier.name, tier.accounts, tier.collectors.map(nameOf)])).toEqual([
-      ['fast', undefined, ['broadband_lines']],
-      ['medium', undefined, ['broadband_services']],
+    expect(
+      plan.map((tier) => [tier.name, tierAccounts(tier, ['home', 'office']), tier.collectors.map(nameOf)]),
+    ).toEqual([
+      ['fast', ['home', 'office'], ['broadband_lines']],
+      ['medium', ['home', 'office'], ['broadband_services']],
       ['cqm', ['home'], ['cqm']],
     ]);
     const cqmTier = plan.at(-1);

@@ -8,7 +8,7 @@
 
 import type { DataSource } from './source.ts';
 
-/** The pseudo-command a CQM run is known by (logs, `/health`, `record`, the mock's scenarios). */
+/** The pseudo-command a CQM run is known by: the call table, `record`'s files, the mock's scenarios. */
 export const CQM_COMMAND = 'cqm/csv';
 
 /** Lines fetched at once per account: gentle with A&A's control server. */

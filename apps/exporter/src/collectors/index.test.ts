@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { callTable } from './index.ts';
+import { callTable } from '../../harness/bindings.ts';
 
 describe('the call table', () => {
-  it('makes one read call per collector, and never a write', () => {
+  it('names one call per collector: a CHAOS read command, or the pseudo-command of its source', () => {
     expect(Object.fromEntries(callTable())).toEqual({
       broadband_lines: 'broadband/info',
       broadband_services: 'broadband/services',

@@ -13,7 +13,7 @@ import { broadbandLines } from './broadband-lines.ts';
 import { broadbandServices } from './broadband-services.ts';
 import { cqm } from './cqm.ts';
 import { loginServices } from './login-services.ts';
-import type { DataSource, SourceSetting } from './source.ts';
+import type { AccountPart, DataSource, SourceSetting } from './source.ts';
 import { telephonyRatecard } from './telephony-ratecard.ts';
 
 export type {
@@ -27,7 +27,7 @@ export type {
 export { callOf, nameOf, targetsOf } from './binding.ts';
 export { chaosSource } from './chaos-source.ts';
 export { CQM_COMMAND } from './cqm-source.ts';
-export type { DataSource, SourceDocs, SourcedCollector, SourceSetting } from './source.ts';
+export type { AccountPart, DataSource, SourceDocs, SourcedCollector, SourceSetting } from './source.ts';
 
 /** Every collector, in tier order (fast, medium, slow, cqm). */
 export const BINDINGS: readonly CollectorBinding[] = [
@@ -59,6 +59,12 @@ export function enableSettings(bindings: readonly CollectorBinding[] = BINDINGS)
     if (names.has(name)) throw new Error(`collector ${name} is bound twice`);
     names.add(name);
     callOf(binding);
+    // Without a CHAOS command the docs have nothing to show but what the source says of itself.
+    if (binding.collector.commands.length === 0 && binding.source.docs === undefined) {
+      throw new Error(
+        `collector ${name} has no CHAOS command, so its source ${binding.source.name} needs docs`,
+      );
+    }
     const { flag } = binding.enable;
     if (!/^[a-z][a-z0-9_]*$/.test(flag))
       throw new Error(`collector ${name}: flag ${flag} must be lower case`);
@@ -82,11 +88,6 @@ export function isEnabled(binding: CollectorBinding, enabled: Readonly<Record<st
   return enabled[binding.enable.flag] ?? binding.enable.default;
 }
 
-/** Collector name → what one run calls, e.g. `broadband_lines` → `broadband/info`, `cqm` → `cqm/csv`. */
-export function callTable(bindings: readonly CollectorBinding[] = BINDINGS): ReadonlyMap<string, string> {
-  return new Map(bindings.map((binding) => [nameOf(binding), callOf(binding)]));
-}
-
 /**
  * The settings every source of `bindings` reads (`DataSource.settings`), each once. Throws when
  * two sources declare the same variable: a programming error, caught by the tests.
@@ -105,12 +106,20 @@ export function sourceSettings(bindings: readonly CollectorBinding[] = BINDINGS)
   return [...byVariable.values()].map(({ setting }) => setting);
 }
 
-/** The binding of the collector called `name`; throws when there is none. */
-export function bindingNamed(
-  name: string,
-  bindings: readonly CollectorBinding[] = BINDINGS,
-): CollectorBinding {
-  const binding = bindings.find((candidate) => nameOf(candidate) === name);
-  if (binding === undefined) throw new Error(`no collector called ${name}`);
-  return binding;
+/**
+ * The account parts every source of `bindings` reads (`DataSource.accountPart`), each once. Throws
+ * when two sources declare the same key: a programming error, caught by the tests.
+ */
+export function accountParts(bindings: readonly CollectorBinding[] = BINDINGS): AccountPart[] {
+  const byKey = new Map<string, { part: AccountPart; source: DataSource }>();
+  for (const { source } of bindings) {
+    const part = source.accountPart;
+    if (part === undefined) continue;
+    const known = byKey.get(part.key);
+    if (known !== undefined && known.source !== source) {
+      throw new Error(`sources ${known.source.name} and ${source.name} both read accounts' ${part.key}`);
+    }
+    byKey.set(part.key, { part, source });
+  }
+  return [...byKey.values()].map(({ part }) => part);
 }

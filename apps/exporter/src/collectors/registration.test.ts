@@ -9,6 +9,7 @@ import { ChaosError } from '@aaisp/chaos-client';
 import { type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { defineMetric } from '@aaisp/collectors';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { callTable } from '../../harness/bindings.ts';
 import { designIntervals, testExporterConfig } from '../../harness/exporter-config.ts';
 import { waitFor } from '../../harness/wait.ts';
 import { type App, startApp } from '../app.ts';
@@ -19,7 +20,7 @@ import { createScheduler } from '../schedule/scheduler.ts';
 import { planTiers } from '../schedule/tiers.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import type { CollectorBinding } from './binding.ts';
-import { BINDINGS, callTable, chaosSource, enableSettings, nameOf } from './index.ts';
+import { BINDINGS, chaosSource, enableSettings, nameOf } from './index.ts';
 
 const widgets = defineMetric({
   name: 'aaisp_throwaway_widgets',
@@ -92,7 +93,7 @@ describe('a collector registered by its binding alone', () => {
     expect(unbound.ok).toBe(true);
   });
 
-  it('joins its tier in the plan when enabled, and the command table', () => {
+  it('joins its tier in the plan when enabled, and the call table', () => {
     const intervals = designIntervals;
     const plan = (enabled: Record<string, boolean>) =>
       planTiers({ intervals, collectors: { enabled, includePostcode: false } }, bindings, []).map((tier) => [

@@ -28,8 +28,26 @@ export interface SourceSetting {
   readonly description: string;
   /** What it takes, for the docs' "allowed" column, e.g. `http(s) URL`. */
   readonly allowed: string;
-  /** Checks the text (already trimmed; unset and empty never reach it) and returns it as it is used. */
+  /**
+   * Checks the text (trimmed; unset, empty and blank never reach it) and returns it as the run
+   * reads it (`BindingDeps.setting`).
+   */
   readonly schema: z.ZodType<string, string>;
+}
+
+/**
+ * A source's part of each account in the accounts file (`CONFIG_FILE`): the value under `key` in
+ * an account's entry, validated with `schema` (a bad one is a problem named
+ * `accounts.<n>.<key>.<field>`, and the exporter does not start), kept on
+ * `AccountConfig.parts[key]`. Per account, so two accounts can name different targets (lines,
+ * links). The source reads it back with the same schema.
+ */
+export interface AccountPart {
+  /** The key under an account, lower case, e.g. `feed`. Not one of the account's own fields. */
+  readonly key: string;
+  /** What it holds, for the docs. */
+  readonly description: string;
+  readonly schema: z.ZodType;
 }
 
 /** How the docs name a source other than CHAOS, whose collectors have no CHAOS command to show. */
@@ -59,18 +77,23 @@ export interface DataSource {
   readonly targetsAtOnce: number;
   /**
    * How many targets `account` configures for this source. Absent: the account itself is the one
-   * target (CHAOS). 0: the source has nothing to do for the account, so its tier skips it, and a
-   * tier with no account left is not planned.
+   * target (CHAOS). 0: the source has nothing to do for the account, so its collectors do not run
+   * for it, and a collector with no account left is not planned.
    */
   readonly targetsOf?: ((account: AccountConfig) => number) | undefined;
   /**
-   * What one run of `collector` calls, as logs, `/health`, the docs and `record` name it: the CHAOS
-   * command, or a pseudo-command such as `cqm/csv`. Throws when the collector does not fit the
-   * source (a programming error, caught by the tests).
+   * What one run of `collector` calls, as the docs and the call table name it: the CHAOS command,
+   * or a pseudo-command such as `cqm/csv`. Throws when the collector does not fit the source (a
+   * programming error, caught by the tests).
    */
   readonly callOf: (collector: SourcedCollector) => string;
-  /** Settings the source reads; absent: none. */
+  /** Settings the source reads from the environment; absent: none. */
   readonly settings?: readonly SourceSetting[] | undefined;
-  /** How the docs describe a source that is not CHAOS; absent: by its CHAOS command. */
+  /** The source's part of each account in the accounts file; absent: none. */
+  readonly accountPart?: AccountPart | undefined;
+  /**
+   * How the docs describe a source whose collectors have no CHAOS command; required then (the
+   * bindings' checks fail without it), absent for CHAOS.
+   */
   readonly docs?: SourceDocs | undefined;
 }

@@ -8,6 +8,7 @@
  */
 
 import * as z from 'zod';
+import type { AccountPart } from '../collectors/index.ts';
 import type { AccountConfig, CqmLineConfig } from '../model/account.ts';
 import { cqmLink } from './cqm-urls.ts';
 import { type FieldLabel, toAuth } from './credentials.ts';
@@ -21,7 +22,8 @@ const VARIABLE = `${PREFIX}CONFIG_FILE`;
 /** The name is the `account` label and what sharding hashes: a conservative, DNS-label-like form. */
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 
-const YamlAccount = z.object({
+// Loose: a data source's part (`DataSource.accountPart`) sits beside these fields, read below.
+const YamlAccount = z.looseObject({
   name: z.string().regex(ACCOUNT_NAME, 'must be letters, digits, - or _ (at most 63)'),
   control_login: z.string().optional(),
   control_password: z.string().optional(),
@@ -47,12 +49,17 @@ export function accountsFromFile(
   path: string,
   readFile: (path: string) => string,
   problems: ConfigProblem[],
+  parts: readonly AccountPart[] = [],
 ): AccountConfig[] {
+  for (const part of parts) {
+    if (part.key in YamlAccount.shape)
+      throw new Error(`a source's account part may not be called ${part.key}`);
+  }
   const entries = readEntries(path, readFile, problems);
   const accounts: AccountConfig[] = [];
   entries.forEach((entry, index) => {
     const where = (field: string): string => `${VARIABLE} ${path}: accounts.${index}.${field.toLowerCase()}`;
-    const result = accountFrom(entry, where, readFile);
+    const result = accountFrom(entry, where, readFile, parts);
     problems.push(...result.problems);
     if (result.account !== undefined) accounts.push(result.account);
   });
@@ -100,6 +107,7 @@ function accountFrom(
   entry: YamlAccount,
   where: FieldLabel,
   readFile: (path: string) => string,
+  parts: readonly AccountPart[],
 ): { readonly account: AccountConfig | undefined; readonly problems: readonly ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const secret = (value: string | undefined, file: string | undefined, field: string) =>
@@ -118,10 +126,45 @@ function accountFrom(
     problems.push({ variable: where('name'), message: `account ${entry.name} has no credentials` });
   }
   const cqm = cqmLinksOf(entry, where, readFile, problems);
+  const sourceParts = sourcePartsOf(entry, parts, where, problems);
   return {
-    account: auth === undefined ? undefined : { name: entry.name, auth, ...(cqm.length > 0 ? { cqm } : {}) },
+    account:
+      auth === undefined
+        ? undefined
+        : {
+            name: entry.name,
+            auth,
+            ...(cqm.length > 0 ? { cqm } : {}),
+            ...(Object.keys(sourceParts).length > 0 ? { parts: sourceParts } : {}),
+          },
     problems,
   };
+}
+
+/** The entry's data-source parts that are present, each validated by its source's schema. */
+function sourcePartsOf(
+  entry: YamlAccount,
+  parts: readonly AccountPart[],
+  where: FieldLabel,
+  problems: ConfigProblem[],
+): Record<string, unknown> {
+  const found: Record<string, unknown> = {};
+  for (const part of parts) {
+    const value = entry[part.key];
+    if (value === undefined) continue;
+    const parsed = part.schema.safeParse(value);
+    if (parsed.success) {
+      found[part.key] = parsed.data;
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      problems.push({
+        variable: where([part.key, ...issue.path.map(String)].join('.')),
+        message: issue.message,
+      });
+    }
+  }
+  return found;
 }
 
 /** The entry's `cqm:` lines, each URL read inline or from its `url_file`; never quoted in a problem. */

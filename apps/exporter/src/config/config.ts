@@ -14,7 +14,13 @@
  * @module
  */
 
-import { BINDINGS, type CollectorBinding, enableSettings, sourceSettings } from '../collectors/index.ts';
+import {
+  accountParts,
+  BINDINGS,
+  type CollectorBinding,
+  enableSettings,
+  sourceSettings,
+} from '../collectors/index.ts';
 import type { AccountConfig } from '../model/account.ts';
 import type { TierIntervals } from '../model/tiers.ts';
 import { accountsFromFile } from './accounts-file.ts';
@@ -46,7 +52,7 @@ export interface ExporterConfig {
   readonly accounts: readonly AccountConfig[];
   readonly server: { readonly host: string; readonly port: number };
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly json: boolean };
-  /** How often each tier runs (`./tier-intervals.ts`); `cqmSeconds` is how often each line's CQM CSV is fetched. */
+  /** How often each tier runs (`../model/tiers.ts`); `cqmSeconds` is how often each line's CQM CSV is fetched. */
   readonly intervals: TierIntervals;
   readonly api: {
     readonly baseUrl: string;
@@ -113,7 +119,9 @@ export function loadConfig(
   const fromEnv = defaultAccount(env, readFile, problems);
   if (fromEnv !== undefined) accounts.push(fromEnv);
   const accountsFile = settingText(env, 'CONFIG_FILE');
-  if (accountsFile !== undefined) accounts.push(...accountsFromFile(accountsFile, readFile, problems));
+  if (accountsFile !== undefined) {
+    accounts.push(...accountsFromFile(accountsFile, readFile, problems, accountParts(bindings)));
+  }
   const webFile = settingText(env, 'WEB__CONFIG_FILE');
   const web = webFile === undefined ? { headers: {} } : webFromFile(webFile, readFile, problems);
 

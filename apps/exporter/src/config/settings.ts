@@ -134,7 +134,9 @@ function flagSchemaOf(flags: readonly EnableSetting[]) {
 
 /**
  * Parses the settings from `env`. Every bad variable adds a problem to `problems` (fixed ones
- * first, in schema order, then the flags), and the result is then undefined.
+ * first, in schema order, then the flags, then the data sources' settings), and the result is
+ * then undefined. Throws when a source declares a variable the exporter already has: a
+ * programming error, caught by the tests.
  */
 export function readSettings(
   env: Env,
@@ -143,14 +145,23 @@ export function readSettings(
   sourceSettings: readonly SourceSetting[] = [],
 ): Settings | undefined {
   const FlagSchema = flagSchemaOf(flags);
+  for (const { variable } of sourceSettings) {
+    if (variable in FixedSchema.shape || variable in FlagSchema.shape) {
+      throw new Error(`a data source may not declare ${PREFIX}${variable}: it is one of the exporter's own`);
+    }
+  }
   const SourceSchema = z.object(
     Object.fromEntries(sourceSettings.map((setting) => [setting.variable, setting.schema.optional()])),
   );
   const known: Record<string, string> = {};
-  const names = [FixedSchema, FlagSchema, SourceSchema].flatMap((schema) => Object.keys(schema.shape));
-  for (const name of names) {
+  for (const name of [...Object.keys(FixedSchema.shape), ...Object.keys(FlagSchema.shape)]) {
     const text = settingText(env, name);
-    if (text !== undefined) known[name] = text.trim();
+    if (text !== undefined) known[name] = text;
+  }
+  // A source's schema sees its text trimmed, and never a blank one (blank means unset, as above).
+  for (const name of Object.keys(SourceSchema.shape)) {
+    const text = settingText(env, name)?.trim();
+    if (text !== undefined && text !== '') known[name] = text;
   }
   const fixed = FixedSchema.safeParse(known);
   const flagValues = FlagSchema.safeParse(known);

@@ -13,7 +13,8 @@ import { type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import * as z from 'zod';
-import { bindingNamed } from '../collectors/index.ts';
+import { bindingNamed } from '../../harness/bindings.ts';
+
 import { loadConfig } from '../config/config.ts';
 import { createJobRunner } from '../schedule/job-runner.ts';
 import type { TierPlan } from '../schedule/tiers.ts';

@@ -3,7 +3,8 @@
  * the README cannot drift from the code:
  * - `tiers`: the tier plan (`../schedule/tiers.ts`, with the default intervals of
  *   `../config/settings.ts`), one row per collector binding;
- * - `collector-switches`: the `COLLECTORS__ENABLE_<FLAG>` variables (`enableSettings`);
+ * - `collector-switches`: the `COLLECTORS__ENABLE_<FLAG>` variables (`enableSettings`), then the
+ *   data sources' own settings (`sourceSettings`);
  * - `self-metrics`: the exporter's own metrics (`../telemetry/self-metric-definitions.ts`).
  *
  * Each block sits between a {@link startMarker} and an {@link endMarker} line in
@@ -62,7 +63,8 @@ const switchCallOf = (binding: CollectorBinding): string =>
 const onOff = (on: boolean): string => (on ? 'on' : 'off');
 
 /**
- * The README's Tiers table: per tier and collector, the default interval, the one CHAOS call, what
+ * The README's Tiers table: per tier and collector, the default interval, the one CHAOS call (or
+ * what its source's docs say it fetches instead), what
  * the collector gathers, its enable variable (and default) and the max age of its data. Every
  * binding appears, enabled by default or not.
  *

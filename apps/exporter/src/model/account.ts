@@ -23,4 +23,10 @@ export interface AccountConfig {
   readonly auth: ChaosAuth;
   /** The account's lines with a CQM link, for the `cqm` collector; absent or empty: none. */
   readonly cqm?: readonly CqmLineConfig[] | undefined;
+  /**
+   * Each data source's part of the account's entry in the accounts file, by the source's
+   * `accountPart.key`, as the source's schema validated it; the source reads its own part back with
+   * that schema. Absent: none.
+   */
+  readonly parts?: Readonly<Record<string, unknown>> | undefined;
 }

@@ -1,9 +1,10 @@
 import { type ChaosClient, createChaosClient, isChaosError } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bindingNamed } from '../../harness/bindings.ts';
 import { designIntervals, mockAccount } from '../../harness/exporter-config.ts';
 import { storeText } from '../../harness/store-text.ts';
-import { bindingNamed } from '../collectors/index.ts';
+
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createCollectJob } from './collect-job.ts';

@@ -56,7 +56,11 @@ export function createCollectJob(options: CollectJobOptions): CollectJob {
         fetchPolicy: options.fetchPolicy,
         now,
         eachTarget: (targets, task, signal) => mapLimited(targets, targetsAtOnce, task, signal),
-        setting: (variable) => settings[variable],
+        // A source reads its own settings only, so two sources cannot lean on each other's.
+        setting: (variable) =>
+          binding.source.settings?.some((declared) => declared.variable === variable)
+            ? settings[variable]
+            : undefined,
       });
       runs.set(binding, { run, maxAgeMs: tier.maxAgeSeconds * 1000 });
     }

@@ -1,6 +1,7 @@
 import { ChaosError } from '@aaisp/chaos-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bindingNamed, nameOf } from '../collectors/index.ts';
+import { bindingNamed } from '../../harness/bindings.ts';
+import { nameOf } from '../collectors/index.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import {
   type AuthPauseEvent,

@@ -1,9 +1,11 @@
 /**
- * The tier scheduler: runs each tier's collectors for every account on the tier's interval, and
- * is gentle with CHAOS. Runs of a tier never overlap, first runs are staggered, a failing job
- * (one collector of one account) backs off without slowing the others, an auth failure opens a
- * per-account breaker, a command CHAOS does not offer is re-probed rarely, and at most
- * `concurrencyLimit` requests are in flight.
+ * The tier scheduler: runs each tier's collectors on the tier's interval, each for the accounts
+ * it runs for (every account, or those with targets for its source), and is gentle with CHAOS.
+ * Runs of a tier never overlap, first runs are staggered, a failing job (one collector of one
+ * account) backs off without slowing the others, an auth failure opens a per-account breaker for
+ * the sources that send CHAOS credentials, a command CHAOS does not offer is re-probed rarely,
+ * and at most `concurrencyLimit` jobs run at once (a job whose source has several targets, such
+ * as CQM lines, fetches up to its `targetsAtOnce` of them inside its one slot).
  *
  * @module
  */
@@ -13,7 +15,7 @@ import { type CollectorBinding, nameOf } from '../collectors/index.ts';
 import type { TierName } from '../model/tiers.ts';
 import type { CollectJob } from './collect-job.ts';
 import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
-import { type TierPlan, tierAccounts } from './tiers.ts';
+import { type TierPlan, tierAccounts, tierJobs } from './tiers.ts';
 
 export type { AuthPauseEvent, JobError, RunEvent, RunOutcome } from './job-runner.ts';
 export { RUN_ERROR_KINDS } from './job-runner.ts';
@@ -165,8 +167,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const started = now();
     try {
       await Promise.all(
-        tierAccounts(tier.plan, options.accounts).flatMap((account) =>
-          tier.plan.collectors.map((collector) => runJob(tier, account, collector, started)),
+        tierJobs(tier.plan, options.accounts).map(({ account, collector }) =>
+          runJob(tier, account, collector, started),
         ),
       );
     } catch (error) {
@@ -180,8 +182,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   /** The highest failure count among a tier's jobs. */
   const failuresOf = (tier: TierState): number => {
     let most = 0;
-    for (const account of tierAccounts(tier.plan, options.accounts)) {
-      for (const collector of tier.plan.collectors) most = Math.max(most, jobs.failures(account, collector));
+    for (const { account, collector } of tierJobs(tier.plan, options.accounts)) {
+      most = Math.max(most, jobs.failures(account, collector));
     }
     return most;
   };
@@ -214,7 +216,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     tierAccounts(tier.plan, options.accounts).flatMap((account) => {
       const pause = jobs.authPause(account);
       // Only collectors whose source sends CHAOS credentials wait for the breaker.
-      const paused = tier.plan.collectors.filter((collector) => collector.source.pausedByChaosAuth);
+      const paused = tierJobs(tier.plan, [account])
+        .map(({ collector }) => collector)
+        .filter((collector) => collector.source.pausedByChaosAuth);
       if (pause === undefined || paused.length === 0) return [];
       const attempts = paused.flatMap((collector) => {
         const tick = firstTickFrom(tier, Math.max(pause.untilMs, jobs.notBeforeMs(account, collector)));

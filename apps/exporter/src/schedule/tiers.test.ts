@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { designIntervals as intervals } from '../../harness/exporter-config.ts';
 import { BINDINGS, type CollectorBinding, chaosSource, nameOf } from '../collectors/index.ts';
 import type { DataSource } from '../collectors/source.ts';
-import { planTiers, tierAccounts } from './tiers.ts';
+import { jobAccounts, planTiers, tierAccounts, tierJobs } from './tiers.ts';
 
 const names = (tiers: ReturnType<typeof planTiers>) =>
   tiers.map((tier) => ({ ...tier, collectors: tier.collectors.map(nameOf) }));
@@ -61,9 +61,9 @@ describe('planTiers', () => {
       { name: 'home', auth },
       { name: 'office', auth },
     ]);
-    expect(plan.map((tier) => [tier.name, tier.accounts])).toEqual([
-      ['fast', undefined],
-      ['medium', undefined],
+    expect(plan.map((tier) => [tier.name, tierAccounts(tier, ['home', 'office'])])).toEqual([
+      ['fast', ['home', 'office']],
+      ['medium', ['home', 'office']],
       ['slow', ['home']],
     ]);
     const [fast, , slow] = plan;
@@ -74,10 +74,12 @@ describe('planTiers', () => {
       'medium',
     ]);
     // Without the accounts (the docs' plan), as if every account had targets.
-    expect(planTiers(config, bindings).map((tier) => [tier.name, tier.accounts])).toEqual([
-      ['fast', undefined],
-      ['medium', undefined],
-      ['slow', undefined],
+    expect(
+      planTiers(config, bindings).map((tier) => [tier.name, tierAccounts(tier, ['home', 'office'])]),
+    ).toEqual([
+      ['fast', ['home', 'office']],
+      ['medium', ['home', 'office']],
+      ['slow', ['home', 'office']],
     ]);
     expect(
       planTiers({ intervals, collectors: { enabled: { feed: false }, includePostcode: false } }, bindings, [
@@ -87,17 +89,26 @@ describe('planTiers', () => {
     ).toEqual(['fast', 'medium']);
   });
 
-  it('runs a tier for every account when one of its collectors needs no targets', () => {
+  it('narrows each collector of a mixed tier to its own accounts: a job per account with targets', () => {
     const config = {
       intervals,
       collectors: { enabled: { login: true }, includePostcode: false },
     };
-    const plan = planTiers(config, [...chaosBindings, feed], [{ name: 'office', auth }]);
-    expect(plan.map((tier) => [tier.name, tier.accounts, tier.collectors.map(nameOf)])).toEqual([
-      ['fast', undefined, ['broadband_lines']],
-      ['medium', undefined, ['broadband_services']],
-      ['slow', undefined, ['login_services', 'feed']],
-    ]);
+    const accounts = [
+      { name: 'home', auth },
+      { name: 'office', auth },
+    ];
+    const slow = planTiers(config, [...chaosBindings, feed], accounts).at(-1);
+    expect(slow?.collectors.map(nameOf)).toEqual(['login_services', 'feed']);
+    expect(
+      slow &&
+        tierJobs(slow, ['home', 'office']).map(({ account, collector }) => `${account}/${nameOf(collector)}`),
+    ).toEqual(['home/login_services', 'home/feed', 'office/login_services']);
+    expect(slow && tierAccounts(slow, ['home', 'office'])).toEqual(['home', 'office']);
+    expect(slow && jobAccounts(slow, feed, ['home', 'office'])).toEqual(['home']);
+    // An office-only exporter plans no feed at all, and keeps the login collector.
+    const officeOnly = planTiers(config, [...chaosBindings, feed], [{ name: 'office', auth }]).at(-1);
+    expect(officeOnly?.collectors.map(nameOf)).toEqual(['login_services']);
   });
 
   it('leaves out disabled collectors and empty tiers (the defaults: broadband only)', () => {

@@ -19,23 +19,20 @@ export interface TierPlan {
   readonly maxAgeSeconds: number;
   readonly collectors: readonly CollectorBinding[];
   /**
-   * The accounts this tier runs for, when not every account: a tier whose every collector's source
-   * needs per-account targets (per-line links) runs only for accounts that configure some.
+   * The accounts each collector whose source needs targets (CQM links, a feed's lines) runs for:
+   * those that configure some. A collector not in the map runs for every account.
    */
-  readonly accounts?: readonly string[] | undefined;
+  readonly accountsOf?: ReadonlyMap<CollectorBinding, readonly string[]> | undefined;
 }
 
 /** How many intervals a series survives without a successful run. */
 export const MAX_AGE_INTERVALS = 3;
 
-/** Whether some collector of `collectors` has something to do for `account`. */
-const collectsFor = (collectors: readonly CollectorBinding[], account: AccountConfig): boolean =>
-  collectors.some((binding) => targetsOf(binding, account) > 0);
-
 /**
- * Plans the tiers for a configuration: disabled collectors are left out, and a tier with nothing
- * to do is left out too (one whose sources have no target in any of `accounts`). Without
- * `accounts` (the docs' plan of every tier) every tier is planned as if every account had targets.
+ * Plans the tiers for a configuration: disabled collectors are left out, a collector whose source
+ * has no target in any of `accounts` is left out, and a tier with nothing left to do is left out
+ * too. Without `accounts` (the docs' plan of every tier) every collector is planned as if every
+ * account had targets.
  */
 export function planTiers(
   config: Pick<ExporterConfig, 'intervals' | 'collectors'>,
@@ -45,24 +42,51 @@ export function planTiers(
   const enabled = bindings.filter((binding) => isEnabled(binding, config.collectors.enabled));
   return TIERS.map(({ name, interval }): TierPlan => {
     const intervalSeconds = config.intervals[interval];
-    const collectors = enabled.filter((binding) => binding.tier === name);
-    // Only a tier whose every source needs targets can be narrowed: a CHAOS collector runs for all.
-    const narrowed = collectors.every((binding) => binding.source.targetsOf !== undefined);
-    const withTargets =
-      accounts === undefined || !narrowed
-        ? undefined
-        : accounts.filter((account) => collectsFor(collectors, account)).map((account) => account.name);
+    const accountsOf = new Map<CollectorBinding, readonly string[]>();
+    const collectors = enabled.filter((binding) => {
+      if (binding.tier !== name) return false;
+      if (accounts === undefined || binding.source.targetsOf === undefined) return true;
+      const withTargets = accounts.filter((account) => targetsOf(binding, account) > 0);
+      accountsOf.set(
+        binding,
+        withTargets.map((account) => account.name),
+      );
+      return withTargets.length > 0;
+    });
     return {
       name,
       intervalSeconds,
       maxAgeSeconds: intervalSeconds * MAX_AGE_INTERVALS,
-      collectors: withTargets?.length === 0 ? [] : collectors,
-      ...(withTargets === undefined ? {} : { accounts: withTargets }),
+      collectors,
+      ...(accountsOf.size === 0 ? {} : { accountsOf }),
     };
   }).filter((tier) => tier.collectors.length > 0);
 }
 
-/** The accounts `tier` runs for, out of every account this replica collects. */
+/** The accounts `collector` of `tier` runs for, out of every account this replica collects. */
+export function jobAccounts(
+  tier: TierPlan,
+  collector: CollectorBinding,
+  all: readonly string[],
+): readonly string[] {
+  return tier.accountsOf?.get(collector) ?? all;
+}
+
+/** The accounts some collector of `tier` runs for, in the order of `all`. */
 export function tierAccounts(tier: TierPlan, all: readonly string[]): readonly string[] {
-  return tier.accounts ?? all;
+  return all.filter((account) =>
+    tier.collectors.some((collector) => jobAccounts(tier, collector, all).includes(account)),
+  );
+}
+
+/** Every job (account and collector) of `tier`, accounts in the order of `all`, then collectors. */
+export function tierJobs(
+  tier: TierPlan,
+  all: readonly string[],
+): { readonly account: string; readonly collector: CollectorBinding }[] {
+  return all.flatMap((account) =>
+    tier.collectors
+      .filter((collector) => jobAccounts(tier, collector, all).includes(account))
+      .map((collector) => ({ account, collector })),
+  );
 }

@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { bindingNamed } from '../collectors/index.ts';
+import { bindingNamed } from '../../harness/bindings.ts';
+
 import { RUN_ERROR_KINDS } from '../schedule/scheduler.ts';
 import type { TierPlan } from '../schedule/tiers.ts';
 import { createSelfMetrics } from './self-metrics.ts';

@@ -13,7 +13,7 @@ import type { ExpositionFormat } from '@aaisp/collectors';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 import { nameOf } from '../collectors/index.ts';
 import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
-import { type TierPlan, tierAccounts } from '../schedule/tiers.ts';
+import { type TierPlan, tierJobs } from '../schedule/tiers.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import {
   accountAuthPaused,
@@ -125,21 +125,22 @@ export function createSelfMetrics(
   // prom-client serves an unlabelled gauge as 0 until told otherwise; the pause end is absent
   // while nothing is paused.
   if (!multiAccount) pausedUntil.remove({});
-  // The auth breaker pauses only collectors whose source sends CHAOS credentials; the others keep
-  // their own success.
-  const pausable = plan.tiers.flatMap((tier) =>
-    tier.collectors.filter((binding) => binding.source.pausedByChaosAuth).map(nameOf),
-  );
+  // The auth breaker pauses only the account's collectors whose source sends CHAOS credentials;
+  // the others keep their own success.
+  const pausableOf = (account: string): string[] =>
+    plan.tiers.flatMap((tier) =>
+      tierJobs(tier, [account])
+        .filter(({ collector }) => collector.source.pausedByChaosAuth)
+        .map(({ collector }) => nameOf(collector)),
+    );
   for (const account of plan.accounts) paused.set(withAccount({}, account), 0);
   for (const tier of plan.tiers) {
-    for (const account of tierAccounts(tier, plan.accounts)) {
-      for (const binding of tier.collectors) {
-        const labels = withAccount({ collector: nameOf(binding), tier: tier.name }, account);
-        interval.set(labels, tier.intervalSeconds);
-        maxAge.set(labels, tier.maxAgeSeconds);
-        for (const kind of RUN_ERROR_KINDS)
-          errors.inc(withAccount({ collector: nameOf(binding), error_type: kind }, account), 0);
-      }
+    for (const { account, collector: binding } of tierJobs(tier, plan.accounts)) {
+      const labels = withAccount({ collector: nameOf(binding), tier: tier.name }, account);
+      interval.set(labels, tier.intervalSeconds);
+      maxAge.set(labels, tier.maxAgeSeconds);
+      for (const kind of RUN_ERROR_KINDS)
+        errors.inc(withAccount({ collector: nameOf(binding), error_type: kind }, account), 0);
     }
   }
 
@@ -177,7 +178,7 @@ export function createSelfMetrics(
       }
       paused.set(labels, 1);
       pausedUntil.set(labels, pause.untilMs / 1000);
-      for (const collector of pausable) success.set(withAccount({ collector }, account), 0);
+      for (const collector of pausableOf(account)) success.set(withAccount({ collector }, account), 0);
     },
     recordApiRequest(event, name) {
       rendered.clear();

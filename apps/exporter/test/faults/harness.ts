@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChaosClient } from '@aaisp/chaos-client';
 import { DEFAULT_CREDENTIALS, type RunningChaosMock, startChaosMock } from '@aaisp/chaos-mock';
+import { bindingNamed } from '../../harness/bindings.ts';
 import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
 import { parseExposition, type Series, samplesOf } from '../../harness/exposition.ts';
 import { type App, startApp } from '../../src/app.ts';
-import { BINDINGS, bindingNamed, callOf, chaosSource, nameOf } from '../../src/collectors/index.ts';
+import { BINDINGS, callOf, chaosSource, nameOf } from '../../src/collectors/index.ts';
 import { type RecordedCommand, recordAccounts } from '../../src/record/record.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 
