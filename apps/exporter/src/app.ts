@@ -23,6 +23,7 @@ import { planTiers, type TierPlan } from './schedule/tiers.ts';
 import { lineRowsOf } from './status-page/line-summary.ts';
 import { createSnapshotStore } from './store/snapshot.ts';
 import { createSelfMetrics, type SelfMetrics } from './telemetry/self-metrics.ts';
+import { exporterUserAgent } from './user-agent.ts';
 
 /** A running exporter. */
 export interface App {
@@ -122,7 +123,7 @@ async function compose(
       fetchPolicy: {
         timeoutMs: config.api.timeoutSeconds * 1000,
         retries: config.api.maxRetries,
-        userAgent: userAgentOf(options.version),
+        userAgent: exporterUserAgent(options.version),
       },
       settings: config.collectors.sourceSettings,
       logger: logger.child({ component: 'collect' }),
@@ -183,9 +184,6 @@ async function compose(
   };
 }
 
-/** What the exporter sends as `User-Agent` to CHAOS and to every other source. */
-const userAgentOf = (version: string): string => `aaisp-exporter/${version}`;
-
 /** One SDK client per account, each reporting its requests to the self-metrics. */
 function clientsOf(
   accounts: readonly AccountConfig[],
@@ -200,7 +198,7 @@ function clientsOf(
       createAccountClient(account, {
         api: config.api,
         baseUrl,
-        userAgent: userAgentOf(version),
+        userAgent: exporterUserAgent(version),
         hooks: { onResponse: (event) => selfMetrics.recordApiRequest(event, account.name) },
       }),
     ]),

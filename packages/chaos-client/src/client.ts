@@ -14,7 +14,8 @@ import {
   parseOpenRecords,
 } from './broadband.ts';
 import { createChaosCaller } from './chaos-call.ts';
-import { DEFAULT_BASE_URL, withDefaults } from './defaults.ts';
+import { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, withDefaults } from './defaults.ts';
+import { isLoopbackHost } from './loopback.ts';
 import { parseRatecard, type Ratecard } from './telephony.ts';
 import type { ChaosAuth, ChaosHooks, RetryPolicy } from './transport-types.ts';
 import { parseServiceList } from './wire.ts';
@@ -23,9 +24,12 @@ import { parseServiceList } from './wire.ts';
 export interface ChaosClientOptions {
   /** Control login or account credentials. They travel only in POST bodies, never in a URL. */
   readonly auth: ChaosAuth;
-  /** Default {@link DEFAULT_BASE_URL}. A path is kept (`http://127.0.0.1:8080/chaos/`). */
+  /**
+   * Default {@link DEFAULT_BASE_URL}. A path is kept (`http://127.0.0.1:8080/chaos/`). Must be
+   * `https://`; plain `http://` only to a host {@link isLoopbackHost} accepts.
+   */
   readonly baseUrl?: string | URL | undefined;
-  /** Per-attempt timeout in ms. Default 30 000. */
+  /** Per-attempt timeout in ms. Default {@link DEFAULT_TIMEOUT_MS} (30 000). */
   readonly timeout?: number | undefined;
   /** Retries for read commands: a count or a policy. Default 2 retries. Write commands never retry. */
   readonly retry?: number | RetryPolicy | undefined;
@@ -142,7 +146,6 @@ const READ_COMMANDS: ReadonlySet<string> = new Set([
   'availability',
   'check',
 ]);
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 const CREDENTIAL_PARAMS = /^(control|account)[-_](login|password|number)$/i;
 const NAME = /^[a-z][a-z0-9_-]*$/;
 
@@ -175,7 +178,7 @@ export function createChaosClient(options: ChaosClientOptions): ChaosClient {
     throw new TypeError('chaos-client: baseUrl must not carry credentials or a query string');
   }
   // The password travels in every request body: plain HTTP only to this machine (a local mock).
-  if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && LOOPBACK.test(baseUrl.hostname))) {
+  if (baseUrl.protocol !== 'https:' && !(baseUrl.protocol === 'http:' && isLoopbackHost(baseUrl.hostname))) {
     throw new TypeError('chaos-client: baseUrl must be https:// (plain http:// only for localhost)');
   }
 

@@ -1,6 +1,8 @@
 /**
  * A CQM link is a capability URL: the secret in its path is the only credential
- * (docs/chaos-api.md §11.2). This masks it for display and scrubs it out of text that came back.
+ * (docs/chaos-api.md §11.2). This decides, once, which parts of a link are secret: it masks them
+ * for display, scrubs them out of text that came back, and lists them for a tool that must cut
+ * them out of what it keeps.
  *
  * @module
  */
@@ -14,10 +16,11 @@ const FILE_NAME = /^[^.]+(\.[A-Za-z0-9]{1,8})+$/;
 /** What stands in for each masked segment. */
 const MASK = '…';
 /**
- * Shorter forms are not scrubbed out of text: a 1–3 character segment is no secret worth the
- * garbling (every `a` in a message), and the masked link already hides it.
+ * Shorter forms are not scrubbed or listed: a 1–3 character segment is no secret worth the
+ * garbling (every `a` in a message, every `ab` in a CSV), and no key is that short (A&A's are 16
+ * characters, a FireBrick's 40). The masked link hides it anyway.
  */
-const MIN_SCRUB_LENGTH = 4;
+const MIN_SECRET_LENGTH = 4;
 
 function parse(url: string | URL): URL | undefined {
   return URL.parse(String(url)) ?? undefined;
@@ -53,12 +56,81 @@ export function maskCqmUrl(url: string | URL): string {
   return [parsed.host, ...segments(parsed).map((segment) => (segment.shown ? segment.text : MASK))].join('/');
 }
 
+/** `text` percent-decoded; as it is when it is no valid encoding (a lone `%`), so nothing throws. */
 function decoded(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
     return text;
   }
+}
+
+/**
+ * Every part {@link maskCqmUrl} hides (path segments, query, fragment, user info), as written and
+ * decoded, of any length: the one list both {@link cqmLinkSecrets} and the scrubber start from.
+ */
+function hiddenParts(url: URL): string[] {
+  const hidden = [
+    ...segments(url)
+      .filter((segment) => !segment.shown)
+      .map((segment) => segment.text),
+    url.search.slice(1),
+    url.hash.slice(1),
+    url.username,
+    url.password,
+  ].filter((part) => part !== '');
+  return hidden.flatMap((part) => [part, decoded(part)]);
+}
+
+/** What of a CQM link must be kept out of text, as {@link cqmLinkSecrets} finds it. */
+export interface CqmLinkSecrets {
+  /**
+   * The whole link, each spelling once: as given, as the URL parser writes it, and percent-decoded.
+   * For text that is not a URL, that text alone: all of it may be the secret.
+   */
+  readonly links: readonly string[];
+  /**
+   * Every part {@link maskCqmUrl} replaces by `…` (each path segment but `cqmdirect.cgi` and the
+   * file name; query, fragment, user info), each once as written and once percent-decoded. None
+   * is shorter than 4 characters: cutting every `ab` out of a text would wreck it, and no key is
+   * that short.
+   */
+  readonly parts: readonly string[];
+  /**
+   * The file name (`home.csv`, the last segment when it names a file), as written and
+   * percent-decoded; empty when the link names none. It is no secret ({@link maskCqmUrl} shows
+   * it), but the user chose it and it may be personal (`Flat 4 Smith.csv`).
+   */
+  readonly fileName: readonly string[];
+}
+
+/**
+ * Which parts of a CQM link are secret, by the rule {@link maskCqmUrl} masks with: for a tool that
+ * keeps text the link may appear in (logs, a bug report) and must cut it out. Replace `links`
+ * first, longest first, then `parts` (see `secretForms` for their escaped spellings).
+ *
+ * @example
+ * ```ts
+ * import { cqmLinkSecrets } from '@aaisp/chaos-client';
+ *
+ * cqmLinkSecrets('https://control.aa.net.uk/cqmdirect.cgi/Ab12Cd34Ef56Gh78/My%20Flat.csv');
+ * //=> { links: ['https://control.aa.net.uk/cqmdirect.cgi/Ab12Cd34Ef56Gh78/My%20Flat.csv',
+ * //             'https://control.aa.net.uk/cqmdirect.cgi/Ab12Cd34Ef56Gh78/My Flat.csv'],
+ * //     parts: ['Ab12Cd34Ef56Gh78'],
+ * //     fileName: ['My%20Flat.csv', 'My Flat.csv'] }
+ * ```
+ */
+export function cqmLinkSecrets(url: string | URL): CqmLinkSecrets {
+  const given = String(url);
+  const parsed = parse(url);
+  if (parsed === undefined) return { links: [given], parts: [], fileName: [] };
+  const last = segments(parsed).at(-1);
+  const file = last?.shown === true && last.text !== SERVICE_SEGMENT ? last.text : undefined;
+  return {
+    links: [...new Set([given, parsed.href, decoded(given)])],
+    parts: [...new Set(hiddenParts(parsed).filter((part) => part.length >= MIN_SECRET_LENGTH))],
+    fileName: file === undefined ? [] : [...new Set([file, decoded(file)])],
+  };
 }
 
 /**
@@ -72,18 +144,8 @@ export function cqmUrlScrubber(url: URL, given: string = url.href): (text: strin
   const whole = [...new Set([given, url.href, `${url.host}${url.pathname}`])].sort(
     (a, b) => b.length - a.length,
   );
-  const hidden = [
-    ...segments(url)
-      .filter((segment) => !segment.shown)
-      .map((segment) => segment.text),
-    url.search.slice(1),
-    url.hash.slice(1),
-    url.username,
-    url.password,
-  ];
-  const parts = secretForms([...hidden, ...hidden.map(decoded)]).filter(
-    (form) => form.length >= MIN_SCRUB_LENGTH,
-  );
+  // Lengths are checked after escaping: a short part's escaped form can be long enough to matter.
+  const parts = secretForms(hiddenParts(url)).filter((form) => form.length >= MIN_SECRET_LENGTH);
   return (text) => {
     let clean = text;
     for (const form of whole) clean = clean.replaceAll(form, masked);

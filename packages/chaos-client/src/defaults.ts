@@ -12,8 +12,20 @@ import type { RetryPolicy } from './transport-types.ts';
 /** The real CHAOS v2 endpoint. */
 export const DEFAULT_BASE_URL = 'https://chaos2.aa.net.uk/';
 
-/** Per-attempt timeout, in ms. */
-const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * The per-attempt timeout of every request, CHAOS and CQM, in ms, unless the caller gives one.
+ * Exported so that an application that takes the timeout as a setting of its own can fall back to
+ * the same figure instead of repeating it.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT_MS, fetchCqmCsv } from '@aaisp/chaos-client';
+ *
+ * const timeout = Number(process.env.CQM_TIMEOUT_MS ?? DEFAULT_TIMEOUT_MS); //=> 30000 when unset
+ * const csv = await fetchCqmCsv(url, { timeout });
+ * ```
+ */
+export const DEFAULT_TIMEOUT_MS: number = 30_000;
 
 /** Two retries, back-off up to 30 s, a `Retry-After` honoured up to 60 s. */
 const DEFAULT_RETRY: RetrySettings = { limit: 2, backoffLimitMs: 30_000, maxRetryAfterMs: 60_000 };

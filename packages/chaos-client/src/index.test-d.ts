@@ -8,13 +8,17 @@ import {
   type ChaosErrorKind,
   type CqmData,
   type CqmHooks,
+  type CqmLinkSecrets,
   type CqmRequestEvent,
   type CqmResponseEvent,
   type CqmSample,
+  cqmLinkSecrets,
   createChaosClient,
+  DEFAULT_TIMEOUT_MS,
   type FetchCqmOptions,
   fetchCqm,
   isChaosError,
+  isLoopbackHost,
   maskCqmUrl,
   type OpenRecords,
   parseCqmCsv,
@@ -88,6 +92,14 @@ describe('the public surface of @aaisp/chaos-client', () => {
     expectTypeOf<CqmSample['latencySeconds']['avg']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<CqmSample['trafficBitsPerSecond']['down']>().toEqualTypeOf<number | undefined>();
     expectTypeOf<SkippedCqmRow['line']>().toEqualTypeOf<number>();
+  });
+
+  it('cqmLinkSecrets lists the secret parts as strings; isLoopbackHost takes a hostname', () => {
+    expectTypeOf(cqmLinkSecrets).parameters.toEqualTypeOf<[url: string | URL]>();
+    expectTypeOf(cqmLinkSecrets).returns.toEqualTypeOf<CqmLinkSecrets>();
+    expectTypeOf<CqmLinkSecrets['parts']>().toEqualTypeOf<readonly string[]>();
+    expectTypeOf(isLoopbackHost).toEqualTypeOf<(hostname: string) => boolean>();
+    expectTypeOf(DEFAULT_TIMEOUT_MS).toEqualTypeOf<number>();
   });
 
   it('CQM hook events carry the masked link as a string, and an outcome of the closed kinds', () => {

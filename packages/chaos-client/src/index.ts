@@ -36,11 +36,13 @@ export type {
   FetchCqmOptions,
   SkippedCqmRow,
 } from './cqm-types.ts';
-export { maskCqmUrl } from './cqm-url.ts';
-export { DEFAULT_BASE_URL } from './defaults.ts';
+export type { CqmLinkSecrets } from './cqm-url.ts';
+export { cqmLinkSecrets, maskCqmUrl } from './cqm-url.ts';
+export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from './defaults.ts';
 export type { ChaosErrorDetails, ChaosErrorKind, ChaosSchemaIssue } from './errors.ts';
 export { ChaosError, isChaosError } from './errors.ts';
 export { parseLondonWallTime } from './london-time.ts';
+export { isLoopbackHost } from './loopback.ts';
 export { secretForms } from './secret-forms.ts';
 export type { Ratecard, RatecardCode, RatecardRate } from './telephony.ts';
 export type {

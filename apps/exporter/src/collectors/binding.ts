@@ -50,7 +50,7 @@ export interface BindingDeps {
   readonly now: () => number;
   /**
    * Runs `task` over `targets`, at most the source's `targetsAtOnce` at a time, results in order.
-   * Aborting `signal` stops starting new ones.
+   * Aborting `signal`, or a task rejecting, stops starting new ones (the result rejects).
    */
   readonly eachTarget: <T, R>(
     targets: readonly T[],

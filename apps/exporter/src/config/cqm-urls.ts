@@ -8,9 +8,8 @@
  * @module
  */
 
-import { maskCqmUrl } from '@aaisp/chaos-client';
+import { isLoopbackHost, maskCqmUrl } from '@aaisp/chaos-client';
 import type { CqmLineConfig } from '../model/account.ts';
-import { isLoopbackHost } from './loopback.ts';
 import type { ConfigProblem } from './problem.ts';
 
 /** A&A line IDs are digits (docs/chaos-api.md §3.2); anything else is a typo. */

@@ -7,9 +7,9 @@
  * @module
  */
 
+import { isLoopbackHost } from '@aaisp/chaos-client';
 import * as z from 'zod';
 import type { EnableSetting, SourceSetting } from '../collectors/index.ts';
-import { isLoopbackHost } from './loopback.ts';
 import type { ConfigProblem } from './problem.ts';
 
 /** The prefix of every variable. */

@@ -1,30 +1,24 @@
 /**
  * `record`'s CQM part: each configured line's CQM CSV (docs/chaos-api.md §11.2) as A&A sent it,
  * so a user can attach real line-quality data to a bug report. The link is the credential, and
- * its `<name>` is the user's own choice (it may be personal): the link and its key segments join
- * the redactor's secrets and the name becomes `line<ID>` (see {@link cqmRedactions}), so neither
- * is left in any recorded file. File names hold only the line ID.
+ * its `<name>` is the user's own choice (it may be personal): the link and its secret parts (the
+ * SDK's rule, `cqmLinkSecrets`) join the redactor's secrets and the name becomes `line<ID>` (see
+ * {@link cqmRedactions}), so neither is left in any recorded file. File names hold only the line ID.
  *
  * @module
  */
 
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fetchCqmCsv, isChaosError, maskCqmUrl } from '@aaisp/chaos-client';
+import { cqmLinkSecrets, fetchCqmCsv, isChaosError, maskCqmUrl } from '@aaisp/chaos-client';
 import { CQM_COMMAND } from '../collectors/index.ts';
 import type { CqmLineConfig } from '../config/config.ts';
 import type { NameReplacement, Redactor } from './redact.ts';
 
-/** The segment that names A&A's CQM service, not a line: it is no secret. */
-const SERVICE_SEGMENT = 'cqmdirect.cgi';
 /**
- * Shorter segments are not cut out of the files: removing every `ab` would garble them, and no
- * key is that short (A&A's are 16 characters, a FireBrick's 40). The SDK's masking uses 4 too.
- */
-const MIN_SECRET_LENGTH = 4;
-/**
- * A FireBrick link may carry a date or hour before the name (docs/chaos-api.md §11.2). That is no
- * secret, and cutting `2026-01-20` out of a CSV would wreck every row's `Time`.
+ * A FireBrick link may carry a date or hour before the name (docs/chaos-api.md §11.2). The SDK
+ * counts it among the masked parts, rightly for a log line, but it is no secret, and cutting
+ * `2026-01-20` out of a CSV would wreck every row's `Time`.
  */
 const DATE_SEGMENT = /^\d{4}-?\d{2}-?\d{2}$/;
 /**
@@ -33,43 +27,29 @@ const DATE_SEGMENT = /^\d{4}-?\d{2}-?\d{2}$/;
  */
 const MIN_NAME_LENGTH = 3;
 
-function decoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /** What a link gives away, to be removed from what is recorded. */
 export interface CqmLinkParts {
-  /** The whole link and the path segments that may be secret (the A&A or FireBrick key). */
+  /** The whole link and the parts that may be secret (the A&A or FireBrick key). */
   readonly secrets: readonly string[];
   /** The file name's stem (`home` of `…/home.csv`) as written and decoded; empty when not worth replacing. */
   readonly names: readonly string[];
 }
 
 /**
- * Splits a link into what must go: the link itself (as written and decoded), every path segment but `cqmdirect.cgi`, the
- * file name and date-shaped ones (each as written and decoded), and the file name's stem. A name
- * of digits only (a line ID or a number: nothing personal, and replacing it would garble IDs and
- * figures) or shorter than 3 characters is left out of `names`.
+ * Splits a link into what must go. Which parts are secret is the SDK's rule ({@link cqmLinkSecrets}:
+ * the link as written and decoded, every part it masks, as written and decoded), less date-shaped
+ * segments; the names are the file name's stem. A name of digits only (a line ID or a number:
+ * nothing personal, and replacing it would garble IDs and figures) or shorter than 3 characters
+ * is left out of `names`.
  */
 export function cqmLinkParts(url: string): CqmLinkParts {
-  const parsed = URL.parse(url);
-  if (parsed === null) return { secrets: [url], names: [] };
-  const segments = parsed.pathname.split('/').filter((segment) => segment !== '');
-  const file = segments.pop() ?? '';
-  const keys = segments
-    .filter(
-      (segment) =>
-        segment !== SERVICE_SEGMENT && segment.length >= MIN_SECRET_LENGTH && !DATE_SEGMENT.test(segment),
-    )
-    .flatMap((segment) => [segment, decoded(segment)]);
-  const stem = file.replace(/\.csv$/i, '');
-  const names = [stem, decoded(stem)].filter((name) => name.length >= MIN_NAME_LENGTH && !/^\d+$/.test(name));
+  const { links, parts, fileName } = cqmLinkSecrets(url);
+  const keys = parts.filter((part) => !DATE_SEGMENT.test(part));
+  const names = fileName
+    .map((name) => name.replace(/\.csv$/i, ''))
+    .filter((name) => name.length >= MIN_NAME_LENGTH && !/^\d+$/.test(name));
   return {
-    secrets: [...new Set([url, parsed.href, decoded(url), ...keys])],
+    secrets: [...new Set([...links, ...keys])],
     names: [...new Set(names)],
   };
 }

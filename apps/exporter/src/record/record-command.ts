@@ -7,6 +7,7 @@
 
 import { createAccountClient } from '../chaos/account-client.ts';
 import type { ExporterConfig } from '../config/config.ts';
+import { exporterUserAgent } from '../user-agent.ts';
 import { type RecordedCommand, recordAccounts } from './record.ts';
 
 /** What the command line adds to the configuration. */
@@ -26,7 +27,7 @@ export async function record(
   try {
     const baseUrl = demo?.baseUrl ?? config.api.baseUrl;
     // One User-Agent for everything record sends: CHAOS calls and CQM fetches alike.
-    const userAgent = `aaisp-exporter/${options.version} (record)`;
+    const userAgent = exporterUserAgent(options.version, 'record');
     const accounts = (demo?.accounts ?? config.accounts).map((account) => {
       const { auth } = account;
       const secrets = 'accountPassword' in auth ? [auth.accountPassword] : [auth.controlPassword];

@@ -9,7 +9,7 @@
 
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ChaosClient, isChaosError } from '@aaisp/chaos-client';
+import { type ChaosClient, DEFAULT_TIMEOUT_MS, isChaosError } from '@aaisp/chaos-client';
 import { CQM_COMMAND } from '../collectors/index.ts';
 import type { CqmLineConfig } from '../config/config.ts';
 import { cqmRedactions, recordCqmLine } from './cqm-record.ts';
@@ -34,7 +34,7 @@ export interface RecordOptions {
   readonly outDir: string;
   readonly version: string;
   readonly now?: (() => Date) | undefined;
-  /** Per CQM fetch, ms. Default 30 000. */
+  /** Per CQM fetch, ms. Default the SDK's {@link DEFAULT_TIMEOUT_MS}, as for any fetch it makes. */
   readonly cqmTimeoutMs?: number | undefined;
   /** What GETs the CQM links; defaults to the global `fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined;
@@ -153,7 +153,7 @@ export async function recordAccounts(options: RecordOptions): Promise<RecordedCo
         dir,
         redactor,
         now,
-        timeoutMs: options.cqmTimeoutMs ?? 30_000,
+        timeoutMs: options.cqmTimeoutMs ?? DEFAULT_TIMEOUT_MS,
         fetch: options.fetch,
         userAgent: options.userAgent,
       });

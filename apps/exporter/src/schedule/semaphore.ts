@@ -63,8 +63,11 @@ export function createSemaphore(limit: number): Semaphore {
 }
 
 /**
- * Runs `task` over `items` with at most `limit` in flight, keeping the order of results. Aborting
- * `signal` stops starting new ones (the result then rejects with the abort reason).
+ * Runs `task` over `items` with at most `limit` in flight, keeping the order of results. The first
+ * task to reject rejects the whole (with its reason) and no task starts after it: the rest would
+ * be work nobody reads. Aborting `signal` likewise stops starting new ones (the result then
+ * rejects with the abort reason). Tasks already running are not interrupted: a task that should
+ * stop takes the caller's `signal` itself.
  *
  * @example
  * ```ts
@@ -78,5 +81,21 @@ export function mapLimited<T, R>(
   signal?: AbortSignal,
 ): Promise<R[]> {
   const semaphore = createSemaphore(limit);
-  return Promise.all(items.map((item) => semaphore.run(() => task(item), signal)));
+  // Aborted by the first rejection: the tasks still waiting for a slot then reject at once
+  // instead of starting (Promise.all alone would reject but let them all run).
+  const failed = new AbortController();
+  const stop = signal === undefined ? failed.signal : AbortSignal.any([signal, failed.signal]);
+  const guarded = async (item: T): Promise<R> => {
+    // A free slot is taken without looking at the signal, and one may be granted in the same tick
+    // as another task fails: either way, nothing starts once the run is over.
+    stop.throwIfAborted();
+    try {
+      return await task(item);
+    } catch (error) {
+      // Before the slot is released, so the release cannot hand it to the next waiting task.
+      failed.abort(error);
+      throw error;
+    }
+  };
+  return Promise.all(items.map((item) => semaphore.run(() => guarded(item), stop)));
 }

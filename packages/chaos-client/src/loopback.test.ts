@@ -17,6 +17,7 @@ describe('isLoopbackHost', () => {
       '10.127.0.0',
       '127.0.0',
       '127.256.0.1',
+      '127.0.0.01',
       '::1',
       '[::2]',
       '',
@@ -29,5 +30,6 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost(new URL('http://LOCALHOST:9099/').hostname)).toBe(true);
     expect(isLoopbackHost(new URL('http://127.1/').hostname)).toBe(true);
     expect(isLoopbackHost(new URL('http://[0:0:0:0:0:0:0:1]/').hostname)).toBe(true);
+    expect(isLoopbackHost(new URL('http://127.0.0.1.example.com/').hostname)).toBe(false);
   });
 });
