@@ -154,7 +154,7 @@ async function compose(
       accounts: names(accounts),
       shard: shard === undefined ? null : { index: shard.index, count: shard.count },
       tiers: tiers.map((tier) => tier.name),
-      // How many targets (e.g. lines with a CQM link) each source has: the links themselves are secrets.
+      // How many targets (e.g. lines with a link) each source has: the links themselves are secrets.
       targets: targetCounts(tiers, accounts),
       // Counts and policy only: no user names, hashes or key material.
       web: {

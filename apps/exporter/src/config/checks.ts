@@ -67,7 +67,7 @@ export function allDisabledProblem(
   accounts: readonly AccountConfig[] = [],
 ): ConfigProblem | undefined {
   const [firstFlag] = flags;
-  // A collector whose source needs per-account targets (CQM links) runs only where some are
+  // A collector whose source needs per-account targets (per-line links) runs only where some are
   // configured: without any it collects nothing.
   const runs = (binding: CollectorBinding): boolean => {
     const { targetsOf } = binding.source;

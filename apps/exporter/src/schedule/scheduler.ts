@@ -5,7 +5,7 @@
  * account) backs off without slowing the others, an auth failure opens a per-account breaker for
  * the sources that send CHAOS credentials, a command CHAOS does not offer is re-probed rarely,
  * and at most `concurrencyLimit` jobs run at once (a job whose source has several targets, such
- * as CQM lines, fetches up to its `targetsAtOnce` of them inside its one slot).
+ * as per-line links, fetches up to its `targetsAtOnce` of them inside its one slot).
  *
  * @module
  */

@@ -19,7 +19,7 @@ export interface TierPlan {
   readonly maxAgeSeconds: number;
   readonly collectors: readonly CollectorBinding[];
   /**
-   * The accounts each collector whose source needs targets (CQM links, a feed's lines) runs for:
+   * The accounts each collector whose source needs targets (per-line links, a feed's lines) runs for:
    * those that configure some. A collector not in the map runs for every account.
    */
   readonly accountsOf?: ReadonlyMap<CollectorBinding, readonly string[]> | undefined;
