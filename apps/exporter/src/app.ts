@@ -18,7 +18,7 @@ import { createBasicAuth } from './http/protect/basic-auth.ts';
 import { createExporterServer, type ServerProtection } from './http/server.ts';
 import { createCollectJob } from './schedule/collect-job.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from './schedule/scheduler.ts';
-import { planShard } from './schedule/shard.ts';
+import { planShard, type ShardPlan } from './schedule/shard.ts';
 import { planTiers, type TierPlan } from './schedule/tiers.ts';
 import { lineRowsOf } from './status-page/line-summary.ts';
 import { createSnapshotStore } from './store/snapshot.ts';
@@ -80,18 +80,13 @@ async function compose(
   demo: DemoChaos | undefined,
 ): Promise<App> {
   const { logger } = options;
-  const configured: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
-  // Sharded, this replica makes CHAOS calls for its own accounts only; the others are another's.
-  const shard = config.shard === undefined ? undefined : planShard(names(configured), config.shard);
-  const accounts =
-    shard === undefined ? configured : configured.filter((account) => shard.accounts.includes(account.name));
   if (demo) {
     logger.warn(
       { mock: demo.baseUrl, lines: demo.mock.lines().length },
       'demo mode: serving fake data from a built-in CHAOS mock, not from A&A',
     );
   }
-
+  const { configured, shard, accounts } = ownAccounts(config, demo);
   // From the configured list, not this shard's share: the `account` label must not come and go
   // as accounts move between replicas, nor differ between them.
   const multiAccount = configured.length > 1;
@@ -141,30 +136,7 @@ async function compose(
   });
   const url = await listen(server, config);
   scheduler.start();
-  if (shard !== undefined && shard.accounts.length === 0) {
-    logger.warn(
-      { shard: { index: shard.index, count: shard.count }, configuredAccounts: configured.length },
-      'this shard owns none of the configured accounts: it collects and serves nothing (more shards than accounts?)',
-    );
-  }
-  logger.info(
-    {
-      url,
-      // Sharded: the accounts this replica owns, which are all it collects.
-      accounts: names(accounts),
-      shard: shard === undefined ? null : { index: shard.index, count: shard.count },
-      tiers: tiers.map((tier) => tier.name),
-      // How many targets (e.g. lines with a link) each source has: the links themselves are secrets.
-      targets: targetCounts(tiers, accounts),
-      // Counts and policy only: no user names, hashes or key material.
-      web: {
-        tls: config.web.tls === undefined ? false : { clientAuth: config.web.tls.clientAuth },
-        basicAuthUsers: config.web.basicAuthUsers?.size ?? 0,
-        healthOpen: config.web.healthOpen,
-      },
-    },
-    'exporter listening',
-  );
+  logStarted(logger, { url, configured, accounts, shard, tiers, web: config.web });
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
@@ -182,6 +154,62 @@ async function compose(
       return stopping;
     },
   };
+}
+
+/** The accounts configured (the demo's, in demo mode), this replica's shard, and its share of them. */
+function ownAccounts(
+  config: ExporterConfig,
+  demo: DemoChaos | undefined,
+): {
+  readonly configured: readonly AccountConfig[];
+  readonly shard: ShardPlan | undefined;
+  readonly accounts: readonly AccountConfig[];
+} {
+  const configured: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
+  // Sharded, this replica makes CHAOS calls for its own accounts only; the others are another's.
+  const shard = config.shard === undefined ? undefined : planShard(names(configured), config.shard);
+  const accounts =
+    shard === undefined ? configured : configured.filter((account) => shard.accounts.includes(account.name));
+  return { configured, shard, accounts };
+}
+
+/** The start-up log: where the exporter listens and what it collects, never a secret. */
+function logStarted(
+  logger: Logger,
+  started: {
+    readonly url: string;
+    readonly configured: readonly AccountConfig[];
+    readonly accounts: readonly AccountConfig[];
+    readonly shard: ShardPlan | undefined;
+    readonly tiers: readonly TierPlan[];
+    readonly web: ExporterConfig['web'];
+  },
+): void {
+  const { url, configured, accounts, shard, tiers, web } = started;
+  if (shard !== undefined && shard.accounts.length === 0) {
+    logger.warn(
+      { shard: { index: shard.index, count: shard.count }, configuredAccounts: configured.length },
+      'this shard owns none of the configured accounts: it collects and serves nothing (more shards than accounts?)',
+    );
+  }
+  logger.info(
+    {
+      url,
+      // Sharded: the accounts this replica owns, which are all it collects.
+      accounts: names(accounts),
+      shard: shard === undefined ? null : { index: shard.index, count: shard.count },
+      tiers: tiers.map((tier) => tier.name),
+      // How many targets (e.g. lines with a link) each source has: the links themselves are secrets.
+      targets: targetCounts(tiers, accounts),
+      // Counts and policy only: no user names, hashes or key material.
+      web: {
+        tls: web.tls === undefined ? false : { clientAuth: web.tls.clientAuth },
+        basicAuthUsers: web.basicAuthUsers?.size ?? 0,
+        healthOpen: web.healthOpen,
+      },
+    },
+    'exporter listening',
+  );
 }
 
 /** One SDK client per account, each reporting its requests to the self-metrics. */
