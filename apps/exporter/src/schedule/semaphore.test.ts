@@ -134,6 +134,19 @@ describe('createSemaphore', () => {
     expect(await semaphore.run(async () => 'next')).toBe('next');
   });
 
+  it('gives an already aborted caller no slot, even a free one, and starts nothing', async () => {
+    const semaphore = createSemaphore(2);
+    const reason = new Error('stopping');
+    let ran = false;
+    await expect(
+      semaphore.run(async () => {
+        ran = true;
+      }, AbortSignal.abort(reason)),
+    ).rejects.toBe(reason);
+    expect(ran).toBe(false);
+    expect(semaphore.active).toBe(0);
+  });
+
   it('drops an aborted wait from the queue with the abort reason', async () => {
     const semaphore = createSemaphore(1);
     const gate = Promise.withResolvers<void>();

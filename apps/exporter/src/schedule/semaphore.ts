@@ -21,6 +21,8 @@ export function createSemaphore(limit: number): Semaphore {
   const waiting: (() => void)[] = [];
 
   const acquire = (signal: AbortSignal | undefined): Promise<void> => {
+    // An aborted caller gets no slot, free or not: its work must not start.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (active < limit) {
       active++;
       return Promise.resolve();
@@ -36,7 +38,6 @@ export function createSemaphore(limit: number): Semaphore {
         if (index >= 0) waiting.splice(index, 1);
         reject(signal?.reason);
       };
-      if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       waiting.push(grant);
     });
