@@ -89,37 +89,42 @@ export function isEnabled(binding: CollectorBinding, enabled: Readonly<Record<st
 }
 
 /**
- * The settings every source of `bindings` reads (`DataSource.settings`), each once. Throws when
- * two sources declare the same variable: a programming error, caught by the tests.
+ * What the sources of `bindings` declare, each declaration once by its name (`declared` picks a
+ * source's, `nameOf` names one). Throws when two sources declare the same name: a programming
+ * error, caught by the tests.
  */
-export function sourceSettings(bindings: readonly CollectorBinding[] = BINDINGS): SourceSetting[] {
-  const byVariable = new Map<string, { setting: SourceSetting; source: DataSource }>();
+function declaredOnce<T>(
+  bindings: readonly CollectorBinding[],
+  declared: (source: DataSource) => readonly T[],
+  nameOf: (item: T) => string,
+): T[] {
+  const byName = new Map<string, { item: T; source: DataSource }>();
   for (const { source } of bindings) {
-    for (const setting of source.settings ?? []) {
-      const known = byVariable.get(setting.variable);
+    for (const item of declared(source)) {
+      const known = byName.get(nameOf(item));
       if (known !== undefined && known.source !== source) {
-        throw new Error(`sources ${known.source.name} and ${source.name} both read ${setting.variable}`);
+        throw new Error(`sources ${known.source.name} and ${source.name} both declare ${nameOf(item)}`);
       }
-      byVariable.set(setting.variable, { setting, source });
+      byName.set(nameOf(item), { item, source });
     }
   }
-  return [...byVariable.values()].map(({ setting }) => setting);
+  return [...byName.values()].map(({ item }) => item);
 }
 
-/**
- * The account parts every source of `bindings` reads (`DataSource.accountPart`), each once. Throws
- * when two sources declare the same key: a programming error, caught by the tests.
- */
+/** The settings every source of `bindings` reads (`DataSource.settings`), each once; see {@link declaredOnce}. */
+export function sourceSettings(bindings: readonly CollectorBinding[] = BINDINGS): SourceSetting[] {
+  return declaredOnce(
+    bindings,
+    (source) => source.settings ?? [],
+    (setting) => setting.variable,
+  );
+}
+
+/** The account parts the sources of `bindings` read (`DataSource.accountPart`), each once; see {@link declaredOnce}. */
 export function accountParts(bindings: readonly CollectorBinding[] = BINDINGS): AccountPart[] {
-  const byKey = new Map<string, { part: AccountPart; source: DataSource }>();
-  for (const { source } of bindings) {
-    const part = source.accountPart;
-    if (part === undefined) continue;
-    const known = byKey.get(part.key);
-    if (known !== undefined && known.source !== source) {
-      throw new Error(`sources ${known.source.name} and ${source.name} both read accounts' ${part.key}`);
-    }
-    byKey.set(part.key, { part, source });
-  }
-  return [...byKey.values()].map(({ part }) => part);
+  return declaredOnce(
+    bindings,
+    (source) => (source.accountPart === undefined ? [] : [source.accountPart]),
+    (part) => part.key,
+  );
 }
