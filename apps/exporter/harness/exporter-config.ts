@@ -34,7 +34,8 @@ export const designIntervals: ExporterConfig['intervals'] = {
 export function testExporterConfig(baseUrl: string, overrides: Partial<ExporterConfig> = {}): ExporterConfig {
   return {
     accounts: [mockAccount()],
-    server: { host: '127.0.0.1', port: 0 },
+    server: { host: '127.0.0.1', port: 0, enableLifecycle: false },
+    state: {},
     logging: { level: 'silent', json: true },
     intervals: designIntervals,
     api: { baseUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },

@@ -87,7 +87,10 @@ describe('the exporter end to end against the mock CHAOS', () => {
 describe('starting and stopping', () => {
   // Demo mode reads the built-in mock, so the base URL is never called.
   const config = (port: number): ExporterConfig =>
-    testExporterConfig('https://chaos2.aa.net.uk', { accounts: [], server: { host: '127.0.0.1', port } });
+    testExporterConfig('https://chaos2.aa.net.uk', {
+      accounts: [],
+      server: { host: '127.0.0.1', port, enableLifecycle: false },
+    });
   const logger = createLogger({ level: 'silent', json: true }, { destination: { write: () => undefined } });
   const servers = (): number =>
     process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length;

@@ -3,26 +3,47 @@
  * the self-metrics and the HTTP server. In demo mode a `@aaisp/chaos-mock` server on loopback
  * stands in for CHAOS.
  *
+ * What one configuration builds (its accounts, clients, tier plan, collect job and the server's
+ * protection) is a {@link Generation}; a reload builds the next one from the re-read files and
+ * hands it to the parts that live as long as the process: the socket, the snapshot, the started
+ * collector runs, the scheduler's timetables and breakers, and the state keeper.
+ *
  * @module
  */
 
 import type { Server } from 'node:http';
-import type { ChaosClient } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
-import { createAccountClient } from './chaos/account-client.ts';
-import type { CollectorBinding } from './collectors/index.ts';
-import type { AccountConfig, ExporterConfig } from './config/config.ts';
+import { BINDINGS, type CollectorBinding } from './collectors/index.ts';
+import type { ConfigResult, ExporterConfig } from './config/config.ts';
 import type { DemoChaos } from './demo/demo.ts';
-import { createBasicAuth } from './http/protect/basic-auth.ts';
-import { createExporterServer, type ServerProtection } from './http/server.ts';
-import { createCollectJob } from './schedule/collect-job.ts';
-import { createScheduler, type Scheduler, type SchedulerOptions } from './schedule/scheduler.ts';
-import { planShard, type ShardPlan } from './schedule/shard.ts';
-import { planTiers, type TierPlan } from './schedule/tiers.ts';
+import { createExporterServer, reloadCertificates, type ServerDeps } from './http/server.ts';
+import { accountChanges } from './reload/account-changes.ts';
+import {
+  collectJobOf,
+  type Generation,
+  generationOf,
+  names,
+  plannedJobs,
+  sameTls,
+  selfMetricsOf,
+} from './reload/generation.ts';
+import { logReloaded, logStarted } from './reload/lifecycle-log.ts';
+import { reloadProblems } from './reload/reload-problems.ts';
+import { createReloadLog, type ReloadOutcome, type ReloadTrigger } from './reload/reload-status.ts';
+import { startRuns } from './schedule/collect-job.ts';
+import {
+  type AuthPauseEvent,
+  createScheduler,
+  pausedAccountsOf,
+  type Scheduler,
+  type SchedulerOptions,
+} from './schedule/scheduler.ts';
+import { planTiers } from './schedule/tiers.ts';
+import { rememberPause, restoredPauses, retainState } from './state/account-state.ts';
+import { createStateKeeper } from './state/state-keeper.ts';
 import { lineRowsOf } from './status-page/line-summary.ts';
 import { createSnapshotStore } from './store/snapshot.ts';
-import { createSelfMetrics, type SelfMetrics } from './telemetry/self-metrics.ts';
+import type { SelfMetrics } from './telemetry/self-metrics.ts';
 import { exporterUserAgent } from './user-agent.ts';
 
 /** A running exporter. */
@@ -30,7 +51,14 @@ export interface App {
   /** The address it listens on, e.g. `http://0.0.0.0:9099` (`https://` with TLS). */
   readonly url: string;
   readonly scheduler: Scheduler;
-  /** Stops timers, aborts CHAOS requests in flight, closes the server (and the demo mock). */
+  /**
+   * Loads the configuration again (`AppOptions.reloadConfig`) and applies it without a restart,
+   * or keeps the whole configuration in force when the new one does not validate. Logs the
+   * outcome, reports it in `/health` and the reload gauges, and never rejects. Calls are
+   * serialised: a second waits for the first, then loads again.
+   */
+  reload(trigger: Exclude<ReloadTrigger, 'start'>): Promise<ReloadOutcome>;
+  /** Stops timers, aborts requests in flight, writes the state, closes the server (and the demo mock). */
   stop(): Promise<void>;
 }
 
@@ -47,18 +75,11 @@ export interface AppOptions {
   readonly timing?: Pick<SchedulerOptions, 'staggerMs' | 'authBackoffMs' | 'reprobeMs'> | undefined;
   /** The collectors to run; default: all of `src/collectors/`. Tests add a throwaway one. */
   readonly bindings?: readonly CollectorBinding[] | undefined;
-}
-
-const names = (accounts: readonly AccountConfig[]): string[] => accounts.map((account) => account.name);
-
-/** The server's protection from the web-config part of the configuration. */
-function protection(web: ExporterConfig['web']): ServerProtection {
-  return {
-    tls: web.tls,
-    auth: web.basicAuthUsers === undefined ? undefined : createBasicAuth({ users: web.basicAuthUsers }),
-    headers: web.headers,
-    healthOpen: web.healthOpen,
-  };
+  /**
+   * Loads the configuration as at start (the same environment), re-reading every file it names:
+   * what a reload applies. Default: the start's configuration again (nothing to re-read).
+   */
+  readonly reloadConfig?: (() => ConfigResult) | undefined;
 }
 
 /** Starts the exporter: the server listens at once; the first fast-tier run follows. */
@@ -80,171 +101,165 @@ async function compose(
   demo: DemoChaos | undefined,
 ): Promise<App> {
   const { logger } = options;
+  const bindings = options.bindings ?? BINDINGS;
   if (demo) {
     logger.warn(
       { mock: demo.baseUrl, lines: demo.mock.lines().length },
       'demo mode: serving fake data from a built-in CHAOS mock, not from A&A',
     );
   }
-  const { configured, shard, accounts } = ownAccounts(config, demo);
-  // From the configured list, not this shard's share: the `account` label must not come and go
-  // as accounts move between replicas, nor differ between them.
-  const multiAccount = configured.length > 1;
-  const tiers = planTiers(config, options.bindings, accounts);
-  const selfMetrics = createSelfMetrics(
-    new Registry(),
-    { version: options.version, nodeVersion: process.version },
-    multiAccount,
-    Date.now,
-    // This replica's accounts only: another shard's collectors are its own to report.
-    { accounts: names(accounts), tiers },
-  );
+  const state = createStateKeeper({ dir: config.state.dir, logger: logger.child({ component: 'state' }) });
+  // The self-metrics are made again only when a reload adds or drops the `account` label.
+  let self: SelfMetrics;
+  const build = (next: ExporterConfig): Generation =>
+    generationOf(next, { demo, bindings, version: options.version, self: () => self });
+  let current = build(config);
+  self = selfMetricsOf(current, options.version);
+  const reloads = createReloadLog(Date.now());
+  self.recordReload({ ok: true, atMs: reloads.status().lastSuccessMs });
   const store = createSnapshotStore({ summarize: lineRowsOf });
-  const scheduler = createScheduler({
-    ...options.timing,
-    accounts: names(accounts),
-    tiers,
-    concurrencyLimit: config.api.concurrencyLimit,
-    logger,
-    onRun: (event) => selfMetrics.recordRun(event),
-    onAuthPause: (event) => selfMetrics.recordAuthPause(event),
-    collect: createCollectJob({
-      accounts,
-      clients: clientsOf(accounts, config, demo?.baseUrl ?? config.api.baseUrl, options.version, selfMetrics),
-      store,
-      tiers,
-      multiAccount,
-      includePostcode: config.collectors.includePostcode,
-      fetchPolicy: {
-        timeoutMs: config.api.timeoutSeconds * 1000,
-        retries: config.api.maxRetries,
-        userAgent: exporterUserAgent(options.version),
-      },
-      settings: config.collectors.sourceSettings,
-      logger: logger.child({ component: 'collect' }),
+  // Started once, for every enabled collector: what they remember outlives every reload.
+  const runs = startRuns({
+    tiers: planTiers(config, bindings),
+    includePostcode: config.collectors.includePostcode,
+    fetchPolicy: {
+      timeoutMs: config.api.timeoutSeconds * 1000,
+      retries: config.api.maxRetries,
+      userAgent: exporterUserAgent(options.version),
+    },
+    settings: config.collectors.sourceSettings,
+    logger: logger.child({ component: 'collect' }),
+    memory: (source) => ({
+      get: (account, target) => state.target(source.name, account, target),
+      set: (account, target, value) => state.setTarget(source.name, account, target, value),
     }),
   });
-  const server: Server = createExporterServer({
+  retainState(state, current.accounts, current.tiers);
+  const restored = restoredPauses(state, current.accounts, logger);
+  for (const [account, pause] of restored) self.recordAuthPause({ account, pause });
+  const onAuthPause = (event: AuthPauseEvent): void => {
+    self.recordAuthPause(event);
+    rememberPause(state, current.accounts, event);
+  };
+  const scheduler = createScheduler({
+    ...options.timing,
+    accounts: names(current.accounts),
+    tiers: current.tiers,
+    collect: collectJobOf(current, runs, store),
+    concurrencyLimit: config.api.concurrencyLimit,
+    logger,
+    onRun: (event) => self.recordRun(event),
+    onAuthPause,
+    restoredPauses: restored,
+  });
+  /** What the endpoints serve from the generation in force; made again by each reload, not per request. */
+  const serverDeps = (): ServerDeps => ({
     store,
-    self: selfMetrics,
+    self,
     tiers: () => scheduler.status(),
     version: options.version,
     demo: options.demo,
-    accounts: names(accounts),
-    shard,
-    web: protection(config.web),
+    accounts: names(current.accounts),
+    shard: current.shard,
+    web: current.web,
+    reload: current.config.server.enableLifecycle ? (trigger) => reload(trigger) : undefined,
+    reloadStatus: () => reloads.status(),
   });
+  let deps = serverDeps();
+  const server: Server = createExporterServer(() => deps);
   const url = await listen(server, config);
   scheduler.start();
-  logStarted(logger, { url, configured, accounts, shard, tiers, web: config.web });
+  logStarted(logger, { url, generation: current, persistent: state.persistent });
+
+  /** One reload, start to end; {@link reload} makes sure only one runs at a time. */
+  const reloadOnce = async (trigger: Exclude<ReloadTrigger, 'start'>): Promise<ReloadOutcome> => {
+    const loaded = (options.reloadConfig ?? (() => ({ ok: true, config })))();
+    const problems = loaded.ok ? reloadProblems(current.config, loaded.config) : loaded.problems;
+    if (!loaded.ok || problems.length > 0) {
+      const refused: ReloadOutcome = { ok: false, trigger, atMs: Date.now(), problems };
+      reloads.record(refused);
+      self.recordReload(refused);
+      logger.error(
+        { trigger, problems },
+        'configuration reload refused: the configuration in force stays, unchanged',
+      );
+      return refused;
+    }
+    const next = build(loaded.config);
+    const relabelled = next.multiAccount !== current.multiAccount;
+    const changes = accountChanges(current.accounts, next.accounts);
+    const fresh = relabelled
+      ? names(next.accounts)
+      : [...changes.added, ...changes.credentials, ...changes.changed];
+    await scheduler.reconfigure({
+      accounts: names(next.accounts),
+      tiers: next.tiers,
+      collect: collectJobOf(next, runs, store),
+      fresh,
+      forget: [...changes.removed, ...changes.credentials],
+    });
+    const previous = current;
+    current = next;
+    // Every series carries `account` now, or none does: what was rendered the other way goes, and
+    // every account is collected at once (above).
+    const planned = plannedJobs(next);
+    store.retain((account, collector) => !relabelled && planned.has(`${account}\u0000${collector}`));
+    if (relabelled) {
+      self = selfMetricsOf(next, options.version, reloads.status().lastSuccessMs);
+      // The breakers outlive the metrics: a paused account is still paused.
+      for (const { account, untilMs, refusals } of pausedAccountsOf(scheduler.status())) {
+        self.recordAuthPause({ account, pause: { untilMs, refusals } });
+      }
+    } else {
+      await self.replan({ accounts: names(next.accounts), tiers: next.tiers });
+    }
+    retainState(state, next.accounts, next.tiers);
+    if (next.web.tls !== undefined && !sameTls(previous, next)) reloadCertificates(server, next.web.tls);
+    deps = serverDeps();
+    const applied: ReloadOutcome = { ok: true, trigger, atMs: Date.now() };
+    reloads.record(applied);
+    self.recordReload(applied);
+    logReloaded(logger, trigger, next, changes, relabelled);
+    return applied;
+  };
+
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (trigger: Exclude<ReloadTrigger, 'start'>): Promise<ReloadOutcome> => {
+    const outcome = reloading.then(() => reloadOnce(trigger));
+    reloading = outcome.catch(() => undefined);
+    return outcome.catch((error: unknown) => {
+      // A bug, not a bad file: said as such, and the reload counts as refused.
+      logger.error({ err: error, trigger }, 'configuration reload failed unexpectedly');
+      const failed: ReloadOutcome = {
+        ok: false,
+        trigger,
+        atMs: Date.now(),
+        problems: [{ variable: 'reload', message: 'internal error (see the log)' }],
+      };
+      reloads.record(failed);
+      self.recordReload(failed);
+      return failed;
+    });
+  };
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     await scheduler.stop();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await state.flush();
     await demo?.mock.close();
   };
   return {
     url,
     scheduler,
+    reload,
     // A second call (a second signal, a test's afterAll) waits for the first instead of failing.
     stop: () => {
       stopping ??= stop();
       return stopping;
     },
   };
-}
-
-/** The accounts configured (the demo's, in demo mode), this replica's shard, and its share of them. */
-function ownAccounts(
-  config: ExporterConfig,
-  demo: DemoChaos | undefined,
-): {
-  readonly configured: readonly AccountConfig[];
-  readonly shard: ShardPlan | undefined;
-  readonly accounts: readonly AccountConfig[];
-} {
-  const configured: readonly AccountConfig[] = demo?.accounts ?? config.accounts;
-  // Sharded, this replica makes CHAOS calls for its own accounts only; the others are another's.
-  const shard = config.shard === undefined ? undefined : planShard(names(configured), config.shard);
-  const accounts =
-    shard === undefined ? configured : configured.filter((account) => shard.accounts.includes(account.name));
-  return { configured, shard, accounts };
-}
-
-/** The start-up log: where the exporter listens and what it collects, never a secret. */
-function logStarted(
-  logger: Logger,
-  started: {
-    readonly url: string;
-    readonly configured: readonly AccountConfig[];
-    readonly accounts: readonly AccountConfig[];
-    readonly shard: ShardPlan | undefined;
-    readonly tiers: readonly TierPlan[];
-    readonly web: ExporterConfig['web'];
-  },
-): void {
-  const { url, configured, accounts, shard, tiers, web } = started;
-  if (shard !== undefined && shard.accounts.length === 0) {
-    logger.warn(
-      { shard: { index: shard.index, count: shard.count }, configuredAccounts: configured.length },
-      'this shard owns none of the configured accounts: it collects and serves nothing (more shards than accounts?)',
-    );
-  }
-  logger.info(
-    {
-      url,
-      // Sharded: the accounts this replica owns, which are all it collects.
-      accounts: names(accounts),
-      shard: shard === undefined ? null : { index: shard.index, count: shard.count },
-      tiers: tiers.map((tier) => tier.name),
-      // How many targets (e.g. lines with a link) each source has: the links themselves are secrets.
-      targets: targetCounts(tiers, accounts),
-      // Counts and policy only: no user names, hashes or key material.
-      web: {
-        tls: web.tls === undefined ? false : { clientAuth: web.tls.clientAuth },
-        basicAuthUsers: web.basicAuthUsers?.size ?? 0,
-        healthOpen: web.healthOpen,
-      },
-    },
-    'exporter listening',
-  );
-}
-
-/** One SDK client per account, each reporting its requests to the self-metrics. */
-function clientsOf(
-  accounts: readonly AccountConfig[],
-  config: ExporterConfig,
-  baseUrl: string,
-  version: string,
-  selfMetrics: SelfMetrics,
-): Map<string, ChaosClient> {
-  return new Map(
-    accounts.map((account) => [
-      account.name,
-      createAccountClient(account, {
-        api: config.api,
-        baseUrl,
-        userAgent: exporterUserAgent(version),
-        hooks: { onResponse: (event) => selfMetrics.recordApiRequest(event, account.name) },
-      }),
-    ]),
-  );
-}
-
-/** Per planned source that needs targets (lines with a link, say), how many its accounts configure, by source name. */
-function targetCounts(
-  tiers: readonly TierPlan[],
-  accounts: readonly AccountConfig[],
-): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const binding of tiers.flatMap((tier) => tier.collectors)) {
-    const { name, targetsOf } = binding.source;
-    if (targetsOf === undefined || name in counts) continue;
-    counts[name] = accounts.reduce((sum, account) => sum + targetsOf(account), 0);
-  }
-  return counts;
 }
 
 /** Listens as configured; resolves with the address, e.g. `http://0.0.0.0:9099` (`https://` with TLS). */

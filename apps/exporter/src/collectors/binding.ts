@@ -13,6 +13,7 @@ import type { ChaosClient } from '@aaisp/chaos-client';
 import type { CollectContext, CollectorMetrics, Sample } from '@aaisp/collectors';
 import type { Logger } from 'pino';
 import type { AccountConfig } from '../model/account.ts';
+import type { JsonValue } from '../model/json.ts';
 import type { TierName } from '../model/tiers.ts';
 import type { DataSource } from './source.ts';
 
@@ -37,6 +38,19 @@ export interface FetchPolicy {
   readonly fetch?: typeof globalThis.fetch | undefined;
 }
 
+/**
+ * What a source remembers of each target (a CQM line's position and totals), by account and target
+ * ID (`DataSource.targetsOf`). It outlives the run and a reload, and with `STATE__DIR` a restart:
+ * what `get` returns may have been written by an older exporter, so the run validates it. It must
+ * hold no secret and no link. Forgotten for targets and accounts no longer configured.
+ */
+export interface TargetMemory {
+  /** What was last remembered of `target` of `account`; `undefined` when nothing was. */
+  get(account: string, target: string): unknown;
+  /** Remembers `value` for `target` of `account`, replacing what was. */
+  set(account: string, target: string, value: JsonValue): void;
+}
+
 /** What a collector's runs may use: given once per planned collector, so state kept in its closure lives as long as the exporter. */
 export interface BindingDeps {
   readonly logger: Logger;
@@ -59,6 +73,8 @@ export interface BindingDeps {
   ) => Promise<R[]>;
   /** The validated text of one of the source's settings (`DataSource.settings`), if set. */
   readonly setting: (variable: string) => string | undefined;
+  /** What the source remembers per target, across runs, reloads and (with `STATE__DIR`) restarts. */
+  readonly memory: TargetMemory;
 }
 
 /** One run's input: the account, its client and the context every sample is labelled with. */
@@ -109,4 +125,4 @@ export const callOf = (binding: CollectorBinding): string => binding.source.call
 
 /** How many targets `account` gives the binding's source (1 for a source that needs none). */
 export const targetsOf = (binding: CollectorBinding, account: AccountConfig): number =>
-  binding.source.targetsOf?.(account) ?? 1;
+  binding.source.targetsOf?.(account).length ?? 1;

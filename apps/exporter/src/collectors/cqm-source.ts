@@ -19,7 +19,7 @@ export const cqmSource: DataSource = {
   name: 'cqm',
   pausedByChaosAuth: false,
   targetsAtOnce: LINES_AT_ONCE,
-  targetsOf: (account) => account.cqm?.length ?? 0,
+  targetsOf: (account) => (account.cqm ?? []).map((line) => line.lineId),
   callOf: () => CQM_COMMAND,
   docs: {
     tiersCall: 'none: one CQM CSV per configured line',

@@ -23,6 +23,7 @@ import {
 import type { Logger } from 'pino';
 import type { CqmLineConfig } from '../model/account.ts';
 import type { BindingDeps, CollectorBinding, CollectorRun } from './binding.ts';
+import { decodeCqmLineState, encodeCqmLineState } from './cqm-memory.ts';
 import { cqmCsvColumnsMissing, cqmCsvColumnsUnknown, cqmFetchSuccess } from './cqm-metrics.ts';
 import { cqmSource } from './cqm-source.ts';
 
@@ -96,7 +97,7 @@ type Fetched =
 type Outcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
 /** Starts the run: its memory of every line of every account lives in this closure. */
-function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget }: BindingDeps): CollectorRun {
+function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget, memory: saved }: BindingDeps): CollectorRun {
   const memory = new Map<string, LineMemory>();
 
   const fetchLine = async (line: CqmLineConfig, signal: AbortSignal): Promise<Fetched> => {
@@ -117,7 +118,9 @@ function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget }: BindingDeps):
   const remember = (account: string, line: CqmLineConfig, fetched: Fetched, log: Logger): LineMemory => {
     const key = `${account}\u0000${line.lineId}`;
     const known = memory.get(key) ?? {
-      state: emptyCqmLineState(),
+      // Where the line's counting stopped before a reload or (with STATE__DIR) a restart: the
+      // samples published meanwhile are counted once, not skipped.
+      state: decodeCqmLineState(saved.get(account, line.lineId)) ?? emptyCqmLineState(),
       lastOkMs: undefined,
       failing: false,
       columns: undefined,
@@ -148,6 +151,8 @@ function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget }: BindingDeps):
         skipped,
       };
       memory.set(key, updated);
+      // trackCqm returns the state it was given when nothing new came: nothing to write then.
+      if (updated.state !== known.state) saved.set(account, line.lineId, encodeCqmLineState(updated.state));
       return updated;
     }
     if (!known.failing) {

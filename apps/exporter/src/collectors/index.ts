@@ -23,6 +23,7 @@ export type {
   EnableFlag,
   FetchPolicy,
   RunInput,
+  TargetMemory,
 } from './binding.ts';
 export { callOf, nameOf, targetsOf } from './binding.ts';
 export { chaosSource } from './chaos-source.ts';

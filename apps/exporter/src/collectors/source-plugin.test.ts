@@ -58,7 +58,7 @@ const lineFeed: DataSource = {
   name: 'line-feed',
   pausedByChaosAuth: false,
   targetsAtOnce: 2,
-  targetsOf: (account) => feedLines(account.parts).length,
+  targetsOf: (account) => feedLines(account.parts),
   callOf: () => 'feed/line',
   settings: [feedUrl],
   accountPart: feedPart,

@@ -76,11 +76,13 @@ export interface DataSource {
   /** How many of one account's targets (lines, links) one run fetches at once. */
   readonly targetsAtOnce: number;
   /**
-   * How many targets `account` configures for this source. Absent: the account itself is the one
-   * target (CHAOS). 0: the source has nothing to do for the account, so its collectors do not run
-   * for it, and a collector with no account left is not planned.
+   * The targets `account` configures for this source, by ID (e.g. CQM's line IDs): what its runs
+   * remember per target (`BindingDeps.memory`) is kept for these and forgotten for the others after
+   * a reload. Absent: the account itself is the one target (CHAOS). None: the source has nothing
+   * to do for the account, so its collectors do not run for it, and a collector with no account
+   * left is not planned.
    */
-  readonly targetsOf?: ((account: AccountConfig) => number) | undefined;
+  readonly targetsOf?: ((account: AccountConfig) => readonly string[]) | undefined;
   /**
    * What one run of `collector` calls, as the docs and the call table name it: the CHAOS command,
    * or a pseudo-command such as `cqm/csv`. Throws when the collector does not fit the source (a

@@ -16,6 +16,7 @@ function intervals(fast: number, medium: number, slow: number): FixedSettings {
   return {
     SERVER__HOST: '0.0.0.0',
     SERVER__PORT: 9099,
+    WEB__ENABLE_LIFECYCLE: false,
     LOGGING__LEVEL: 'info',
     LOGGING__JSON: false,
     INTERVALS__FAST: fast,

@@ -73,7 +73,7 @@ export function allDisabledProblem(
     const { targetsOf } = binding.source;
     return (
       isEnabled(binding, enabled) &&
-      (targetsOf === undefined || accounts.some((account) => targetsOf(account) > 0))
+      (targetsOf === undefined || accounts.some((account) => targetsOf(account).length > 0))
     );
   };
   if (firstFlag === undefined || bindings.some(runs)) return undefined;

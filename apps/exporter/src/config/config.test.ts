@@ -35,7 +35,8 @@ describe('loadConfig: good configurations', () => {
       ok: true,
       config: {
         accounts: [{ name: 'default', auth: { controlLogin: 'ab123@a', controlPassword: SECRET } }],
-        server: { host: '0.0.0.0', port: 9099 },
+        server: { host: '0.0.0.0', port: 9099, enableLifecycle: false },
+        state: {},
         logging: { level: 'info', json: false },
         intervals: { fastSeconds: 60, mediumSeconds: 300, slowSeconds: 900, cqmSeconds: 300 },
         api: { baseUrl: 'https://chaos2.aa.net.uk', timeoutSeconds: 30, maxRetries: 3, concurrencyLimit: 5 },
@@ -66,10 +67,13 @@ describe('loadConfig: good configurations', () => {
         [`${P}COLLECTORS__ENABLE_TELEPHONY`]: 'yes',
         [`${P}COLLECTORS__ENABLE_LOGIN`]: '1',
         [`${P}COLLECTORS__INCLUDE_POSTCODE`]: 'on',
+        [`${P}WEB__ENABLE_LIFECYCLE`]: 'true',
+        [`${P}STATE__DIR`]: ' /var/lib/aaisp-exporter ',
       }),
     );
     expect(result.ok && result.config).toMatchObject({
-      server: { host: '127.0.0.1', port: 9100 },
+      server: { host: '127.0.0.1', port: 9100, enableLifecycle: true },
+      state: { dir: '/var/lib/aaisp-exporter' },
       logging: { level: 'debug', json: true },
       intervals: { fastSeconds: 30, mediumSeconds: 120, slowSeconds: 600, cqmSeconds: 300 },
       api: { baseUrl: 'http://127.0.0.1:8080/', timeoutSeconds: 10, maxRetries: 0, concurrencyLimit: 2 },

@@ -50,7 +50,17 @@ export interface WebConfig extends WebConfigFile {
 /** The validated configuration. Durations are in seconds, as configured. */
 export interface ExporterConfig {
   readonly accounts: readonly AccountConfig[];
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    /** `POST /-/reload` is served (Prometheus' `--web.enable-lifecycle`); off by default. */
+    readonly enableLifecycle: boolean;
+  };
+  /**
+   * Where what must outlive a restart is written (each CQM line's position and totals, each
+   * account's auth pause): `<dir>/state.json`. Absent: kept in memory only.
+   */
+  readonly state: { readonly dir?: string | undefined };
   readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly json: boolean };
   /** How often each tier runs (`../model/tiers.ts`); `cqmSeconds` is how often each line's CQM CSV is fetched. */
   readonly intervals: TierIntervals;
@@ -166,7 +176,8 @@ function assemble(
 ): ExporterConfig {
   return {
     accounts,
-    server: { host: s.SERVER__HOST, port: s.SERVER__PORT },
+    server: { host: s.SERVER__HOST, port: s.SERVER__PORT, enableLifecycle: s.WEB__ENABLE_LIFECYCLE },
+    state: s.STATE__DIR === undefined ? {} : { dir: s.STATE__DIR },
     logging: { level: s.LOGGING__LEVEL, json: s.LOGGING__JSON },
     intervals: {
       fastSeconds: s.INTERVALS__FAST,

@@ -90,6 +90,12 @@ const FixedSchema = z.object({
   API__CONCURRENCY_LIMIT: wholeNumber(1, 100).default(5),
   COLLECTORS__INCLUDE_POSTCODE: booleanText.default(false),
   WEB__HEALTH_OPEN: booleanText.default(false),
+  // Prometheus' --web.enable-lifecycle: POST /-/reload changes what the exporter collects, so it is
+  // off unless asked for, even behind basic auth.
+  WEB__ENABLE_LIFECYCLE: booleanText.default(false),
+  // Where the exporter keeps what it must not forget across restarts (CQM positions, auth pauses);
+  // unset: nothing is written.
+  STATE__DIR: z.string().trim().min(1, 'must not be empty').optional(),
   // Bounds: a thousand replicas is far past any real deployment. INDEX < COUNT and "both or
   // neither" are checked in shard-config.ts, since each value alone cannot tell.
   SHARD__INDEX: wholeNumber(0, 999).optional(),
@@ -112,6 +118,8 @@ export interface FixedSettings {
   readonly API__CONCURRENCY_LIMIT: number;
   readonly COLLECTORS__INCLUDE_POSTCODE: boolean;
   readonly WEB__HEALTH_OPEN: boolean;
+  readonly WEB__ENABLE_LIFECYCLE: boolean;
+  readonly STATE__DIR?: string | undefined;
   readonly SHARD__INDEX?: number | undefined;
   readonly SHARD__COUNT?: number | undefined;
 }

@@ -55,16 +55,13 @@ describe('the exporter README quotes an auth refusal as the exporter reports it'
     );
     const binding = bindingNamed('broadband_lines');
     const tier: TierPlan = { name: 'fast', intervalSeconds: 60, maxAgeSeconds: 180, collectors: [binding] };
-    const runner = createJobRunner({
+    const runner = createJobRunner({ concurrencyLimit: 1, logger, now: () => Date.now() });
+    const result = await runner.run(tier, 'default', binding, Date.now(), {
       collect: async (_account, _collector, signal) => {
         await client.broadband.info({ signal });
       },
-      concurrencyLimit: 1,
-      logger,
-      now: () => Date.now(),
       signal: new AbortController().signal,
     });
-    const result = await runner.run(tier, 'default', binding, Date.now());
     if (result.kind !== 'failed') throw new Error(`expected a refused run, got ${result.kind}`);
     expect(result.error.kind).toBe('auth');
     healthMessage = result.error.message;

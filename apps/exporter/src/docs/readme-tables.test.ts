@@ -101,7 +101,7 @@ describe('the README tables', () => {
     }
     expect(table).toContain('| `aaisp_collector_errors_total` | counter | `collector`, `error_type` |');
     expect(table).toContain(
-      'With several accounts each of these, except `aaisp_exporter_build_info` and `aaisp_exporter_up`, also carries `account`.',
+      'With several accounts each of these, except `aaisp_exporter_build_info`, `aaisp_exporter_up`, `aaisp_exporter_config_last_reload_successful` and `aaisp_exporter_config_last_reload_success_timestamp_seconds`, also carries `account`.',
     );
     expect(renderSelfMetricsTable(SELF_METRIC_DEFINITIONS.filter((metric) => metric.perAccount))).toContain(
       'With several accounts each of these also carries `account`.',

@@ -7,6 +7,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReloadOutcome, ReloadStatus } from '../reload/reload-status.ts';
 import type { TierStatus } from '../schedule/scheduler.ts';
 import type { ShardPlan } from '../schedule/shard.ts';
 import type { LineStore } from '../status-page/line-summary.ts';
@@ -51,6 +52,13 @@ export interface ServerDeps {
   readonly web?: ServerProtection | undefined;
   /** Default: the limits {@link ServerTimeouts} describes. */
   readonly timeouts?: ServerTimeouts | undefined;
+  /**
+   * Reloads the configuration (`POST /-/reload`); never rejects. Absent: the lifecycle API is off
+   * (`WEB__ENABLE_LIFECYCLE`), and the endpoint says how to turn it on.
+   */
+  readonly reload?: ((trigger: 'http') => Promise<ReloadOutcome>) | undefined;
+  /** The last configuration load and the last good one, for `/health`. Absent: not reported. */
+  readonly reloadStatus?: (() => ReloadStatus) | undefined;
 }
 
 /** What a handler gets besides the deps: per-server state and the clock. */
@@ -62,9 +70,8 @@ export interface RouteContext {
 }
 
 /**
- * Answers one GET or HEAD request for its path (HEAD's body is dropped by Node), once
- * `handleRequest` (in `handle-request.ts`) has passed it through protection, routing and the
- * method check. A handler may declare that it reads only some of the deps.
+ * Answers one request for its path (HEAD's body is dropped by Node), once `handleRequest` (in
+ * `handle-request.ts`) has passed it through protection, routing and the route's method check. A handler may declare that it reads only some of the deps.
  */
 export type RouteHandler = (
   deps: ServerDeps,

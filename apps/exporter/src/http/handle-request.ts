@@ -13,15 +13,26 @@ import { health } from './routes/health.ts';
 import { metrics } from './routes/metrics.ts';
 import { probe } from './routes/probe.ts';
 import { ready } from './routes/ready.ts';
+import { RELOAD_METHODS, reload } from './routes/reload.ts';
 import { statusPage } from './routes/status-page.ts';
 
-/** Path → handler, in the order the 404 lists them. A map: no path can hit an object's prototype. */
-const ROUTES: ReadonlyMap<string, RouteHandler> = new Map<string, RouteHandler>([
-  ['/', statusPage],
-  ['/metrics', metrics],
-  ['/probe', probe],
-  ['/health', health],
-  ['/ready', ready],
+/** A route: its handler and the methods it takes. */
+interface Route {
+  readonly handle: RouteHandler;
+  readonly methods: readonly string[];
+}
+
+/** What the read-only endpoints take (HEAD's body is dropped by Node). */
+const READ = ALLOW.split(', ');
+
+/** Path → route, in the order the 404 lists them. A map: no path can hit an object's prototype. */
+const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ['/', { handle: statusPage, methods: READ }],
+  ['/metrics', { handle: metrics, methods: READ }],
+  ['/probe', { handle: probe, methods: READ }],
+  ['/health', { handle: health, methods: READ }],
+  ['/ready', { handle: ready, methods: READ }],
+  ['/-/reload', { handle: reload, methods: RELOAD_METHODS }],
 ]);
 
 const ENDPOINTS = [...ROUTES.keys()].join(' ');
@@ -45,8 +56,8 @@ export async function handleRequest(
   if (await refuseUnauthenticated(deps.web, path, req, res)) return;
   const route = ROUTES.get(path);
   if (route === undefined) return send(res, 404, TEXT, `Not Found. Endpoints: ${ENDPOINTS}\n`);
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    return send(res, 405, TEXT, 'Method Not Allowed\n', { allow: ALLOW });
+  if (req.method === undefined || !route.methods.includes(req.method)) {
+    return send(res, 405, TEXT, 'Method Not Allowed\n', { allow: route.methods.join(', ') });
   }
-  return route(deps, req, res, { gzip, now: deps.now ?? Date.now });
+  return route.handle(deps, req, res, { gzip, now: deps.now ?? Date.now });
 }

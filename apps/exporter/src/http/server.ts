@@ -15,8 +15,9 @@ import {
   type ServerOptions,
   type ServerResponse,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { TlsSettings } from '../config/web-config.ts';
 import type { ServerDeps } from './deps.ts';
 import { createGzipEncoder } from './gzip.ts';
 import { handleRequest } from './handle-request.ts';
@@ -47,9 +48,15 @@ function refuseConnect(web: ServerProtection | undefined, socket: Duplex): void 
  * Creates the server (not yet listening): `node:https` when `deps.web.tls` is set, `node:http`
  * otherwise, with the same handler and limits. Request, header and (with TLS) handshake timeouts
  * keep slow or broken clients from holding sockets.
+ *
+ * Given a function, each request is served with what it returns then: a reload swaps the deps
+ * (accounts, users, headers) without closing the socket. The scheme and the timeouts are the
+ * first deps', for the server's life; new certificates go in with {@link reloadCertificates}.
  */
-export function createExporterServer(deps: ServerDeps): Server {
-  const timeouts = deps.timeouts;
+export function createExporterServer(deps: ServerDeps | (() => ServerDeps)): Server {
+  const current = typeof deps === 'function' ? deps : () => deps;
+  const first = current();
+  const timeouts = first.timeouts;
   const headersMs = timeouts?.headersMs ?? 5_000;
   const options: ServerOptions = {
     requestTimeout: timeouts?.requestMs ?? 10_000,
@@ -59,13 +66,13 @@ export function createExporterServer(deps: ServerDeps): Server {
   };
   const gzip = createGzipEncoder();
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    handleRequest(deps, gzip, req, res).catch((error: unknown) => {
+    handleRequest(current(), gzip, req, res).catch((error: unknown) => {
       if (!res.headersSent)
         send(res, 500, TEXT, `Internal error: ${error instanceof Error ? error.name : 'unknown'}\n`);
       else res.destroy();
     });
   };
-  const tls = deps.web?.tls;
+  const tls = first.web?.tls;
   // Node's TLS handshake limit is 120 s by default; a client that never finishes it is as slow as
   // one that never finishes its headers.
   const server: Server =
@@ -73,6 +80,22 @@ export function createExporterServer(deps: ServerDeps): Server {
       ? createServer(options, handler)
       : createHttpsServer({ ...options, ...httpsOptions(tls), handshakeTimeout: headersMs }, handler);
   server.keepAliveTimeout = timeouts?.keepAliveMs ?? 5_000;
-  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseConnect(deps.web, socket));
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseConnect(current().web, socket));
   return server;
+}
+
+/**
+ * Gives an HTTPS server from {@link createExporterServer} new TLS settings (certificates, client CA,
+ * client certificate policy, versions) for the connections that come next; those open keep theirs.
+ */
+export function reloadCertificates(server: Server, tls: TlsSettings): void {
+  if (!(server instanceof HttpsServer)) throw new Error('the server does not serve TLS');
+  const options = httpsOptions(tls);
+  server.setSecureContext(options);
+  // Not part of the secure context: Node's TLS server reads these two properties for each new
+  // connection (tlsConnectionListener), but its types do not declare them.
+  Object.assign(server, {
+    requestCert: options.requestCert === true,
+    rejectUnauthorized: options.rejectUnauthorized !== false,
+  });
 }

@@ -53,9 +53,16 @@ export interface AuthBreakers {
   close(account: string): boolean;
 }
 
-/** Creates the breakers; `firstPauseMs` doubles per refusal up to {@link MAX_AUTH_PAUSE_MS}. */
-export function createAuthBreakers(firstPauseMs: number = DEFAULT_AUTH_PAUSE_MS): AuthBreakers {
-  const breakers = new Map<string, OpenBreaker>();
+/**
+ * Creates the breakers; `firstPauseMs` doubles per refusal up to {@link MAX_AUTH_PAUSE_MS}.
+ * `restored`: breakers a previous process left (the state file), as they were; an account in it is
+ * paused until its pause ends, as if this process had seen the refusals.
+ */
+export function createAuthBreakers(
+  firstPauseMs: number = DEFAULT_AUTH_PAUSE_MS,
+  restored: ReadonlyMap<string, OpenBreaker> = new Map(),
+): AuthBreakers {
+  const breakers = new Map<string, OpenBreaker>(restored);
   const openAt = (account: string, nowMs: number): OpenBreaker | undefined => {
     const breaker = breakers.get(account);
     return breaker !== undefined && nowMs < breaker.untilMs ? breaker : undefined;

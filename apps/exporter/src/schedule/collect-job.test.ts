@@ -7,7 +7,7 @@ import { storeText } from '../../harness/store-text.ts';
 
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createLogger } from '../telemetry/logger.ts';
-import { createCollectJob } from './collect-job.ts';
+import { createCollectJob, startRuns } from './collect-job.ts';
 import { planTiers } from './tiers.ts';
 
 const tiers = planTiers({
@@ -51,11 +51,14 @@ describe('a collect job against the mock CHAOS', () => {
       accounts: [mockAccount()],
       clients: new Map([['default', client]]),
       store,
-      tiers,
+      runs: startRuns({
+        tiers,
+        includePostcode: options.includePostcode ?? false,
+        fetchPolicy: { timeoutMs: 5000, retries: 0 },
+        logger,
+        now: () => 0,
+      }),
       multiAccount: options.multiAccount ?? false,
-      includePostcode: options.includePostcode ?? false,
-      fetchPolicy: { timeoutMs: 5000, retries: 0 },
-      logger,
       now: () => 0,
     });
     return { store, run };

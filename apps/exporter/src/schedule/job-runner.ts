@@ -84,12 +84,9 @@ export type JobResult =
 
 /** What the job runner needs. */
 export interface JobRunnerOptions {
-  readonly collect: CollectJob;
   readonly concurrencyLimit: number;
   readonly logger: Logger;
   readonly now: () => number;
-  /** Aborts every run in flight (the exporter is stopping). */
-  readonly signal: AbortSignal;
   readonly onRun?: ((event: RunEvent) => void) | undefined;
   /** Called when an account's auth breaker opens or closes, e.g. to update self-metrics. */
   readonly onAuthPause?: ((event: AuthPauseEvent) => void) | undefined;
@@ -97,12 +94,30 @@ export interface JobRunnerOptions {
   readonly authBackoffMs?: number | undefined;
   /** How long a command CHAOS does not offer is left alone. */
   readonly reprobeMs?: number | undefined;
+  /** Auth breakers a previous process left open (the state file), by account. */
+  readonly restoredPauses?: ReadonlyMap<string, OpenBreaker> | undefined;
+}
+
+/** What one attempt runs with: the configuration's collect job, and the signal that aborts it. */
+export interface JobWork {
+  readonly collect: CollectJob;
+  /** Aborted when the exporter stops or a reload replaces the configuration. */
+  readonly signal: AbortSignal;
 }
 
 /** The jobs of one scheduler. */
 export interface JobRunner {
-  /** Runs the job unless a policy says to sit this tick out. Never throws for a failed run. */
-  run(tier: TierPlan, account: string, collector: CollectorBinding, runStartedMs: number): Promise<JobResult>;
+  /**
+   * Runs the job unless a policy says to sit this tick out, or the same job is still in flight
+   * (a reload's run of a new account meeting the tier's own). Never throws for a failed run.
+   */
+  run(
+    tier: TierPlan,
+    account: string,
+    collector: CollectorBinding,
+    runStartedMs: number,
+    work: JobWork,
+  ): Promise<JobResult>;
   /** The job's failures in a row. */
   failures(account: string, collector: CollectorBinding): number;
   /**
@@ -112,6 +127,11 @@ export interface JobRunner {
   authPause(account: string): OpenBreaker | undefined;
   /** The job's back-off: it sits out every tick before this time (ms since the epoch; 0: none). */
   notBeforeMs(account: string, collector: CollectorBinding): number;
+  /**
+   * Forgets everything about the account: its back-offs, its commands at rest and its auth breaker
+   * (reported closed if it was paused). For an account a reload removed or gave new credentials.
+   */
+  forget(account: string): void;
 }
 
 const outcomeOf = (error: unknown): RunOutcome => (isChaosError(error) ? error.kind : 'internal');
@@ -123,8 +143,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const reprobeMs = options.reprobeMs ?? DEFAULT_REPROBE_MS;
   const semaphore = createSemaphore(options.concurrencyLimit);
   const backoffs = new Map<string, BackoffState>();
-  const breakers = createAuthBreakers(options.authBackoffMs);
+  const breakers = createAuthBreakers(options.authBackoffMs, options.restoredPauses);
   const unavailable = createUnavailable(reprobeMs);
+  const inFlight = new Set<string>();
   const keyOf = (account: string, collector: CollectorBinding): string =>
     `${account}\u0000${nameOf(collector)}`;
 
@@ -161,13 +182,14 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   };
 
   return {
-    async run(tier, account, collector, runStartedMs) {
+    async run(tier, account, collector, runStartedMs, { collect, signal }) {
       const key = keyOf(account, collector);
       const job = backoffs.get(key) ?? freshBackoff();
       backoffs.set(key, job);
       // The breaker guards CHAOS credentials: a source that sends none never waits for it.
       const guarded = collector.source.pausedByChaosAuth;
       const sitOut =
+        inFlight.has(key) ||
         (guarded && breakers.openAt(account, now()) !== undefined) ||
         unavailable.isResting(key, now()) ||
         isBackingOff(job, now());
@@ -175,8 +197,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const started = now();
       const report = { tier: tier.name, account, collector: nameOf(collector) };
       const logger = options.logger.child(report);
+      inFlight.add(key);
       try {
-        await semaphore.run(() => options.collect(account, collector, options.signal), options.signal);
+        await semaphore.run(() => collect(account, collector, signal), signal);
         if (guarded && breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
         if (unavailable.clear(key)) logger.info('command available again');
         recordSuccess(job);
@@ -184,7 +207,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         options.onRun?.({ ...report, durationMs: atMs - started, outcome: 'ok' });
         return { kind: 'ok', atMs };
       } catch (error) {
-        if (options.signal.aborted) return { kind: 'aborted' };
+        if (signal.aborted) return { kind: 'aborted' };
         const outcome = outcomeOf(error);
         const failed: JobError = { kind: outcome, message: messageOf(error), atMs: now() };
         recordFailure(job, {
@@ -196,10 +219,22 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         onFailure(error, key, job, account, collector.optional, logger, guarded);
         options.onRun?.({ ...report, durationMs: now() - started, outcome, error });
         return { kind: 'failed', error: failed };
+      } finally {
+        inFlight.delete(key);
       }
     },
     failures: (account, collector) => backoffs.get(keyOf(account, collector))?.failures ?? 0,
     authPause: (account) => breakers.stateOf(account),
     notBeforeMs: (account, collector) => backoffs.get(keyOf(account, collector))?.notBeforeMs ?? 0,
+    forget(account) {
+      const prefix = `${account}\u0000`;
+      for (const key of backoffs.keys()) {
+        if (key.startsWith(prefix)) {
+          backoffs.delete(key);
+          unavailable.clear(key);
+        }
+      }
+      if (breakers.close(account)) options.onAuthPause?.({ account, pause: undefined });
+    },
   };
 }

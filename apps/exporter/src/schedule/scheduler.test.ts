@@ -1,7 +1,7 @@
 import { ChaosError } from '@aaisp/chaos-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bindingNamed } from '../../harness/bindings.ts';
-import { nameOf } from '../collectors/index.ts';
+import { type CollectorBinding, nameOf } from '../collectors/index.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import {
   type AuthPauseEvent,
@@ -374,5 +374,127 @@ describe('the tier scheduler', () => {
     await vi.advanceTimersByTimeAsync(600_000);
     expect(calls).toBe(1);
     expect(scheduler.status()[0]?.nextRunMs).toBeUndefined();
+  });
+});
+
+describe('reconfigure (a reload)', () => {
+  const SLOW: TierPlan = {
+    name: 'slow',
+    intervalSeconds: 900,
+    maxAgeSeconds: 2700,
+    collectors: [bindingNamed('login_services')],
+  };
+
+  it('keeps the timetable and runs only the fresh accounts at once', async () => {
+    const calls: string[] = [];
+    const collect = async (account: string, collector: CollectorBinding) => {
+      calls.push(`${seconds(Date.now())} ${account} ${nameOf(collector)}`);
+    };
+    const { scheduler } = setup({ accounts: ['home', 'office'], tiers: [FAST], collect });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(20_000);
+    const nextBefore = scheduler.status()[0]?.nextRunMs;
+    await scheduler.reconfigure({
+      accounts: ['home', 'shop'],
+      tiers: [FAST],
+      collect,
+      fresh: ['shop'],
+      forget: ['office'],
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(scheduler.status()[0]?.nextRunMs).toBe(nextBefore);
+    await vi.advanceTimersByTimeAsync(41_000);
+    expect(calls).toEqual([
+      '0 home broadband_lines',
+      '0 office broadband_lines',
+      '20 shop broadband_lines',
+      '60 home broadband_lines',
+      '60 shop broadband_lines',
+    ]);
+    await scheduler.stop();
+  });
+
+  it('aborts a run in flight, waits for it, and runs that tier again at once; a new tier runs at once', async () => {
+    const calls: string[] = [];
+    let aborted = 0;
+    const hanging = (account: string, collector: CollectorBinding, signal: AbortSignal) =>
+      new Promise<void>((_resolve, reject) => {
+        calls.push(`${seconds(Date.now())} ${account} ${nameOf(collector)} old`);
+        signal.addEventListener('abort', () => {
+          aborted++;
+          reject(signal.reason);
+        });
+      });
+    const quick = async (account: string, collector: CollectorBinding) => {
+      calls.push(`${seconds(Date.now())} ${account} ${nameOf(collector)} new`);
+    };
+    const { scheduler, events } = setup({ tiers: [FAST], collect: hanging });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await scheduler.reconfigure({
+      accounts: ['default'],
+      tiers: [FAST, SLOW],
+      collect: quick,
+      fresh: [],
+      forget: [],
+    });
+    expect(aborted).toBe(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([
+      '0 default broadband_lines old',
+      '5 default broadband_lines new',
+      '5 default login_services new',
+    ]);
+    // The aborted run is neither a failure nor a success.
+    expect(events.map((event) => event.outcome)).toEqual(['ok', 'ok']);
+    expect(scheduler.status().map((tier) => tier.nextRunMs)).toEqual([65_000, 905_000]);
+    await scheduler.stop();
+  });
+
+  it('forgets a forgotten account’s breaker (reported closed) and back-off, so new credentials are tried at once', async () => {
+    let password = 'wrong';
+    const pauses: AuthPauseEvent[] = [];
+    const calls: number[] = [];
+    const collect = async () => {
+      calls.push(seconds(Date.now()));
+      if (password === 'wrong')
+        throw new ChaosError('auth', 'CHAOS broadband/info: Control authorisation failed');
+    };
+    const { scheduler } = setup({ collect, onAuthPause: (event) => pauses.push(event) });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(calls).toEqual([0]);
+    expect(scheduler.status()[0]?.pausedAccounts).toHaveLength(1);
+    password = 'right';
+    await scheduler.reconfigure({
+      accounts: ['default'],
+      tiers: [FAST],
+      collect,
+      fresh: ['default'],
+      forget: ['default'],
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([0, 120]);
+    expect(pauses.map((event) => event.pause === undefined)).toEqual([false, true]);
+    expect(scheduler.status()[0]?.pausedAccounts).toEqual([]);
+    expect(scheduler.status()[0]?.consecutiveFailures).toBe(0);
+    await scheduler.stop();
+  });
+
+  it('restores the breakers a previous process left: no call until the pause ends', async () => {
+    const calls: number[] = [];
+    const { scheduler } = setup({
+      collect: async () => {
+        calls.push(seconds(Date.now()));
+      },
+      restoredPauses: new Map([['default', { untilMs: 150_000, refusals: 2 }]]),
+    });
+    expect(scheduler.status()[0]?.pausedAccounts).toMatchObject([
+      { account: 'default', refusals: 2, untilMs: 150_000 },
+    ]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(200_000);
+    expect(calls).toEqual([180]);
+    await scheduler.stop();
   });
 });

@@ -13,6 +13,7 @@
 import type { Logger } from 'pino';
 import { type CollectorBinding, nameOf } from '../collectors/index.ts';
 import type { TierName } from '../model/tiers.ts';
+import type { OpenBreaker } from './auth-breaker.ts';
 import type { CollectJob } from './collect-job.ts';
 import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
 import { type TierPlan, tierAccounts, tierJobs } from './tiers.ts';
@@ -86,12 +87,27 @@ export function pausedAccountsOf(tiers: readonly TierStatus[]): AccountPause[] {
   return [...byAccount.values()];
 }
 
-/** What the scheduler needs. */
-export interface SchedulerOptions {
+/** What the scheduler runs: one configuration's accounts, tiers and collect job. */
+export interface SchedulerPlan {
   readonly accounts: readonly string[];
   readonly tiers: readonly TierPlan[];
   /** Runs `collector` for `account` (its source's calls) and stores its samples; throws on failure. */
   readonly collect: CollectJob;
+}
+
+/** A reloaded configuration's plan, and which of its accounts are not what they were. */
+export interface Replan extends SchedulerPlan {
+  /** Accounts to collect at once: new ones, and changed ones (credentials, lines). */
+  readonly fresh: readonly string[];
+  /**
+   * Accounts whose back-offs, commands at rest and auth breaker are forgotten: removed ones, and
+   * those with new credentials (so a fixed password is tried at once).
+   */
+  readonly forget: readonly string[];
+}
+
+/** What the scheduler needs. */
+export interface SchedulerOptions extends SchedulerPlan {
   readonly concurrencyLimit: number;
   readonly logger: Logger;
   /** Called after every attempted run, e.g. to update self-metrics. */
@@ -105,6 +121,8 @@ export interface SchedulerOptions {
   readonly authBackoffMs?: number | undefined;
   /** How long a command that CHAOS does not offer is left alone. Default 6 h. */
   readonly reprobeMs?: number | undefined;
+  /** Auth breakers a previous process left open (the state file), by account. */
+  readonly restoredPauses?: ReadonlyMap<string, OpenBreaker> | undefined;
 }
 
 /** A running scheduler. */
@@ -115,6 +133,14 @@ export interface Scheduler {
   stop(): Promise<void>;
   /** Each tier's state, for `/health`, `/ready` and the status page. */
   status(): readonly TierStatus[];
+  /**
+   * Applies a reloaded configuration without losing what it knows: runs in flight are aborted and
+   * waited for, then each tier keeps its timetable, last success and last error, and every job
+   * its back-off and breaker, except for the accounts in `forget`. The `fresh` accounts' jobs run
+   * at once, as does a tier that is new or whose run the reload interrupted. Resolves once the new
+   * plan is in force (its first runs started, not finished).
+   */
+  reconfigure(next: Replan): Promise<void>;
 }
 
 interface TierState {
@@ -129,25 +155,41 @@ interface TierState {
   nextRunMs: number | undefined;
 }
 
+/** The plan in force, and the controller that aborts its runs (a stop, or the next reload). */
+interface Current extends SchedulerPlan {
+  readonly controller: AbortController;
+}
+
+const tierState = (plan: TierPlan): TierState => ({
+  plan,
+  running: undefined,
+  timer: undefined,
+  lastSuccessMs: undefined,
+  lastError: undefined,
+  nextRunMs: undefined,
+});
+
 /** Creates a scheduler; nothing runs until `start()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now;
   const staggerMs = options.staggerMs ?? 2000;
-  const controller = new AbortController();
   const log = options.logger.child({ component: 'scheduler' });
-  const jobs = createJobRunner({ ...options, now, logger: log, signal: controller.signal });
-  const tiers: TierState[] = options.tiers.map((plan) => ({
-    plan,
-    running: undefined,
-    timer: undefined,
-    lastSuccessMs: undefined,
-    lastError: undefined,
-    nextRunMs: undefined,
-  }));
+  const jobs = createJobRunner({ ...options, now, logger: log });
+  let current: Current = {
+    accounts: options.accounts,
+    tiers: options.tiers,
+    collect: options.collect,
+    controller: new AbortController(),
+  };
+  let tiers: TierState[] = options.tiers.map(tierState);
+  /** Runs of the fresh accounts a reload started, outside their tiers' timetables. */
+  const extraRuns = new Set<Promise<void>>();
+  let started = false;
   let stopped = false;
 
   const schedule = (tier: TierState, delayMs: number): void => {
     if (stopped) return;
+    if (tier.timer !== undefined) clearTimeout(tier.timer);
     tier.nextRunMs = now() + delayMs;
     tier.timer = setTimeout(() => {
       tier.timer = undefined;
@@ -157,32 +199,49 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }, delayMs);
   };
 
-  const runJob = async (tier: TierState, account: string, collector: CollectorBinding, startedMs: number) => {
-    const result = await jobs.run(tier.plan, account, collector, startedMs);
+  const runJob = async (
+    tier: TierState,
+    account: string,
+    collector: CollectorBinding,
+    startedMs: number,
+  ): Promise<void> => {
+    const result = await jobs.run(tier.plan, account, collector, startedMs, {
+      collect: current.collect,
+      signal: current.controller.signal,
+    });
     if (result.kind === 'ok') tier.lastSuccessMs = result.atMs;
     if (result.kind === 'failed') tier.lastError = { error: result.error, account, collector };
   };
 
-  const run = async (tier: TierState): Promise<void> => {
-    const started = now();
+  /** Runs the jobs of `tier` for `accounts` (all of them: the plan's). */
+  const runJobs = async (tier: TierState, accounts?: readonly string[]): Promise<void> => {
+    const startedMs = now();
     try {
       await Promise.all(
-        tierJobs(tier.plan, options.accounts).map(({ account, collector }) =>
-          runJob(tier, account, collector, started),
-        ),
+        tierJobs(tier.plan, current.accounts)
+          .filter(({ account }) => accounts === undefined || accounts.includes(account))
+          .map(({ account, collector }) => runJob(tier, account, collector, startedMs)),
       );
     } catch (error) {
       // Only an observer (onRun, the logger) can throw here; the tier must keep its schedule anyway.
       log.error({ err: error, tier: tier.plan.name }, 'tier run failed unexpectedly');
     }
-    // The next run is due one interval after this one started; a run never overlaps the last.
-    schedule(tier, Math.max(0, started + tier.plan.intervalSeconds * 1000 - now()));
+  };
+
+  const run = async (tier: TierState): Promise<void> => {
+    const startedMs = now();
+    await runJobs(tier);
+    // The next run is due one interval after this one started; a run never overlaps the last. A
+    // reload that cut this run short has scheduled the next one already.
+    if (tier.timer === undefined) {
+      schedule(tier, Math.max(0, startedMs + tier.plan.intervalSeconds * 1000 - now()));
+    }
   };
 
   /** The highest failure count among a tier's jobs. */
   const failuresOf = (tier: TierState): number => {
     let most = 0;
-    for (const { account, collector } of tierJobs(tier.plan, options.accounts)) {
+    for (const { account, collector } of tierJobs(tier.plan, current.accounts)) {
       most = Math.max(most, jobs.failures(account, collector));
     }
     return most;
@@ -213,7 +272,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** The accounts the tier skips for their auth breaker, with the tier's next attempt for each. */
   const pausedAccountsOfTier = (tier: TierState): AccountPause[] =>
-    tierAccounts(tier.plan, options.accounts).flatMap((account) => {
+    tierAccounts(tier.plan, current.accounts).flatMap((account) => {
       const pause = jobs.authPause(account);
       // Only collectors whose source sends CHAOS credentials wait for the breaker.
       const paused = tierJobs(tier.plan, [account])
@@ -234,8 +293,41 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       ];
     });
 
+  /** Aborts the runs in flight and waits for them (and a reload's extra runs) to end. */
+  const settle = async (reason: string): Promise<void> => {
+    current.controller.abort(new Error(reason));
+    await Promise.all([...tiers.map((tier) => tier.running), ...extraRuns]);
+  };
+
+  /** Starts the fresh accounts' jobs of `tier` now, outside its timetable. */
+  const runFresh = (tier: TierState, fresh: readonly string[]): void => {
+    if (!tierAccounts(tier.plan, current.accounts).some((account) => fresh.includes(account))) return;
+    const extra = runJobs(tier, fresh).finally(() => extraRuns.delete(extra));
+    extraRuns.add(extra);
+  };
+
+  /** Swaps in the new plan's tiers: a known tier keeps its state, a dropped one its timer no more. */
+  const adoptTiers = (plans: readonly TierPlan[]): Set<TierState> => {
+    const byName = new Map(tiers.map((tier) => [tier.plan.name, tier]));
+    const kept = new Set<TierState>();
+    tiers = plans.map((plan) => {
+      const known = byName.get(plan.name);
+      if (known === undefined) return tierState(plan);
+      known.plan = plan;
+      kept.add(known);
+      return known;
+    });
+    for (const tier of byName.values()) {
+      if (kept.has(tier) || tier.timer === undefined) continue;
+      clearTimeout(tier.timer);
+      tier.timer = undefined;
+    }
+    return kept;
+  };
+
   return {
     start() {
+      started = true;
       tiers.forEach((tier, index) => {
         schedule(tier, index * staggerMs);
       });
@@ -247,8 +339,27 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         tier.timer = undefined;
         tier.nextRunMs = undefined;
       }
-      controller.abort(new Error('exporter stopping'));
-      await Promise.all(tiers.map((tier) => tier.running));
+      await settle('exporter stopping');
+    },
+    async reconfigure(next) {
+      const interrupted = new Set(tiers.filter((tier) => tier.running !== undefined));
+      await settle('configuration reloaded');
+      if (stopped) return;
+      for (const account of next.forget) jobs.forget(account);
+      const kept = adoptTiers(next.tiers);
+      current = {
+        accounts: next.accounts,
+        tiers: next.tiers,
+        collect: next.collect,
+        controller: new AbortController(),
+      };
+      if (!started) return;
+      for (const tier of tiers) {
+        // A new tier, or one whose run the reload cut short, runs in full at once; the others keep
+        // their timetable and run only the fresh accounts now.
+        if (!kept.has(tier) || interrupted.has(tier)) schedule(tier, 0);
+        else runFresh(tier, next.fresh);
+      }
     },
     status() {
       return tiers.map((tier) => ({

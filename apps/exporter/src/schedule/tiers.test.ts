@@ -14,7 +14,7 @@ const perLine: DataSource = {
   name: 'per-line',
   pausedByChaosAuth: false,
   targetsAtOnce: 2,
-  targetsOf: (account) => (account.name === 'home' ? 2 : 0),
+  targetsOf: (account) => (account.name === 'home' ? ['1', '2'] : []),
   callOf: () => 'per-line/feed',
 };
 const feed: CollectorBinding = {

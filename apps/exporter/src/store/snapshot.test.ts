@@ -76,6 +76,32 @@ describe('the snapshot store', () => {
     );
   });
 
+  it('drops what a reload no longer configures at once, by account or by collector', () => {
+    const store = createSnapshotStore();
+    for (const account of ['home', 'shop']) {
+      for (const collector of [broadbandLines, broadbandServices]) {
+        store.set({
+          account,
+          collector,
+          collectedAtMs: 0,
+          maxAgeMs: MINUTE,
+          samples: [{ metric: 'aaisp_broadband_services', labels: { account }, value: account.length }],
+        });
+      }
+    }
+    expect(storeText(store, 'text', 1)).toContain('aaisp_broadband_services{account="shop"} 4');
+    store.retain((account, collector) => account === 'home' || collector === broadbandLines.name);
+    expect(store.entries(1).map((entry) => `${entry.account}/${entry.collector.name}`)).toEqual([
+      'home/broadband_lines',
+      'home/broadband_services',
+      'shop/broadband_lines',
+    ]);
+    store.retain((account) => account === 'home');
+    const text = storeText(store, 'text', 1);
+    expect(text).not.toContain('account="shop"');
+    expect(text).toContain('aaisp_broadband_services{account="home"} 4');
+  });
+
   it('renders one account alone for /probe, and caches each account apart from the whole', () => {
     const store = createSnapshotStore();
     for (const account of ['home', 'shop']) {

@@ -76,6 +76,12 @@ export interface SnapshotStore<Summary = undefined> {
   exposition(format: ExpositionFormat, nowMs: number, account?: string): Exposition;
   /** The live entries at `nowMs` (the status page reads their summaries). */
   entries(nowMs: number): readonly StoredEntry<Summary>[];
+  /**
+   * Drops every entry `keep` refuses, by account and collector name: after a reload, the series of
+   * an account (or a collector of it) no longer configured leave at once rather than at their max
+   * age.
+   */
+  retain(keep: (account: string, collector: string) => boolean): void;
 }
 
 /**
@@ -171,6 +177,13 @@ export function createSnapshotStore<Summary>(
     entries(nowMs) {
       expire(nowMs);
       return [...entries.values()];
+    },
+    retain(keep) {
+      for (const [name, entry] of entries) {
+        if (keep(entry.account, entry.collector.name)) continue;
+        entries.delete(name);
+        cache.clear();
+      }
     },
   };
 }

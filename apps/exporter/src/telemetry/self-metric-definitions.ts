@@ -53,6 +53,30 @@ export const exporterUp: SelfMetricDefinition = {
   perAccount: false,
 };
 
+/**
+ * `aaisp_exporter_config_last_reload_successful`: Prometheus' own name for it. The start counts as
+ * the first reload; a reload (SIGHUP, `POST /-/reload`) whose files do not validate sets it to 0
+ * and leaves the previous configuration in force.
+ */
+export const configLastReloadSuccessful: SelfMetricDefinition = {
+  name: 'aaisp_exporter_config_last_reload_successful',
+  type: 'gauge',
+  help: 'Whether the last configuration reload succeeded (1) or was refused and the previous configuration kept (0); the start counts as one.',
+  unit: '',
+  labels: [],
+  perAccount: false,
+};
+
+/** `aaisp_exporter_config_last_reload_success_timestamp_seconds`: Prometheus' own name for it. */
+export const configLastReloadSuccess: SelfMetricDefinition = {
+  name: 'aaisp_exporter_config_last_reload_success_timestamp_seconds',
+  type: 'gauge',
+  help: 'When the configuration was last loaded successfully (at start or by a reload), as Unix seconds.',
+  unit: 'seconds',
+  labels: [],
+  perAccount: false,
+};
+
 /** `aaisp_collector_duration_seconds`, observed after every collector run. */
 export const collectorDuration: SelfMetricDefinition = {
   name: 'aaisp_collector_duration_seconds',
@@ -184,6 +208,8 @@ export const apiRequestDuration: SelfMetricDefinition = {
 export const SELF_METRIC_DEFINITIONS: readonly SelfMetricDefinition[] = [
   buildInfo,
   exporterUp,
+  configLastReloadSuccessful,
+  configLastReloadSuccess,
   collectorDuration,
   collectorSuccess,
   collectorErrors,

@@ -175,3 +175,61 @@ describe('self-metrics', () => {
     expect(await metrics.render('openmetrics')).toContain('# TYPE aaisp_collector_errors counter');
   });
 });
+
+describe('self-metrics after a reload', () => {
+  it('drops the series of removed accounts and collectors, starts the new ones, and keeps what the others counted', async () => {
+    const registry = new Registry();
+    const metrics = createSelfMetrics(registry, BUILD, true, Date.now, {
+      accounts: ['home', 'office'],
+      tiers: TIERS,
+    });
+    metrics.recordRun({
+      tier: 'fast',
+      account: 'home',
+      collector: 'broadband_lines',
+      durationMs: 5,
+      outcome: 'http',
+    });
+    metrics.recordRun({
+      tier: 'fast',
+      account: 'office',
+      collector: 'broadband_lines',
+      durationMs: 5,
+      outcome: 'ok',
+    });
+    metrics.recordAuthPause({ account: 'home', pause: { untilMs: 60_000, refusals: 1 } });
+    metrics.recordApiRequest(
+      { subsystem: 'broadband', command: 'info', attempt: 1, durationMs: 110, outcome: 'ok', status: 200 },
+      'office',
+    );
+    // office leaves, shop arrives, and the slow tier now runs login_services only.
+    const tiers = TIERS.map((tier) =>
+      tier.name === 'slow' ? { ...tier, collectors: [bindingNamed('login_services')] } : tier,
+    );
+    await metrics.replan({ accounts: ['home', 'shop'], tiers });
+    const text = await registry.metrics();
+    expect(text).not.toContain('account="office"');
+    expect(text).not.toContain('telephony_ratecard');
+    expect(text).toContain(
+      'aaisp_collector_errors_total{collector="broadband_lines",error_type="http",account="home"} 1',
+    );
+    expect(text).toContain('aaisp_account_auth_paused{account="home"} 1');
+    expect(text).toContain('aaisp_account_auth_paused{account="shop"} 0');
+    expect(text).toContain(
+      'aaisp_collector_interval_seconds{collector="login_services",tier="slow",account="shop"} 600',
+    );
+    expect(text).toContain(
+      'aaisp_collector_errors_total{collector="broadband_lines",error_type="auth",account="shop"} 0',
+    );
+  });
+
+  it('reports each load: 1 and its time, then 0 for a refused one with the last good time kept', async () => {
+    const registry = new Registry();
+    const metrics = createSelfMetrics(registry, BUILD, false);
+    metrics.recordReload({ ok: true, atMs: 1_700_000_000_000 });
+    metrics.recordReload({ ok: false, atMs: 1_700_000_100_000 });
+    const text = await registry.metrics();
+    expect(text).toContain('aaisp_exporter_config_last_reload_successful 0');
+    expect(text).toContain('aaisp_exporter_config_last_reload_success_timestamp_seconds 1700000000');
+  });
+});

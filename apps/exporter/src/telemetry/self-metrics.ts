@@ -10,7 +10,15 @@
 
 import type { ChaosResponseEvent } from '@aaisp/chaos-client';
 import type { ExpositionFormat } from '@aaisp/collectors';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type LabelValues,
+  type Metric,
+  type Registry,
+} from 'prom-client';
 import { nameOf } from '../collectors/index.ts';
 import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
 import { type TierPlan, tierJobs } from '../schedule/tiers.ts';
@@ -27,6 +35,8 @@ import {
   collectorLastSuccess,
   collectorMaxAge,
   collectorSuccess,
+  configLastReloadSuccess,
+  configLastReloadSuccessful,
   DROPPED_DEFAULT_METRICS,
   exporterUp,
   type SelfMetricDefinition,
@@ -46,11 +56,30 @@ export interface SelfMetrics {
   /** After every CHAOS HTTP attempt (an SDK `onResponse` hook). */
   recordApiRequest(event: ChaosResponseEvent, account: string): void;
   /**
+   * After the configuration was loaded: at start and at every reload. `ok` false: the reload was
+   * refused (the last success's time stays).
+   */
+  recordReload(event: ReloadEvent): void;
+  /**
+   * A reload changed what is collected: the series of accounts and collectors no longer planned
+   * leave, and new ones start as at start (interval, max age, errors at 0, unpaused). What the
+   * ones still planned have counted stays. Resolves once done (prom-client reads its values
+   * asynchronously).
+   */
+  replan(plan: SelfMetricsPlan): Promise<void>;
+  /**
    * The exposition of the self-metrics (OpenMetrics without `# EOF`), rendered again only after a
    * run or request was recorded, or once {@link SELF_METRICS_MAX_AGE_MS} has passed (the process
    * metrics read /proc): a scrape does not pay for a render the last one already made.
    */
   render(format: ExpositionFormat): Promise<string>;
+}
+
+/** A configuration load, as the reload gauges report it. */
+export interface ReloadEvent {
+  readonly ok: boolean;
+  /** When it happened (ms since the epoch). */
+  readonly atMs: number;
 }
 
 /** How old the cached process metrics (CPU, memory, handles) may be when served. */
@@ -106,6 +135,8 @@ export function createSelfMetrics(
 
   gauge(buildInfo).set({ version: build.version, node_version: build.nodeVersion }, 1);
   gauge(exporterUp).set(1);
+  const reloadSuccessful = gauge(configLastReloadSuccessful);
+  const reloadSuccess = gauge(configLastReloadSuccess);
   const duration = histogram(collectorDuration);
   const success = gauge(collectorSuccess);
   const errors = counter(collectorErrors);
@@ -133,16 +164,24 @@ export function createSelfMetrics(
         .filter(({ collector }) => collector.source.pausedByChaosAuth)
         .map(({ collector }) => nameOf(collector)),
     );
-  for (const account of plan.accounts) paused.set(withAccount({}, account), 0);
-  for (const tier of plan.tiers) {
-    for (const { account, collector: binding } of tierJobs(tier, plan.accounts)) {
-      const labels = withAccount({ collector: nameOf(binding), tier: tier.name }, account);
-      interval.set(labels, tier.intervalSeconds);
-      maxAge.set(labels, tier.maxAgeSeconds);
-      for (const kind of RUN_ERROR_KINDS)
-        errors.inc(withAccount({ collector: nameOf(binding), error_type: kind }, account), 0);
+  let planned = plan;
+  /** Sets the series a planned job (or account) has from the start; an account already planned keeps its pause. */
+  const startSeries = (next: SelfMetricsPlan, known: ReadonlySet<string>): void => {
+    for (const account of next.accounts) if (!known.has(account)) paused.set(withAccount({}, account), 0);
+    for (const tier of next.tiers) {
+      for (const { account, collector: binding } of tierJobs(tier, next.accounts)) {
+        const labels = withAccount({ collector: nameOf(binding), tier: tier.name }, account);
+        interval.set(labels, tier.intervalSeconds);
+        maxAge.set(labels, tier.maxAgeSeconds);
+        // inc by 0 creates the series at 0, or leaves what a planned job has counted.
+        for (const kind of RUN_ERROR_KINDS)
+          errors.inc(withAccount({ collector: nameOf(binding), error_type: kind }, account), 0);
+      }
     }
-  }
+  };
+  startSeries(plan, new Set());
+  const perAccount: readonly Metric[] = [duration, success, errors, lastSuccess, interval, maxAge];
+  const perAccountOnly: readonly Metric[] = [paused, pausedUntil, requests, requestDuration];
 
   // A promise per format, so concurrent scrapes share one render.
   const rendered = new Map<ExpositionFormat, { readonly atMs: number; readonly text: Promise<string> }>();
@@ -180,6 +219,36 @@ export function createSelfMetrics(
       pausedUntil.set(labels, pause.untilMs / 1000);
       for (const collector of pausableOf(account)) success.set(withAccount({ collector }, account), 0);
     },
+    recordReload({ ok, atMs }) {
+      rendered.clear();
+      reloadSuccessful.set(ok ? 1 : 0);
+      if (ok) reloadSuccess.set(atMs / 1000);
+    },
+    async replan(next) {
+      rendered.clear();
+      // With one account its series carry no `account`: whichever account that is, it is planned.
+      const single = next.accounts[0] ?? '';
+      const accountOf = (labels: LabelValues<string>): string =>
+        multiAccount ? String(labels.account ?? '') : single;
+      const jobs = new Set(
+        next.tiers.flatMap((tier) =>
+          tierJobs(tier, next.accounts).map(
+            ({ account, collector }) => `${account}\u0000${nameOf(collector)}`,
+          ),
+        ),
+      );
+      for (const metric of perAccount) {
+        await removeWhere(
+          metric,
+          (labels) => !jobs.has(`${accountOf(labels)}\u0000${String(labels.collector ?? '')}`),
+        );
+      }
+      for (const metric of perAccountOnly) {
+        await removeWhere(metric, (labels) => !next.accounts.includes(accountOf(labels)));
+      }
+      startSeries(next, new Set(planned.accounts.filter((account) => next.accounts.includes(account))));
+      planned = next;
+    },
     recordApiRequest(event, name) {
       rendered.clear();
       const where = { subsystem: event.subsystem, command: event.command };
@@ -187,4 +256,17 @@ export function createSelfMetrics(
       requestDuration.observe(withAccount(where, name), event.durationMs / 1000);
     },
   };
+}
+
+/** Removes each series of `metric` whose labels (a histogram's `le` aside) `stale` accepts. */
+async function removeWhere(metric: Metric, stale: (labels: LabelValues<string>) => boolean): Promise<void> {
+  const { values } = await metric.get();
+  const seen = new Set<string>();
+  for (const { labels } of values) {
+    const { le: _bucket, ...series } = labels;
+    const key = JSON.stringify(series);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (stale(series)) metric.remove(series);
+  }
 }

@@ -350,3 +350,141 @@ describe('the exporter with a web-config file', () => {
     return { headers: { authorization: basic(user, password) } };
   }
 });
+
+/** One request with `method` on a fresh connection, and the server certificate's fingerprint. */
+function call(
+  url: string,
+  method: string,
+  options: RequestOptions = {},
+): Promise<Reply & { readonly certificate: string | undefined }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(target, { agent: false, method, ...options }, (res) => {
+      const certificate =
+        'getPeerCertificate' in res.socket && typeof res.socket.getPeerCertificate === 'function'
+          ? String(res.socket.getPeerCertificate().fingerprint256)
+          : undefined;
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, certificate }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
+    req.end();
+  });
+}
+
+describe('POST /-/reload behind TLS and basic auth', () => {
+  const NEW_PASSWORD = 'Rotated-Pa55word-7';
+  let pki: TestPki;
+  let other: TestPki;
+  let app: App;
+  let webFile: string;
+  const logs: string[] = [];
+  const writeWeb = (certDir: string, hash: string, tls = true): void =>
+    writeFileSync(
+      webFile,
+      `${tls ? `tls_server_config:\n  cert_file: ${join(certDir, 'server.pem')}\n  key_file: ${join(certDir, 'server.key')}\n` : ''}basic_auth_users:\n  prometheus: ${hash}\n`,
+    );
+  const as = (password: string): RequestOptions => ({
+    ca: [pki.pem('caCert'), other.pem('caCert')],
+    headers: { authorization: basic('prometheus', password) },
+  });
+
+  beforeAll(async () => {
+    pki = createTestPki();
+    other = createTestPki();
+    webFile = join(pki.dir, 'web-reload.yml');
+    writeWeb(pki.dir, HASH);
+    const load = () =>
+      loadConfig({
+        env: {
+          AAISP_EXPORTER_WEB__CONFIG_FILE: webFile,
+          AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE: 'true',
+          AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
+          AAISP_EXPORTER_SERVER__PORT: '0',
+        },
+        readFile: (path) => readFileSync(path, 'utf8'),
+        demo: true,
+      });
+    const result = load();
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    const logger = createLogger(
+      { level: 'info', json: true },
+      { destination: { write: (line: string) => void logs.push(line) } },
+    );
+    app = await startApp(result.config, { logger, version: '0.0.0-test', demo: true, reloadConfig: load });
+  });
+  afterAll(async () => {
+    await app.stop();
+    pki.remove();
+    other.remove();
+  });
+
+  it('is refused without credentials, and takes only POST and PUT', async () => {
+    const ca = [pki.pem('caCert')];
+    const anonymous = await call(`${app.url}/-/reload`, 'POST', { ca });
+    expect(anonymous.status).toBe(401);
+    expect(logs.join('\n')).not.toContain('configuration reloaded');
+    const get = await call(`${app.url}/-/reload`, 'GET', as(PASSWORD));
+    expect(get.status).toBe(405);
+    expect(get.headers.allow).toBe('POST, PUT');
+    expect((await call(`${app.url}/-/reload`, 'PUT', as(PASSWORD))).body).toBe('configuration reloaded\n');
+  });
+
+  it('applies new users and a new certificate without closing the socket', async () => {
+    const before = await call(`${app.url}/metrics`, 'GET', as(PASSWORD));
+    expect(before.status).toBe(200);
+    writeWeb(other.dir, bcrypt.hashSync(NEW_PASSWORD, 4));
+    const reloaded = await call(`${app.url}/-/reload`, 'POST', as(PASSWORD));
+    expect(reloaded.status).toBe(200);
+    expect((await call(`${app.url}/metrics`, 'GET', as(PASSWORD))).status).toBe(401);
+    const after = await call(`${app.url}/metrics`, 'GET', as(NEW_PASSWORD));
+    expect(after.status).toBe(200);
+    // Same port, another certificate: the new connection got the re-read one.
+    expect(after.certificate).not.toBe(before.certificate);
+    expect(after.certificate).toMatch(/^[0-9A-F:]+$/);
+    expect(logs.join('\n')).not.toContain(NEW_PASSWORD);
+  });
+
+  it('refuses to turn TLS off, keeping users and certificate, and says why', async () => {
+    writeWeb(other.dir, HASH, false);
+    const refused = await call(`${app.url}/-/reload`, 'POST', as(NEW_PASSWORD));
+    expect(refused.status).toBe(500);
+    expect(refused.body).toBe(
+      'configuration reload failed; the previous configuration stays in force:\n' +
+        '  AAISP_EXPORTER_WEB__CONFIG_FILE: turning TLS off needs a restart: the listening socket keeps the scheme it started with (https)\n',
+    );
+    expect((await call(`${app.url}/metrics`, 'GET', as(NEW_PASSWORD))).status).toBe(200);
+  });
+});
+
+describe('POST /-/reload without the lifecycle API', () => {
+  it('answers 403 and says how to turn it on', async () => {
+    const server = await startServer({});
+    try {
+      const reply = await new Promise<Reply>((resolve, reject) => {
+        const req = httpRequest(`${server.base}/-/reload`, { method: 'POST', agent: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(reply.status).toBe(403);
+      expect(reply.body).toBe(
+        'Lifecycle API is not enabled: set AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE=true to reload over HTTP, or send SIGHUP.\n',
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -23,15 +23,19 @@ const iso = (ms: number | undefined): string | null => (ms === undefined ? null 
  *   row; `pausedUntil` is when the pause ends and `nextAttempt` the first tier run after it that
  *   tries again (both `null` when not paused; `pausedUntil` is in the past once the pause has
  *   ended and that run has not happened yet).
+ * - `config` (when the exporter reports reloads): whether the last load (the start, a SIGHUP or
+ *   `POST /-/reload`) succeeded, what triggered it and when, when the configuration in force was
+ *   loaded, and a refused reload's problems (by variable or file and field, never a secret).
  * - `tiers.<name>.lastError` keeps its meaning, the tier's most recent error, and says where it
  *   came from (`account`, `collector`) and whether it is `current`: `false` once that collector of
  *   that account has succeeded since, so a recovered tier no longer reads as failing.
  */
 export function healthDocument(
   tiers: readonly TierStatus[],
-  deps: Pick<ServerDeps, 'version' | 'demo' | 'shard' | 'accounts'>,
+  deps: Pick<ServerDeps, 'version' | 'demo' | 'shard' | 'accounts' | 'reloadStatus'>,
 ): unknown {
   const shard = deps.shard;
+  const reload = deps.reloadStatus?.();
   const pauses = new Map(pausedAccountsOf(tiers).map((pause) => [pause.account, pause]));
   const accounts = [...new Set([...deps.accounts, ...pauses.keys()])];
   return {
@@ -39,6 +43,16 @@ export function healthDocument(
     version: deps.version,
     demo: deps.demo,
     shard: shard === undefined ? null : { index: shard.index, count: shard.count, accounts: shard.accounts },
+    ...(reload === undefined
+      ? {}
+      : {
+          config: {
+            lastReloadSuccessful: reload.last.ok,
+            lastReload: { trigger: reload.last.trigger, at: iso(reload.last.atMs) },
+            lastReloadSuccess: iso(reload.lastSuccessMs),
+            problems: reload.last.ok ? [] : reload.last.problems,
+          },
+        }),
     accounts: Object.fromEntries(
       accounts.map((account) => {
         const pause = pauses.get(account);
@@ -80,7 +94,7 @@ export function healthDocument(
 
 /** Serves {@link healthDocument} for the tiers as they are now; always 200 (the process is up). */
 export function health(
-  deps: Pick<ServerDeps, 'tiers' | 'version' | 'demo' | 'shard' | 'accounts'>,
+  deps: Pick<ServerDeps, 'tiers' | 'version' | 'demo' | 'shard' | 'accounts' | 'reloadStatus'>,
   _req: IncomingMessage,
   res: ServerResponse,
 ): void {
