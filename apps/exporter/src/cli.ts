@@ -1,6 +1,7 @@
 /**
  * The `aaisp-exporter` command line: reads the configuration, then serves, checks the
- * configuration, records, or prints its version or help. Stops cleanly on SIGTERM/SIGINT.
+ * configuration, records, or prints its version or help. Serving, it answers signals as
+ * `signals.ts` says: SIGTERM/SIGINT stop it (within 5 s), SIGHUP reloads the configuration.
  * Importing it does nothing: `main.ts` (npm, image, source) and `sea.ts` (the single binary) run it.
  *
  * @module
@@ -15,6 +16,7 @@ import { loadConfig, PREFIX } from './config/config.ts';
 import { describeCqmLine } from './config/cqm-urls.ts';
 import { dotEnvAdditions } from './config/dot-env.ts';
 import { record } from './record/record-command.ts';
+import { handleSignals } from './signals.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 const HELP = `Usage: aaisp-exporter [options]
@@ -34,7 +36,13 @@ a bug report. Read the files before you share them.
 
 Configuration comes from ${PREFIX}… environment variables (see the README), e.g.
   ${PREFIX}AUTH__CONTROL_LOGIN=ab123@a ${PREFIX}AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos aaisp-exporter
-Endpoints: /metrics /probe?target=NAME /health /ready and a status page at /.
+Endpoints: /metrics /probe?target=NAME /health /ready and a status page at /; POST /-/reload
+with ${PREFIX}WEB__ENABLE_LIFECYCLE=true.
+
+Signals: SIGTERM or SIGINT stops it (within 5 s). SIGHUP reloads the configuration: the files it
+names (accounts file, *_FILE secrets, CQM links, web-config file) are read again and applied
+without a restart. Environment variables cannot change in a running process: a changed variable
+needs a restart.
 `;
 
 /**
@@ -49,8 +57,6 @@ function loadDotEnv(): void {
 
 /** Exit code for a bad configuration (EX_CONFIG from sysexits.h). */
 const EXIT_CONFIG = 78;
-/** How long a shutdown may take before the process exits anyway. */
-const SHUTDOWN_LIMIT_MS = 5000;
 
 function parse() {
   return parseArgs({
@@ -104,7 +110,9 @@ export async function main(): Promise<void> {
 
   loadDotEnv();
   const demo = values.demo === true;
-  const result = loadConfig({ env: process.env, readFile: (path) => readFileSync(path, 'utf8'), demo });
+  // Again at every reload (SIGHUP): the same environment, every file it names read anew.
+  const load = () => loadConfig({ env: process.env, readFile: (path) => readFileSync(path, 'utf8'), demo });
+  const result = load();
   if (!result.ok) {
     process.stderr.write('aaisp-exporter: the configuration is not valid:\n');
     for (const problem of result.problems)
@@ -140,9 +148,21 @@ export async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logging, { isTty: process.stdout.isTTY });
-  let app: Awaited<ReturnType<typeof startApp>>;
+  // Only Node itself writes to stderr now (a warning): with its reader gone, that write's error
+  // would be an uncaught exception.
+  process.stderr.on('error', () => undefined);
+  const starting = startApp(config, { logger, version: packageJson.version, demo, reloadConfig: load });
+  // Registered before the app has started: a signal meanwhile waits for the start, then stops it.
+  handleSignals({
+    stop: async () => (await starting).stop(),
+    reload: async () => (await starting).reload('SIGHUP'),
+    logger,
+    // The repository's bin wrapper keeps an IPC channel to this process: its closing is how a
+    // wrapper killed by SIGKILL, which cannot pass that signal on, still stops this process.
+    parentChannel: process.channel !== undefined,
+  });
   try {
-    app = await startApp(config, { logger, version: packageJson.version, demo });
+    await starting;
   } catch (error) {
     // E.g. the port is taken: one clear log line, not a stack trace on stderr.
     logger.fatal(
@@ -151,28 +171,4 @@ export async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    setTimeout(() => {
-      // Still exit 0: the signal asked for a stop, and it happened; the log says it was not clean.
-      logger.warn({ signal, limitMs: SHUTDOWN_LIMIT_MS }, 'stopping took too long: exiting anyway');
-      process.exit(0);
-    }, SHUTDOWN_LIMIT_MS).unref();
-    app.stop().then(
-      () => {
-        // What tells a clean stop from the time limit above: both exit 0.
-        logger.info({ signal }, 'stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
 }

@@ -43,6 +43,8 @@ describe('the aaisp-exporter CLI', () => {
     const help = await finished(run(['--help']));
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--check-config');
+    expect(help.stdout).toContain('SIGHUP reloads the configuration');
+    expect(help.stdout).toContain('Environment variables cannot change in a running process');
   });
 
   it('--check-config exits 0 for a valid configuration', async () => {
