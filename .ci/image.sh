@@ -24,11 +24,14 @@
 #    seconds; both go into the manifest list $AAISP_IMAGE.
 # 3. The tests, per arch: the image's configuration and /app tree, --version, exit 78 on a bad
 #    configuration, `podman run -p … --demo` as deploy/README.md shows it (/health, /ready, CHAOS
-#    and CQM series, uid 1000, no capabilities, `podman healthcheck run`, SIGTERM → exit 0 within
-#    5 s), and the exporter service of deploy/compose.yaml (+ compose.demo.yaml) started with the
-#    options those files give it (read by .ci/image/helper.mjs, not copied here): read-only,
-#    cap_drop ALL, no-new-privileges, the password as a secret file that `podman inspect` and the
-#    log never show. Every port is published on 127.0.0.1 only.
+#    and CQM series, uid 1000, no capabilities, `podman healthcheck run`, state.json written in
+#    /var/lib/aaisp-exporter, `podman kill -s HUP` reloads in the same process, SIGTERM → exit 0
+#    within 5 s), and the exporter service of deploy/compose.yaml (+ compose.demo.yaml) started
+#    with the options those files give it (read by .ci/image/helper.mjs, not copied here):
+#    read-only, cap_drop ALL, no-new-privileges, the state in a named volume that a re-created
+#    container reads back (and, with AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE, POST /-/reload), the
+#    password as a secret file that `podman inspect` and the log never show. Every port is
+#    published on 127.0.0.1 only; every volume is this run's own and removed at the end.
 #
 # crun fails on this machine's cgroup layout and the default ulimits are refused, so every build
 # and container uses runc and explicit ulimits. Prints sizes, build times and the demo's RSS;
@@ -128,12 +131,14 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   for c in "${CONTAINERS[@]}"; do podman rm --force --time 0 "$c" >/dev/null 2>&1 || true; done
+  podman volume ls --format '{{.Name}}' | grep "^$RUN_ID-" | xargs -r podman volume rm --force >/dev/null 2>&1 || true
   for c in "${MOUNTED[@]}"; do podman image unmount "$c" >/dev/null 2>&1 || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-# Containers of an earlier run that was killed before its trap ran.
+# Containers and volumes of an earlier run that was killed before its trap ran.
 podman ps --all --format '{{.Names}}' | grep '^aaisp-image-ci-' | xargs -r "${PODMAN[@]}" rm --force --time 0 >/dev/null || true
+podman volume ls --format '{{.Name}}' | grep '^aaisp-image-ci-' | xargs -r podman volume rm --force >/dev/null || true
 
 BASE_REF=$(helper base-ref)
 NODE_FULL=$(helper node-version)
@@ -360,6 +365,46 @@ check_stop() {
   STOP_SECONDS=$seconds
   ok "SIGTERM (podman stop): exit 0 in $seconds s, \"stopped\" logged, no error logged"
 }
+# The state file the exporter keeps in CONTAINER (the demo's CQM lines write it at their first
+# fetch), waiting up to LIMIT seconds: uid and gid 1000, 0600, in its 0700 directory. Sets STATE.
+check_state() {
+  local container=$1 limit=$2 where=$3 out='' i
+  for ((i = 0; i < limit * 5; i++)); do
+    out=$("${PODMAN[@]}" exec "$container" stat -c '%u:%g %a' /var/lib/aaisp-exporter /var/lib/aaisp-exporter/state.json 2>/dev/null) && break
+    out=''
+    sleep 0.2
+  done
+  [ -n "$out" ] || fail "$container: no /var/lib/aaisp-exporter/state.json after $limit s: $(podman logs --tail 5 "$container" 2>&1)"
+  [ "$out" = $'1000:1000 700\n1000:1000 600' ] ||
+    fail "$container: /var/lib/aaisp-exporter and its state.json are ${out//$'\n'/ and }, expected 1000:1000 700 and 1000:1000 600"
+  if podman logs "$container" 2>&1 | grep -qF 'cannot write the state file'; then
+    fail "$container: the exporter could not write its state: $(podman logs "$container" 2>&1 | grep -F 'cannot write the state file' | head -n 1)"
+  fi
+  STATE="state.json 1000:1000 0600 in /var/lib/aaisp-exporter (0700), $where"
+}
+# The first log line of CONTAINER holding both strings, waiting up to LIMIT seconds ('' if none).
+wait_log() {
+  local container=$1 limit=$2 first=$3 second=$4 line='' i
+  for ((i = 0; i < limit * 5; i++)); do
+    line=$(podman logs "$container" 2>&1 | grep -F -- "$first" | grep -F -- "$second" | head -n 1 || true)
+    [ -n "$line" ] && break
+    sleep 0.2
+  done
+  printf '%s' "$line"
+}
+# `podman kill -s HUP` (docker kill -s HUP in deploy/README.md): the exporter reloads its
+# configuration in the same process, still serving.
+check_hup() {
+  local container=$1 base=$2 limit=$3 pid
+  pid=$(podman inspect --format '{{.State.Pid}}' "$container")
+  pm kill --signal HUP "$container" >/dev/null
+  [ -n "$(wait_log "$container" "$limit" '"msg":"configuration reloaded"' '"trigger":"SIGHUP"')" ] ||
+    fail "$container: no \"configuration reloaded\" (trigger SIGHUP) $limit s after SIGHUP: $(podman logs --tail 5 "$container" 2>&1)"
+  [ "$(podman inspect --format '{{.State.Running}} {{.State.Pid}}' "$container")" = "true $pid" ] ||
+    fail "$container: after SIGHUP: $(podman inspect --format 'running {{.State.Running}}, PID {{.State.Pid}}, exit {{.State.ExitCode}}' "$container") (PID was $pid)"
+  [ "$(http_status "$base/health")" = 200 ] || fail "$container: /health answered $(http_status "$base/health") after SIGHUP"
+  ok "podman kill -s HUP: still running, same PID $pid, /health 200, log: configuration reloaded (trigger SIGHUP)"
+}
 start() { # NAME PODMAN-RUN-ARGS... → the container's name
   local name="$RUN_ID-$1"
   shift
@@ -384,7 +429,7 @@ check_config_error() {
 
 declare -A SIZE=() BASE_SIZE=() RSS_FIRST=() RSS_SETTLED=() STOP=()
 test_arch() {
-  local arch=$1 ref platform emulated limit t0 out port base c pid words password code started
+  local arch=$1 ref platform emulated limit t0 out port base c pid words password code started volumes
   started=$(now)
   ref=$(arch_ref "$arch")
   platform=(--platform "linux/$arch" --pull=never)
@@ -433,6 +478,9 @@ test_arch() {
   ok "/metrics: $(grep -c '^aaisp_' "$WORK/metrics.txt") aaisp_ samples, $(grep -c '^aaisp_cqm_' "$WORK/metrics.txt") CQM; $(grep '^aaisp_broadband_lines ' "$WORK/metrics.txt")"
   check_identity "$c" demo
   check_healthcheck "$c"
+  check_state "$c" "$limit" "the container's own layer"
+  ok "$STATE"
+  check_hup "$c" "$base" "$limit"
   if ! $emulated; then
     # As the bench reads it: the process's VmRSS, once more after 10 s of idling (V8's memory
     # reducer gives back the first collection's garbage by then).
@@ -447,8 +495,9 @@ test_arch() {
   : >"$WORK/empty.env"
   port=$(free_port)
   base="http://127.0.0.1:$port"
+  volumes="$RUN_ID-compose-demo-$arch-"
   mapfile -d '' words < <(helper compose-args --host-port "$port" --env-file "$WORK/empty.env" \
-    deploy/compose.yaml deploy/compose.demo.yaml)
+    --volume-prefix "$volumes" deploy/compose.yaml deploy/compose.demo.yaml)
   [ "${#words[@]}" -gt 1 ] || fail 'compose-args printed nothing'
   words=("${words[@]/#@IMAGE@/$ref}")
   printf '  podman run %s\n' "${words[*]}"
@@ -464,6 +513,27 @@ test_arch() {
   "${PODMAN[@]}" exec "$c" sh -c 'echo x > /tmp/written' || fail "$c: /tmp (tmpfs) is not writable"
   ok 'read-only root file system, writable /tmp'
   check_healthcheck "$c"
+  check_state "$c" "$limit" "the named volume ${volumes}exporter-state"
+  ok "$STATE"
+  check_stop "$c"
+
+  step "$arch: the same service re-created on its state volume, with AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE=true"
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  mapfile -d '' words < <(helper compose-args --host-port "$port" --env-file "$WORK/empty.env" \
+    --volume-prefix "$volumes" deploy/compose.yaml deploy/compose.demo.yaml)
+  words=("${words[@]/#@IMAGE@/$ref}")
+  start "compose-demo-again-$arch" "${platform[@]}" --env AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE=true "${words[@]}"
+  c="$RUN_ID-compose-demo-again-$arch"
+  wait_200 "$c" "$base/health" "$limit"
+  podman logs "$c" 2>&1 | grep -qF '"msg":"saved state loaded"' ||
+    fail "$c: no \"saved state loaded\" from the volume: $(podman logs "$c" 2>&1 | grep -F '"component":"state"' | head -n 2)"
+  ok "the log says \"saved state loaded\": the state outlived its container in ${volumes}exporter-state"
+  code=$(curl -s -o "$WORK/reload.txt" -w '%{http_code}' --max-time 10 -X POST "$base/-/reload" || true)
+  [ "$code" = 200 ] || fail "$c: POST /-/reload answered $code: $(cat "$WORK/reload.txt")"
+  [ -n "$(wait_log "$c" "$limit" '"msg":"configuration reloaded"' '"trigger":"http"')" ] ||
+    fail "$c: no \"configuration reloaded\" (trigger http) after POST /-/reload"
+  ok "POST /-/reload: 200 ($(head -c 60 "$WORK/reload.txt")), log: configuration reloaded (trigger http)"
   check_stop "$c"
 
   step "$arch: the exporter service of deploy/compose.yaml, with a login in .env and the password as a secret"
@@ -475,7 +545,7 @@ test_arch() {
   printf 'AAISP_EXPORTER_AUTH__CONTROL_LOGIN=ci-test@a\nAAISP_EXPORTER_API__BASE_URL=http://127.0.0.1:9/\n' >"$WORK/.env"
   port=$(free_port)
   mapfile -d '' words < <(helper compose-args --host-port "$port" --env-file "$WORK/.env" \
-    --secret "chaos_password=$WORK/chaos_password" deploy/compose.yaml)
+    --secret "chaos_password=$WORK/chaos_password" --volume-prefix "$RUN_ID-compose-$arch-" deploy/compose.yaml)
   words=("${words[@]/#@IMAGE@/$ref}")
   start "compose-$arch" "${platform[@]}" "${words[@]}"
   c="$RUN_ID-compose-$arch"

@@ -3,7 +3,7 @@
 # PID 1 in a podman container: `bash .ci/systemd.sh BINARY`, BINARY being the single binary
 # (apps/exporter/dist-sea/aaisp-exporter). Needs root or sudo, and Debian's podman, runc and
 # mmdebstrap (installed if missing). The Debian root file system is built once (about a minute)
-# and cached as a podman image; later runs take about 35 s.
+# and cached as a podman image; later runs take about 45 s.
 #
 # Installed as deploy/README.md says (`useradd --system …`, the password as the LoadCredential=
 # file /etc/aaisp-exporter/control-password, mode 0600 root, settings in /etc/default/aaisp-exporter),
@@ -11,6 +11,12 @@
 #   - the unit file unchanged, with CHAOS pointed at 127.0.0.1:9 (nothing there): starts, /health
 #     200, /ready 503, `systemctl stop` leaves it inactive with the exporter's exit 0;
 #   - with one drop-in, `ExecStart=… --demo` (the built-in fake CHAOS): CHAOS and CQM series;
+#   - `systemctl reload` (ExecReload=, SIGHUP): the same process re-reads the web-config file
+#     named in /etc/default/aaisp-exporter and logs `configuration reloaded` (trigger SIGHUP); a
+#     bad one is refused (`configuration reload refused`) and the unit stays active; fixed, it
+#     reloads again;
+#   - StateDirectory=: /var/lib/aaisp-exporter/state.json, 0600 in a 0700 directory, both the
+#     service user's, written by the demo's CQM lines and read back after `systemctl restart`;
 #   - a bad setting: exit 78, failed, not restarted;
 #   - a probe (.ci/systemd/probe.sh) run under a copy of the unit: does each directive take effect?
 # The containers: podman's default capabilities (the unit must start; systemd quietly skips part
@@ -49,6 +55,8 @@ run_config() {
   inside install
   inside exporter shipped
   inside exporter demo
+  inside reload
+  inside state
   inside bad-config
   echo "  sandbox probe ($probe_mode):"
   inside probe "$probe_mode" | tee "$work_dir/probe-$name.txt"
@@ -82,9 +90,9 @@ echo
 echo '==> systemd unit summary'
 echo "  systemd $systemd_version (Debian bookworm), podman $(podman version --format '{{.Client.Version}}'), runc"
 echo "  rootfs image $image: $([ "$image_built" = true ] && echo "built in ${image_seconds} s" || echo cached)"
-echo "  default capabilities: started, served, stopped cleanly in ${seconds[default]} s; sandbox" \
+echo "  default capabilities: started, served, reloaded, kept its state, stopped cleanly in ${seconds[default]} s; sandbox" \
   "directives: $(count applied default) applied, $(count NOT default) not applied, $(count untestable default) untestable"
-echo "  host-like (SYS_ADMIN): started, served, stopped cleanly in ${seconds[host-like]} s; sandbox" \
+echo "  host-like (SYS_ADMIN): started, served, reloaded, kept its state, stopped cleanly in ${seconds[host-like]} s; sandbox" \
   "directives: $(count applied host-like) applied, $(count NOT host-like) not applied, $(count untestable host-like) untestable"
 echo "  exposure: $exposure (at most $((max_exposure / 10)).$((max_exposure % 10)) allowed)"
 echo "  total: $(($(now) - started)) s"

@@ -9,7 +9,7 @@
 //   podman image inspect IMG | node .ci/image/helper.mjs check-image ARCH VERSION
 //   node .ci/image/helper.mjs check-tree ROOTFS          # ROOTFS: `podman image mount IMG`
 //   node .ci/image/helper.mjs compose-args --host-port P [--env-file F] [--secret NAME=FILE] \
-//     deploy/compose.yaml [deploy/compose.demo.yaml ...]
+//     [--volume-prefix PREFIX] deploy/compose.yaml [deploy/compose.demo.yaml ...]
 //
 // check-* print one `ok …` line per check and exit 1 with `FAIL …` lines when any fails.
 // compose-args prints NUL-terminated words: `podman run` options, `@IMAGE@`, then the command.
@@ -136,9 +136,20 @@ function checkImage(arch, version) {
     MALLOC_TRIM_THRESHOLD_: '131072',
     AAISP_EXPORTER_SERVER__HOST: '0.0.0.0',
     AAISP_EXPORTER_SERVER__PORT: '9099',
+    AAISP_EXPORTER_STATE__DIR: '/var/lib/aaisp-exporter',
   };
   const wrongEnv = Object.entries(expectedEnv).filter(([name, value]) => env[name] !== value);
-  check(wrongEnv.length === 0, 'ENV NODE_ENV, MALLOC_*, SERVER__HOST/PORT', JSON.stringify(wrongEnv));
+  check(
+    wrongEnv.length === 0,
+    'ENV NODE_ENV, MALLOC_*, SERVER__HOST/PORT, STATE__DIR',
+    JSON.stringify(wrongEnv),
+  );
+  // The state directory is a place to mount a volume, not a VOLUME (see deploy/Dockerfile).
+  check(
+    Object.keys(config.Volumes ?? {}).length === 0,
+    'no VOLUME (compose.yaml mounts a named volume at the state directory)',
+    JSON.stringify(config.Volumes),
+  );
   // Docker format keeps HEALTHCHECK (OCI has no field for it).
   const health = image?.Healthcheck ?? image?.HealthCheck ?? config.Healthcheck ?? {};
   const test = health.Test ?? [];
@@ -261,6 +272,20 @@ function checkTree(rootfs) {
   );
   const mb = bytes / 1024 / 1024;
   check(mb < 60, `/app is ${mb.toFixed(1)} MB (< 60)`);
+
+  // AAISP_EXPORTER_STATE__DIR: empty, the exporter's own (uid and gid 1000), for it alone.
+  const stateDir = join(rootfs, 'var/lib/aaisp-exporter');
+  const state = existsSync(stateDir) ? lstatSync(stateDir) : undefined;
+  check(
+    state !== undefined &&
+      state.isDirectory() &&
+      state.uid === 1000 &&
+      state.gid === 1000 &&
+      (state.mode & 0o777) === 0o700 &&
+      readdirSync(stateDir).length === 0,
+    '/var/lib/aaisp-exporter: an empty directory, 1000:1000, mode 0700',
+    state === undefined ? 'missing' : `${state.uid}:${state.gid} ${(state.mode & 0o777).toString(8)}`,
+  );
   finish();
 }
 
@@ -317,10 +342,12 @@ function composeArgs(argv) {
   const secretOverrides = {};
   let hostPort;
   let envFileOverride;
+  let volumePrefix;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--host-port') hostPort = argv[++i];
     else if (arg === '--env-file') envFileOverride = argv[++i];
+    else if (arg === '--volume-prefix') volumePrefix = argv[++i];
     else if (arg === '--secret') {
       const [name, ...path] = (argv[++i] ?? '').split('=');
       secretOverrides[name] = path.join('=');
@@ -378,6 +405,19 @@ function composeArgs(argv) {
     const match = /^(?:[\d.]+:)?(\d+):(\d+)(?:\/tcp)?$/.exec(String(port));
     if (match === null) throw new Error(`port ${port} is not HOST:CONTAINER`);
     words.push('--publish', `127.0.0.1:${hostPort}:${match[2]}`);
+  }
+  // Short syntax only. A named volume is Compose's `<project>_<name>` (or --volume-prefix + name,
+  // so that a test's volume is its own); Podman, as Docker, fills a new one from the image.
+  for (const volume of take('volumes') ?? []) {
+    if (typeof volume !== 'string') throw new Error(`volume ${JSON.stringify(volume)}: short syntax only`);
+    const [source = '', target = '', ...mode] = volume.split(':');
+    if (!target.startsWith('/')) throw new Error(`volume ${volume} is not SOURCE:/TARGET`);
+    let host;
+    if (/^[./~]/.test(source)) host = resolve(projectDir, source);
+    else if (project.volumes !== undefined && source in project.volumes) {
+      host = `${volumePrefix ?? `${project.name ?? 'compose'}_`}${source}`;
+    } else throw new Error(`volume ${source} is not declared under the top-level volumes`);
+    words.push('--volume', [host, target, ...mode].join(':'));
   }
   if (take('read_only') === true) words.push('--read-only');
   for (const cap of take('cap_drop') ?? []) words.push('--cap-drop', cap);

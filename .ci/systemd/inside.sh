@@ -6,6 +6,10 @@
 #   install              deploy/README.md's systemd steps, plus demo-safe settings
 #   exporter shipped     start the shipped unit unchanged: /health 200, /ready 503 (no CHAOS)
 #   exporter demo        the same with the drop-in ci-demo.conf (ExecStart … --demo): real series
+#   reload               `systemctl reload` (SIGHUP, --demo): same process, the web-config file
+#                        re-read; a bad one refused (still active), fixed and reloaded again
+#   state                StateDirectory=: state.json 0600 in /var/lib/aaisp-exporter (0700), both
+#                        the service user's, read again after `systemctl restart`
 #   bad-config           a bad setting: exit 78, failed, not restarted
 #   probe strict|report [LINE...]  the sandbox probe (probe.sh) under the unit's settings, plus
 #                        LINEs in its drop-in; strict: every directive of the unit (but those the
@@ -19,6 +23,10 @@ unit=aaisp-exporter.service
 dropins=/etc/systemd/system/$unit.d
 password=not-a-real-password-systemd-ci
 base=http://127.0.0.1:9099
+state_dir=/var/lib/aaisp-exporter
+# A file the unit's exporter reads itself (the credential is a copy made at start, so a reload
+# would not see it change): the web-config file, named in /etc/default/aaisp-exporter by `reload`.
+web_config=/etc/aaisp-exporter/web-config.yml
 
 fail() {
   printf 'FAIL: %s\n' "$*" >&2
@@ -45,6 +53,25 @@ wait_health() {
     sleep 0.2
   done
   return 1
+}
+
+# The first journal line since the mark that holds STRING, waiting up to 10 s for it.
+wait_journal() {
+  local line=''
+  for _ in $(seq 1 50); do
+    line=$(journal_since_mark | grep -F -- "$1" | head -n 1 || true)
+    [ -n "$line" ] && break
+    sleep 0.2
+  done
+  printf '%s' "$line"
+}
+
+# ExecStart … --demo (the built-in fake CHAOS, with CQM lines) in a drop-in.
+demo_dropin() {
+  rm -rf "$dropins"
+  mkdir -p "$dropins"
+  printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/aaisp-exporter --demo\n' >"$dropins/ci-demo.conf"
+  systemctl daemon-reload
 }
 
 # systemctl stop; the unit must end inactive (not failed) with the exporter's own exit 0.
@@ -86,12 +113,12 @@ EOF
 
 cmd_exporter() {
   local mode=$1 started
-  rm -rf "$dropins"
   if [ "$mode" = demo ]; then
-    mkdir -p "$dropins"
-    printf '[Service]\nExecStart=\nExecStart=/usr/local/bin/aaisp-exporter --demo\n' >"$dropins/ci-demo.conf"
+    demo_dropin
+  else
+    rm -rf "$dropins"
+    systemctl daemon-reload
   fi
-  systemctl daemon-reload
   mark
   started=$(date +%s%N)
   systemctl start "$unit"
@@ -124,6 +151,123 @@ cmd_exporter() {
   fi
   if journal_since_mark '' | grep -qF "$password"; then fail 'the password is in the journal'; fi
   stop_clean
+}
+
+# The web-config file with this X-Frame-Options (deny and sameorigin are good, anything else is
+# refused), replaced in one rename as an editor or a config manager would.
+write_web_config() {
+  printf 'http_server_config:\n  headers:\n    X-Frame-Options: %s\n' "$1" >"$web_config.new"
+  chmod 0644 "$web_config.new"
+  mv "$web_config.new" "$web_config"
+}
+frame_options() {
+  curl -s -D - -o /dev/null --max-time 5 "$base/health" | tr -d '\r' |
+    awk -F': ' 'tolower($1) == "x-frame-options" { print $2 }'
+}
+reload_successful() {
+  curl -sf --max-time 5 "$base/metrics" | awk '$1 == "aaisp_exporter_config_last_reload_successful" { print $2 }'
+}
+
+# reload_once OUTCOME FRAME_OPTIONS: `systemctl reload`, then the journal's line for OUTCOME
+# (reloaded or refused, with trigger SIGHUP), the same MainPID still active, and the web-config
+# in force (X-Frame-Options on /health, the reload gauge) as that outcome leaves it.
+reload_once() {
+  local outcome=$1 frame=$2 message gauge line state main
+  case $outcome in
+    reloaded) message='"msg":"configuration reloaded"' gauge=1 ;;
+    refused) message='"msg":"configuration reload refused' gauge=0 ;;
+  esac
+  mark
+  systemctl reload "$unit" || fail "systemctl reload exited $? (ActiveState=$(show ActiveState))"
+  line=$(wait_journal "$message")
+  [ -n "$line" ] || fail "no $message line in the journal 10 s after systemctl reload"
+  grep -qF '"trigger":"SIGHUP"' <<<"$line" || fail "the $outcome line has no \"trigger\":\"SIGHUP\": $line"
+  state=$(show ActiveState) main=$(show MainPID)
+  if [ "$state" != active ] || [ "$main" != "$reload_pid" ]; then
+    fail "after systemctl reload ($outcome): ActiveState=$state MainPID=$main, expected active and $reload_pid"
+  fi
+  [ "$(http_code /health)" = 200 ] || fail "after systemctl reload ($outcome): /health answered $(http_code /health)"
+  [ "$(frame_options)" = "$frame" ] || fail "after systemctl reload ($outcome): X-Frame-Options '$(frame_options)', expected '$frame'"
+  [ "$(reload_successful)" = "$gauge" ] ||
+    fail "after systemctl reload ($outcome): aaisp_exporter_config_last_reload_successful $(reload_successful), expected $gauge"
+  case $outcome in
+    reloaded) echo "  ok systemctl reload: active, same MainPID $main, journal: configuration reloaded (trigger SIGHUP), X-Frame-Options $frame" ;;
+    refused) echo "  ok systemctl reload of a bad web-config: active, same MainPID $main, journal: configuration reload refused (trigger SIGHUP, problem: $(sed -n 's/.*"variable":"[^"]*: \([^"]*\)","message":"\([^"]*\)".*/\1 \2/p' <<<"$line")), X-Frame-Options still $frame, aaisp_exporter_config_last_reload_successful 0" ;;
+  esac
+}
+
+cmd_reload() {
+  write_web_config deny
+  cp /etc/default/aaisp-exporter /etc/default/aaisp-exporter.ci-saved
+  echo "AAISP_EXPORTER_WEB__CONFIG_FILE=$web_config" >>/etc/default/aaisp-exporter
+  demo_dropin
+  mark
+  systemctl start "$unit"
+  wait_health || fail "reload: /health never answered 200 (ActiveState=$(show ActiveState), ExecMainStatus=$(show ExecMainStatus))"
+  [ "$(frame_options)" = deny ] || fail "reload: X-Frame-Options '$(frame_options)' at start, expected deny (from $web_config)"
+  reload_pid=$(show MainPID)
+  echo "  ok started with $web_config (X-Frame-Options deny), MainPID $reload_pid"
+  write_web_config sameorigin
+  reload_once reloaded sameorigin
+  write_web_config allow
+  reload_once refused sameorigin
+  write_web_config deny
+  reload_once reloaded deny
+  [ "$(show NRestarts)" = 0 ] || fail "reload: NRestarts=$(show NRestarts)"
+  mark
+  stop_clean
+  mv /etc/default/aaisp-exporter.ci-saved /etc/default/aaisp-exporter
+  rm -f "$web_config"
+  rm -rf "$dropins"
+  systemctl daemon-reload
+}
+
+# The owner and mode of a path, as `stat` prints them: "aaisp-exporter:aaisp-exporter 600".
+owner_mode() { stat -c '%U:%G %a' "$1"; }
+# json_string KEY FILE: the first string value of KEY in the JSON FILE (fails when there is none).
+json_string() { grep -oE "\"$1\": *\"[^\"]*\"" "$2" | head -n 1 | sed 's/.*: *"\(.*\)"$/\1/' | grep .; }
+
+cmd_state() {
+  local file=$state_dir/state.json salt after pid saved_at
+  demo_dropin
+  # From nothing: StateDirectory= makes the directory at start.
+  rm -rf "$state_dir"
+  mark
+  systemctl start "$unit"
+  wait_health || fail "state: /health never answered 200 (ActiveState=$(show ActiveState), ExecMainStatus=$(show ExecMainStatus))"
+  # The demo's CQM lines change the state at their first fetch, which writes the file.
+  for _ in $(seq 1 150); do
+    [ -s "$file" ] && break
+    sleep 0.2
+  done
+  [ -s "$file" ] || fail "state: no $file 30 s after the start ($(find "$state_dir" -printf '%p %u %m; ' 2>&1))"
+  [ "$(owner_mode "$state_dir")" = 'aaisp-exporter:aaisp-exporter 700' ] ||
+    fail "state: $state_dir is $(owner_mode "$state_dir"), expected aaisp-exporter:aaisp-exporter 700"
+  [ "$(owner_mode "$file")" = 'aaisp-exporter:aaisp-exporter 600' ] ||
+    fail "state: $file is $(owner_mode "$file"), expected aaisp-exporter:aaisp-exporter 600"
+  journal_since_mark | grep -qF '"msg":"no saved state yet' || fail 'state: no "no saved state yet" line at the first start'
+  if grep -qF "$password" "$file"; then fail "state: the password is in $file"; fi
+  salt=$(json_string salt "$file") || fail "state: no salt in $file"
+  echo "  ok $file written: $(owner_mode "$file") in $state_dir ($(owner_mode "$state_dir")), $(stat -c %s "$file") bytes"
+  pid=$(show MainPID)
+  mark
+  systemctl restart "$unit"
+  wait_health || fail "state: /health never answered 200 after systemctl restart"
+  [ "$(show MainPID)" != "$pid" ] || fail "state: systemctl restart kept MainPID $pid"
+  journal_since_mark | grep -qF '"msg":"saved state loaded"' ||
+    fail "state: no \"saved state loaded\" after systemctl restart: $(journal_since_mark | grep -F '"component":"state"' | head -n 2)"
+  # The same file read back, not a new one made: its random salt is the one saved before.
+  after=$(json_string salt "$file") || fail "state: no salt in $file after the restart"
+  [ "$after" = "$salt" ] || fail "state: $file has a new salt after the restart ($salt, then $after)"
+  [ "$(owner_mode "$file")" = 'aaisp-exporter:aaisp-exporter 600' ] ||
+    fail "state: $file is $(owner_mode "$file") after the restart"
+  saved_at=$(json_string savedAt "$file")
+  echo "  ok systemctl restart (MainPID $pid → $(show MainPID)): journal: saved state loaded, the same $file (same salt, $(owner_mode "$file"), savedAt $saved_at)"
+  mark
+  stop_clean
+  [ -s "$file" ] || fail "state: $file gone after systemctl stop"
+  rm -rf "$dropins"
+  systemctl daemon-reload
 }
 
 cmd_bad_config() {
@@ -249,11 +393,13 @@ cmd_bisect() {
   systemctl daemon-reload
 }
 
-command=${1:?usage: inside.sh install|exporter|bad-config|probe|security|bisect ...}
+command=${1:?usage: inside.sh install|exporter|reload|state|bad-config|probe|security|bisect ...}
 shift
 case $command in
   install) cmd_install ;;
   exporter) cmd_exporter "$@" ;;
+  reload) cmd_reload ;;
+  state) cmd_state ;;
   bad-config) cmd_bad_config ;;
   probe) cmd_probe "$@" ;;
   security) cmd_security "$@" ;;

@@ -3,8 +3,9 @@
 # the Debian packages, the cached rootfs image, and containers whose PID 1 is systemd, removed again
 # by the EXIT trap. The caller sets `binary` (the single binary, an absolute path) first.
 #
-# The container: a Debian bookworm minbase root file system (mmdebstrap) with systemd, dbus and
-# curl, imported once as localhost/aaisp-systemd-rootfs:bookworm-HASH (HASH of what makes it, so a
+# The container: a Debian bookworm minbase root file system (mmdebstrap) with systemd, dbus, curl
+# and procps (/bin/kill, which the unit's ExecReload= runs: every Debian host has it, minbase
+# not), imported once as localhost/aaisp-systemd-rootfs:bookworm-HASH (HASH of what makes it, so a
 # change rebuilds it and a second run reuses it). Podman, rootful, with runc (crun cannot run
 # systemd here), no network but loopback, and the ulimits below (podman's default nofile/nproc
 # limits are too high for this machine's runc).
@@ -68,7 +69,7 @@ rootfs_sources() {
 
 # Sets `image`, building it when no image of that name exists. `image_built` says which.
 rootfs_image() {
-  local include=systemd,systemd-sysv,dbus,curl sources=() key
+  local include=systemd,systemd-sysv,dbus,curl,procps sources=() key
   mapfile -t sources < <(rootfs_sources)
   key=$({
     echo "minbase $include bookworm $(mmdebstrap --version 2>/dev/null)"

@@ -55,6 +55,15 @@ verdict "$([ "$userns" != "$PROBE_PID1_USERNS" ] && [ "$(wc -l </proc/self/uid_m
 result=$(try touch "$PROBE_STATE_DIR/probe")
 verdict "$(case $result in *Read-only*) echo yes ;; esac)" ProtectSystem=strict "touch in a directory the user owns: $result"
 
+# StateDirectory=: the one place ProtectSystem=strict leaves writable, where the exporter's
+# AAISP_EXPORTER_STATE__DIR points, owned by this user (mapped to itself by PrivateUsers=), 0700.
+state=${STATE_DIRECTORY:-}
+result=$(try touch "$state/probe")
+rm -f "$state/probe"
+verdict "$([ -n "$state" ] && [ "$state" = "${AAISP_EXPORTER_STATE__DIR:-}" ] && [ "$(stat -c '%U %a' "$state")" = "$user 700" ] &&
+  case $result in 0:*) echo yes ;; esac)" StateDirectory= \
+  "STATE_DIRECTORY=$state, AAISP_EXPORTER_STATE__DIR=${AAISP_EXPORTER_STATE__DIR:-}, $(stat -c '%U %a' "$state" 2>&1), touch in it: $result"
+
 result=$(try ls /home)
 verdict "$(case $result in *"Permission denied"*) echo yes ;; esac)" ProtectHome= "ls /home: $result"
 

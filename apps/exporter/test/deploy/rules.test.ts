@@ -111,12 +111,13 @@ describe(RULES, () => {
 });
 
 describe(ALERTS, () => {
-  it('has the aaisp.alerts group with the fourteen alerts, their severities and for durations', () => {
+  it('has the aaisp.alerts group with the fifteen alerts, their severities and for durations', () => {
     expect(alertGroups.map((group) => group.name)).toEqual(['aaisp.alerts']);
     expect(Object.fromEntries(alerts.map((rule) => [rule.alert, [rule.labels?.severity, rule.for]]))).toEqual(
       {
         AAISPExporterDown: ['critical', '5m'],
         AAISPExporterAbsent: ['critical', '10m'],
+        AAISPExporterConfigReloadFailed: ['warning', '10m'],
         AAISPCollectorFailing: ['warning', '15m'],
         AAISPChaosAuthFailing: ['critical', '5m'],
         AAISPDataStale: ['warning', '5m'],
