@@ -277,8 +277,7 @@ function checkTree(rootfs) {
   const stateDir = join(rootfs, 'var/lib/aaisp-exporter');
   const state = existsSync(stateDir) ? lstatSync(stateDir) : undefined;
   check(
-    state !== undefined &&
-      state.isDirectory() &&
+    state?.isDirectory() === true &&
       state.uid === 1000 &&
       state.gid === 1000 &&
       (state.mode & 0o777) === 0o700 &&
