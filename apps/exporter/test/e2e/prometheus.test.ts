@@ -12,7 +12,7 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,6 +26,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { mockAccount, testExporterConfig } from '../../harness/exporter-config.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { waitFor, waitForReady } from '../../harness/wait.ts';
 import { type App, startApp } from '../../src/app.ts';
 import type { AccountConfig, ExporterConfig } from '../../src/config/config.ts';
@@ -35,17 +36,6 @@ import { createLogger } from '../../src/telemetry/logger.ts';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? 'prometheus';
 const PROMTOOL = process.env.PROMTOOL_BIN ?? 'promtool';
-
-/** A free TCP port on loopback (Prometheus needs one on its command line; it cannot report port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const QueryAnswer = z.object({
   status: z.literal('success'),

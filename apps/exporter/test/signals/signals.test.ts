@@ -19,13 +19,14 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { CliChild } from '../../../../cli-test.shared.ts';
+import { freePort } from '../../harness/free-port.ts';
 import { waitFor } from '../../harness/wait.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { SHUTDOWN_LIMIT_MS, type StopSignal } from '../../src/signals.ts';
@@ -156,17 +157,6 @@ async function statusOf(url: string): Promise<number> {
   const response = await fetch(url);
   await response.arrayBuffer();
   return response.status;
-}
-
-/** A free TCP port on loopback, for an exporter whose start-up line cannot be read. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  const port = address !== null && typeof address === 'object' ? address.port : 0;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Whether writing one more byte to the non-blocking `fd` finds its pipe full. */
