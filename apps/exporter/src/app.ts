@@ -3,8 +3,8 @@
  * the self-metrics and the HTTP server. In demo mode a `@aaisp/chaos-mock` server on loopback
  * stands in for CHAOS.
  *
- * What one configuration builds (its accounts, clients, tier plan, collect job and the server's
- * protection) is a {@link Generation}; a reload builds the next one from the re-read files and
+ * What one configuration builds (its accounts, clients, tier plan and collect job) is a
+ * {@link Generation}; a reload builds the next one from the re-read files and
  * hands it to the parts that live as long as the process: the socket, the snapshot, the started
  * collector runs, the scheduler's timetables and breakers, and the state keeper.
  *
@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { BINDINGS, type CollectorBinding } from './collectors/index.ts';
 import type { ConfigResult, ExporterConfig } from './config/config.ts';
 import type { DemoChaos } from './demo/demo.ts';
+import { protectionOf } from './http/protect/gate.ts';
 import { createExporterServer, reloadCertificates, type ServerDeps } from './http/server.ts';
 import { accountChanges } from './reload/account-changes.ts';
 import {
@@ -152,6 +153,7 @@ async function compose(
     onAuthPause,
     restoredPauses: restored,
   });
+  let web = protectionOf(config.web);
   /** What the endpoints serve from the generation in force; made again by each reload, not per request. */
   const serverDeps = (): ServerDeps => ({
     store,
@@ -161,7 +163,7 @@ async function compose(
     demo: options.demo,
     accounts: names(current.accounts),
     shard: current.shard,
-    web: current.web,
+    web,
     reload: current.config.server.enableLifecycle ? (trigger) => reload(trigger) : undefined,
     reloadStatus: () => reloads.status(),
   });
@@ -214,7 +216,10 @@ async function compose(
       await self.replan({ accounts: names(next.accounts), tiers: next.tiers });
     }
     retainState(state, next.accounts, next.tiers);
-    if (next.web.tls !== undefined && !sameTls(previous, next)) reloadCertificates(server, next.web.tls);
+    web = protectionOf(next.config.web);
+    if (next.config.web.tls !== undefined && !sameTls(previous, next)) {
+      reloadCertificates(server, next.config.web.tls);
+    }
     deps = serverDeps();
     const applied: ReloadOutcome = { ok: true, trigger, atMs: Date.now() };
     reloads.record(applied);

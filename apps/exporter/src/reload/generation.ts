@@ -1,6 +1,6 @@
 /**
- * What one configuration builds: its accounts (this replica's share), tier plan, SDK clients,
- * collect job and the server's protection. The start builds the first; each reload builds the
+ * What one configuration builds: its accounts (this replica's share), tier plan, SDK clients and
+ * collect job (the server's protection is the HTTP layer's: `protectionOf`). The start builds the first; each reload builds the
  * next from the re-read files, and the parts that live as long as the process (the socket, the
  * snapshot, the started runs, the scheduler) take it over.
  *
@@ -13,8 +13,6 @@ import { createAccountClient } from '../chaos/account-client.ts';
 import { type CollectorBinding, nameOf } from '../collectors/index.ts';
 import type { AccountConfig, ExporterConfig } from '../config/config.ts';
 import type { DemoChaos } from '../demo/demo.ts';
-import { createBasicAuth } from '../http/protect/basic-auth.ts';
-import type { ServerProtection } from '../http/server.ts';
 import {
   type CollectJob,
   type CollectJobOptions,
@@ -38,24 +36,13 @@ export interface Generation {
   readonly multiAccount: boolean;
   readonly tiers: readonly TierPlan[];
   readonly clients: ReadonlyMap<string, ChaosClient>;
-  readonly web: ServerProtection;
 }
 
 /** The accounts' names, in order. */
 export const names = (accounts: readonly AccountConfig[]): string[] =>
   accounts.map((account) => account.name);
 
-/** The server's protection from the web-config part of the configuration. */
-export function protection(web: ExporterConfig['web']): ServerProtection {
-  return {
-    tls: web.tls,
-    auth: web.basicAuthUsers === undefined ? undefined : createBasicAuth({ users: web.basicAuthUsers }),
-    headers: web.headers,
-    healthOpen: web.healthOpen,
-  };
-}
-
-/** Builds what one configuration needs: its accounts (this shard's), tier plan, clients and protection. */
+/** Builds what one configuration needs: its accounts (this shard's), tier plan and clients. */
 export function generationOf(
   config: ExporterConfig,
   context: {
@@ -93,7 +80,6 @@ export function generationOf(
         }),
       ]),
     ),
-    web: protection(config.web),
   };
 }
 

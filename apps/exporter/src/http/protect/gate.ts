@@ -7,9 +7,10 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TLSSocket } from 'node:tls';
+import type { WebConfig } from '../../config/config.ts';
 import type { TlsSettings } from '../../config/web-config.ts';
 import { send, TEXT } from '../respond.ts';
-import { type BasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
+import { type BasicAuth, createBasicAuth, WWW_AUTHENTICATE } from './basic-auth.ts';
 import { type ClientCertRefusal, clientCertificateRefusal } from './tls.ts';
 
 /** How the endpoints are protected (from the web-config file). Absent: plain HTTP, open. */
@@ -22,6 +23,19 @@ export interface ServerProtection {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** With `auth`, still answer `/health` and `/ready` without credentials (orchestrator probes). */
   readonly healthOpen?: boolean | undefined;
+}
+
+/**
+ * The protection the web-config part of the configuration asks for: at start, and again at each
+ * reload (new users get a new password check and cache).
+ */
+export function protectionOf(web: WebConfig): ServerProtection {
+  return {
+    tls: web.tls,
+    auth: web.basicAuthUsers === undefined ? undefined : createBasicAuth({ users: web.basicAuthUsers }),
+    headers: web.headers,
+    healthOpen: web.healthOpen,
+  };
 }
 
 /** The probes `healthOpen` leaves open. */
