@@ -250,9 +250,11 @@ async function compose(
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     await scheduler.stop();
+    // A reload under way ends at once with the scheduler stopped; what it keeps is then written.
+    await reloading;
+    await state.flush();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    await state.flush();
     await demo?.mock.close();
   };
   return {

@@ -90,9 +90,11 @@ function wasOffline(entry: CqmSample): boolean {
  * - **First fetch** (no {@link CqmLineState.lastSeenStartMs}): the window's 24 hours of history
  *   are not counted, or a restarted exporter's counters would jump by a day's worth, which
  *   `rate()` and `increase()` would read as real. The newest complete sample becomes the one
- *   seen (the gauges show it) and the totals stay 0. So a restart loses the samples between the
- *   old process' last fetch and the new one's first (a counter reset, which `rate()` and
- *   `increase()` handle), and no sample is ever counted twice.
+ *   seen (the gauges show it) and the totals stay 0. So a restart that starts from an empty state
+ *   loses the samples between the old process' last fetch and the new one's first (a counter
+ *   reset, which `rate()` and `increase()` handle), and no sample is ever counted twice. A caller
+ *   that keeps the state across restarts (the exporter's `STATE__DIR`) loses none: the first
+ *   fetch after the restart is a later fetch of the kept state.
  * - **Later fetches** ingest every complete sample that starts after the last seen one, oldest
  *   first, once each: `samples` + 1, `pollsSent` + `Polls Sent`, `pollsFailed` +
  *   `round(Polls Sent x %Fail)` (each when the fields are there), and a sample with `Polls Sent`

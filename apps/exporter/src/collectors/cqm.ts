@@ -115,12 +115,26 @@ function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget, memory: saved }
     }
   };
 
+  /** The line's saved state, or a fresh one (said, when what was saved cannot be read). */
+  const restoredState = (account: string, lineId: string, log: Logger): CqmLineState => {
+    const value = saved.get(account, lineId);
+    const restored = decodeCqmLineState(value);
+    if (restored !== undefined) return restored;
+    if (value !== undefined) {
+      log.warn(
+        { line: lineId },
+        'the saved CQM state of the line cannot be read: its counters start again at 0 (a reset)',
+      );
+    }
+    return emptyCqmLineState();
+  };
+
   const remember = (account: string, line: CqmLineConfig, fetched: Fetched, log: Logger): LineMemory => {
     const key = `${account}\u0000${line.lineId}`;
     const known = memory.get(key) ?? {
       // Where the line's counting stopped before a reload or (with STATE__DIR) a restart: the
       // samples published meanwhile are counted once, not skipped.
-      state: decodeCqmLineState(saved.get(account, line.lineId)) ?? emptyCqmLineState(),
+      state: restoredState(account, line.lineId, log),
       lastOkMs: undefined,
       failing: false,
       columns: undefined,

@@ -414,7 +414,7 @@ describe('reconfigure (a reload)', () => {
     await scheduler.stop();
   });
 
-  it('aborts a run in flight, waits for it, and runs that tier again at once; a new tier runs at once', async () => {
+  it('aborts a run in flight, waits for it, and runs again at once only its aborted jobs; a new tier runs at once', async () => {
     const calls: string[] = [];
     let aborted = 0;
     const hanging = (account: string, collector: CollectorBinding, signal: AbortSignal) =>
@@ -447,8 +447,48 @@ describe('reconfigure (a reload)', () => {
     ]);
     // The aborted run is neither a failure nor a success.
     expect(events.map((event) => event.outcome)).toEqual(['ok', 'ok']);
-    expect(scheduler.status().map((tier) => tier.nextRunMs)).toEqual([65_000, 905_000]);
+    // The cut-short fast run keeps its turn: one interval after it started.
+    expect(scheduler.status().map((tier) => tier.nextRunMs)).toEqual([60_000, 905_000]);
     await scheduler.stop();
+  });
+
+  it('holds the timers while it waits for an aborted run: a tick due meanwhile runs after, not never', async () => {
+    const calls: string[] = [];
+    const collect = (account: string, collector: CollectorBinding, signal: AbortSignal) => {
+      calls.push(`${seconds(Date.now())} ${nameOf(collector)}`);
+      if (nameOf(collector) !== 'broadband_services') return Promise.resolve();
+      // The medium run hangs, and takes a second to give up once aborted.
+      return new Promise<void>((_resolve, reject) => {
+        signal.addEventListener('abort', () => setTimeout(() => reject(signal.reason), 1000));
+      });
+    };
+    const { scheduler } = setup({ tiers: [FAST, MEDIUM], collect });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(59_500);
+    const reloaded = scheduler.reconfigure({
+      accounts: ['default'],
+      tiers: [FAST, MEDIUM],
+      collect,
+      fresh: [],
+      forget: [],
+    });
+    // The fast tick due at 60 s falls inside the wait.
+    await vi.advanceTimersByTimeAsync(1000);
+    await reloaded;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls).toEqual([
+      '0 broadband_lines',
+      '2 broadband_services',
+      // The medium job the reload aborted, at once; the fast tick, as soon as the reload is
+      // applied (a timer of 0 ms fires after 1 ms), with the new signal.
+      '60.5 broadband_services',
+      '60.501 broadband_lines',
+    ]);
+    expect(scheduler.status().map((tier) => tier.nextRunMs)).toEqual([120_501, 302_000]);
+    // The medium job hangs again: the stop aborts it, and it takes its second to give up.
+    const stopped = scheduler.stop();
+    await vi.advanceTimersByTimeAsync(1000);
+    await stopped;
   });
 
   it('forgets a forgotten account’s breaker (reported closed) and back-off, so new credentials are tried at once', async () => {

@@ -153,6 +153,8 @@ interface TierState {
     | { readonly error: JobError; readonly account: string; readonly collector: CollectorBinding }
     | undefined;
   nextRunMs: number | undefined;
+  /** The jobs (`account\0collector`) a reload aborted mid-run: run again once it is applied. */
+  aborted: Set<string>;
 }
 
 /** The plan in force, and the controller that aborts its runs (a stop, or the next reload). */
@@ -167,7 +169,11 @@ const tierState = (plan: TierPlan): TierState => ({
   lastSuccessMs: undefined,
   lastError: undefined,
   nextRunMs: undefined,
+  aborted: new Set(),
 });
+
+const jobKey = (account: string, collector: CollectorBinding): string =>
+  `${account}\u0000${nameOf(collector)}`;
 
 /** Creates a scheduler; nothing runs until `start()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
@@ -211,15 +217,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
     if (result.kind === 'ok') tier.lastSuccessMs = result.atMs;
     if (result.kind === 'failed') tier.lastError = { error: result.error, account, collector };
+    if (result.kind === 'aborted' && !stopped) tier.aborted.add(jobKey(account, collector));
   };
 
-  /** Runs the jobs of `tier` for `accounts` (all of them: the plan's). */
-  const runJobs = async (tier: TierState, accounts?: readonly string[]): Promise<void> => {
+  /** Runs the jobs of `tier` that `pick` chooses (all of them without it). */
+  const runJobs = async (
+    tier: TierState,
+    pick?: (account: string, collector: CollectorBinding) => boolean,
+  ): Promise<void> => {
     const startedMs = now();
     try {
       await Promise.all(
         tierJobs(tier.plan, current.accounts)
-          .filter(({ account }) => accounts === undefined || accounts.includes(account))
+          .filter(({ account, collector }) => pick === undefined || pick(account, collector))
           .map(({ account, collector }) => runJob(tier, account, collector, startedMs)),
       );
     } catch (error) {
@@ -299,11 +309,34 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     await Promise.all([...tiers.map((tier) => tier.running), ...extraRuns]);
   };
 
-  /** Starts the fresh accounts' jobs of `tier` now, outside its timetable. */
-  const runFresh = (tier: TierState, fresh: readonly string[]): void => {
-    if (!tierAccounts(tier.plan, current.accounts).some((account) => fresh.includes(account))) return;
-    const extra = runJobs(tier, fresh).finally(() => extraRuns.delete(extra));
+  /**
+   * Starts, now and outside the tier's timetable, the jobs of the fresh accounts and those a reload
+   * aborted mid-run: the others keep their turn.
+   */
+  const runExtra = (tier: TierState, fresh: readonly string[]): void => {
+    const retry = tier.aborted;
+    tier.aborted = new Set();
+    const pick = (account: string, collector: CollectorBinding): boolean =>
+      fresh.includes(account) || retry.has(jobKey(account, collector));
+    if (!tierJobs(tier.plan, current.accounts).some(({ account, collector }) => pick(account, collector)))
+      return;
+    const extra = runJobs(tier, pick).finally(() => extraRuns.delete(extra));
     extraRuns.add(extra);
+  };
+
+  /**
+   * Takes every waiting tier's timer off, returning when each was due: a tick while a reload waits
+   * for the runs in flight would run with the aborted signal, and lose its turn.
+   */
+  const holdTimers = (): Map<TierState, number> => {
+    const due = new Map<TierState, number>();
+    for (const tier of tiers) {
+      if (tier.timer === undefined || tier.nextRunMs === undefined) continue;
+      clearTimeout(tier.timer);
+      tier.timer = undefined;
+      due.set(tier, tier.nextRunMs);
+    }
+    return due;
   };
 
   /** Swaps in the new plan's tiers: a known tier keeps its state, a dropped one its timer no more. */
@@ -342,7 +375,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       await settle('exporter stopping');
     },
     async reconfigure(next) {
-      const interrupted = new Set(tiers.filter((tier) => tier.running !== undefined));
+      const due = holdTimers();
       await settle('configuration reloaded');
       if (stopped) return;
       for (const account of next.forget) jobs.forget(account);
@@ -355,10 +388,16 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       };
       if (!started) return;
       for (const tier of tiers) {
-        // A new tier, or one whose run the reload cut short, runs in full at once; the others keep
-        // their timetable and run only the fresh accounts now.
-        if (!kept.has(tier) || interrupted.has(tier)) schedule(tier, 0);
-        else runFresh(tier, next.fresh);
+        // A new tier runs in full at once. A known one keeps its timetable (a run the reload cut
+        // short booked its next turn as it ended) and runs now only the fresh accounts' jobs and
+        // the jobs the reload aborted.
+        if (!kept.has(tier)) {
+          schedule(tier, 0);
+          continue;
+        }
+        const at = due.get(tier);
+        if (at !== undefined) schedule(tier, Math.max(0, at - now()));
+        runExtra(tier, next.fresh);
       }
     },
     status() {

@@ -8,7 +8,7 @@
 
 import type { Logger } from 'pino';
 import type { AccountConfig } from '../model/account.ts';
-import type { OpenBreaker } from '../schedule/auth-breaker.ts';
+import { MAX_AUTH_PAUSE_MS, type OpenBreaker } from '../schedule/auth-breaker.ts';
 import type { AuthPauseEvent } from '../schedule/scheduler.ts';
 import type { TierPlan } from '../schedule/tiers.ts';
 import type { StateKeeper } from './state-keeper.ts';
@@ -40,6 +40,7 @@ export function restoredPauses(
   state: StateKeeper,
   accounts: readonly AccountConfig[],
   logger: Logger,
+  now: () => number = Date.now,
 ): Map<string, OpenBreaker> {
   const restored = new Map<string, OpenBreaker>();
   for (const account of accounts) {
@@ -53,9 +54,12 @@ export function restoredPauses(
       );
       continue;
     }
-    restored.set(account.name, { untilMs: saved.untilMs, refusals: saved.refusals });
+    // A clock that was wrong when the pause was written (a board without a real-time clock) must
+    // not pause the account for longer than the breaker ever would.
+    const untilMs = Math.min(saved.untilMs, now() + MAX_AUTH_PAUSE_MS);
+    restored.set(account.name, { untilMs, refusals: saved.refusals });
     logger.warn(
-      { account: account.name, refusals: saved.refusals, pausedUntil: new Date(saved.untilMs).toISOString() },
+      { account: account.name, refusals: saved.refusals, pausedUntil: new Date(untilMs).toISOString() },
       'CHAOS refused these credentials before the restart: the account stays paused until the pause ends or its credentials change',
     );
   }

@@ -51,8 +51,8 @@ function canonicalJson(fields: Record<string, string>): string {
  * **Why a salt.** The salt is random per state file, so the same password gives unrelated
  * fingerprints on two installations and no precomputed table helps.
  *
- * Synchronous (it costs tens of milliseconds): called at start and on a config reload, once per
- * account. Nothing is cached.
+ * Synchronous (it costs tens of milliseconds): called at start for each account with a saved
+ * pause, and when an account's breaker opens, only with a state directory. Nothing is cached.
  *
  * @example
  * ```ts

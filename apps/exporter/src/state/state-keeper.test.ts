@@ -270,6 +270,41 @@ describe('StateKeeper writes', () => {
     });
   });
 
+  it('removes the file a failed write left behind, so a restart never goes back to older counters', async () => {
+    let failing = false;
+    const write: typeof writeStateFile = async (path, saved) => {
+      if (failing)
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      await writeStateFile(path, saved);
+    };
+    const { logger, warnings } = captureLogger();
+    const state = createStateKeeper({ dir, logger, write });
+    state.setTarget('cqm', 'home', '1', { samples: 10 });
+    await state.flush();
+    expect(readStateFile(join(dir, 'state.json')).ok).toBe(true);
+    failing = true;
+    state.setTarget('cqm', 'home', '1', { samples: 11 });
+    await state.flush();
+    expect(existsSync(join(dir, 'state.json'))).toBe(false);
+    expect(warnings().at(-1)).toMatchObject({ code: 'ENOSPC', staleFileRemoved: true });
+    // A later write that works puts the whole state back.
+    failing = false;
+    state.setTarget('cqm', 'home', '1', { samples: 12 });
+    await state.flush();
+    expect(readStateFile(join(dir, 'state.json'))).toMatchObject({
+      ok: true,
+      state: { accounts: { home: { targets: { cqm: { '1': { samples: 12 } } } } } },
+    });
+  });
+
+  it('sweeps the temporary files a write cut short by the process end left', async () => {
+    await writeFile(join(dir, '.state.json.0123456789ab.tmp'), '{"version":1');
+    await writeFile(join(dir, 'unrelated.tmp'), 'keep');
+    const { logger } = captureLogger();
+    createStateKeeper({ dir, logger });
+    expect((await readdir(dir)).sort()).toEqual(['unrelated.tmp']);
+  });
+
   it('log a write seam that throws synchronously, and never reject', async () => {
     const { logger, warnings } = captureLogger();
     const write: typeof writeStateFile = () => {

@@ -17,7 +17,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChaosAuth } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
@@ -123,6 +124,22 @@ function load(state: StateFile): Loaded {
 }
 
 /**
+ * Removes what a write cut short by the process' end left (`writeStateFile`'s temporary files):
+ * the rename never happened, so they are no state, only litter.
+ */
+function sweepTemporaryFiles(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(`.${STATE_FILE_NAME}.`) && name.endsWith('.tmp')) {
+        rmSync(join(dir, name), { force: true });
+      }
+    }
+  } catch {
+    // Unreadable: the read below says so, once.
+  }
+}
+
+/**
  * Reads the state directory at start. Any problem is one warning and an empty state with a fresh
  * salt: the exporter then works as without saved state, and the next change replaces the file.
  */
@@ -137,6 +154,7 @@ function loadFromDir(dir: string, path: string, logger: Logger): Loaded {
     );
     return emptyState();
   }
+  sweepTemporaryFiles(dir);
   const read = readStateFile(path);
   if (read.ok) {
     const loaded = load(read.state);
@@ -210,8 +228,15 @@ export function createStateKeeper(options: StateKeeperOptions): StateKeeper {
     try {
       await write(statePath, snapshot());
     } catch (error) {
+      // The file on disk is now older than what was served: restored, its counters would go back
+      // in time, which Prometheus reads as a reset and adds in full to increase(). Without it a
+      // restart starts at 0, a reset it handles.
+      const removed = await rm(statePath, { force: true }).then(
+        () => true,
+        () => false,
+      );
       logger.warn(
-        { path: statePath, code: errnoCode(error) ?? 'unknown' },
+        { path: statePath, code: errnoCode(error) ?? 'unknown', staleFileRemoved: removed },
         'cannot write the state file: it will be written again on the next change',
       );
     }

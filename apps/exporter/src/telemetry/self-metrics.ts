@@ -158,13 +158,13 @@ export function createSelfMetrics(
   if (!multiAccount) pausedUntil.remove({});
   // The auth breaker pauses only the account's collectors whose source sends CHAOS credentials;
   // the others keep their own success.
+  let planned = plan;
   const pausableOf = (account: string): string[] =>
-    plan.tiers.flatMap((tier) =>
+    planned.tiers.flatMap((tier) =>
       tierJobs(tier, [account])
         .filter(({ collector }) => collector.source.pausedByChaosAuth)
         .map(({ collector }) => nameOf(collector)),
     );
-  let planned = plan;
   /** Sets the series a planned job (or account) has from the start; an account already planned keeps its pause. */
   const startSeries = (next: SelfMetricsPlan, known: ReadonlySet<string>): void => {
     for (const account of next.accounts) if (!known.has(account)) paused.set(withAccount({}, account), 0);
