@@ -16,7 +16,7 @@ import { loadConfig, PREFIX } from './config/config.ts';
 import { describeCqmLine } from './config/cqm-urls.ts';
 import { dotEnvAdditions } from './config/dot-env.ts';
 import { record } from './record/record-command.ts';
-import { handleSignals } from './signals.ts';
+import { handleSignals, startedWithParentChannel } from './signals.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 const HELP = `Usage: aaisp-exporter [options]
@@ -158,8 +158,9 @@ export async function main(): Promise<void> {
     reload: async () => (await starting).reload('SIGHUP'),
     logger,
     // The repository's bin wrapper keeps an IPC channel to this process: its closing is how a
-    // wrapper killed by SIGKILL, which cannot pass that signal on, still stops this process.
-    parentChannel: process.channel !== undefined,
+    // wrapper killed by SIGKILL, which cannot pass that signal on, still stops this process, also
+    // when it closed before now (handleSignals then stops at once).
+    parentChannel: startedWithParentChannel(process),
   });
   try {
     await starting;

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { handleSignals, type SignalOptions, type StopSignal } from './signals.ts';
+import { handleSignals, type SignalOptions, type StopSignal, startedWithParentChannel } from './signals.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 const LIMIT_MS = 5000;
@@ -20,9 +20,12 @@ function heldStop() {
   return { stop, release: () => release(), fail: (error: Error) => fail(error) };
 }
 
-/** handleSignals on a fresh emitter, with a real logger writing into `lines`. */
-function setUp(options: Partial<SignalOptions> = {}) {
-  const source = new EventEmitter();
+/**
+ * handleSignals on a fresh emitter, with a real logger writing into `lines`. `connected`: the
+ * emitter's, as `process.connected` (undefined: no channel ever).
+ */
+function setUp(options: Partial<SignalOptions> = {}, connected?: boolean) {
+  const source = Object.assign(new EventEmitter(), { connected });
   const lines: string[] = [];
   const logger = createLogger(
     { level: 'info', json: true },
@@ -95,17 +98,20 @@ describe('handleSignals', () => {
     expect(exit).toHaveBeenCalledTimes(1);
   });
 
-  it('exits 1 when the stop fails, whether it rejects or throws', async () => {
+  it('exits 0 when the stop fails, whether it rejects or throws, with the error logged', async () => {
     const held = heldStop();
     const rejected = setUp({ stop: held.stop });
     rejected.source.emit('SIGTERM');
     held.fail(new Error('server would not close'));
     await settle();
-    expect(rejected.exit.mock.calls).toEqual([[1]]);
+    // SIGTERM and SIGINT always end the process with 0: the stop was asked for, and it happened.
+    expect(rejected.exit.mock.calls).toEqual([[0]]);
     expect(rejected.logged('error while stopping')).toMatchObject({
+      level: 50,
       signal: 'SIGTERM',
       err: { message: 'server would not close' },
     });
+    expect(rejected.logged('stopped')).toBeUndefined();
 
     const thrown = setUp({
       stop: () => {
@@ -114,8 +120,12 @@ describe('handleSignals', () => {
     });
     thrown.source.emit('SIGINT');
     await settle();
-    expect(thrown.exit.mock.calls).toEqual([[1]]);
-    expect(thrown.logged('error while stopping')).toMatchObject({ err: { message: 'thrown, not rejected' } });
+    expect(thrown.exit.mock.calls).toEqual([[0]]);
+    expect(thrown.logged('error while stopping')).toMatchObject({
+      level: 50,
+      signal: 'SIGINT',
+      err: { message: 'thrown, not rejected' },
+    });
     await vi.advanceTimersByTimeAsync(LIMIT_MS * 2);
     expect(rejected.exit).toHaveBeenCalledTimes(1);
     expect(thrown.exit).toHaveBeenCalledTimes(1);
@@ -218,8 +228,38 @@ describe('handleSignals', () => {
     expect(again.exit.mock.calls).toEqual([[0]]);
   });
 
-  it('without a parent channel, it does not listen for a disconnect', () => {
-    const { source } = setUp({ parentChannel: false });
+  it('with a parent channel that closed before the handlers were registered, stops at once', async () => {
+    // Its 'disconnect' came while nobody listened, and will not come again.
+    const held = heldStop();
+    const { source, exit, logged } = setUp({ stop: held.stop, parentChannel: true }, false);
+    expect(held.stop).toHaveBeenCalledTimes(1);
+    expect(logged('stopping')).toMatchObject({ level: 30, reason: 'parent gone' });
+    // Should the event come after all, it is the same stop, not a second one.
+    source.emit('disconnect');
+    expect(held.stop).toHaveBeenCalledTimes(1);
+    expect(exit).not.toHaveBeenCalled();
+    held.release();
+    await settle();
+    expect(exit.mock.calls).toEqual([[0]]);
+  });
+
+  it('with a parent channel still open, waits for it to close', () => {
+    const { source, stop } = setUp({ parentChannel: true }, true);
+    expect(stop).not.toHaveBeenCalled();
+    source.emit('disconnect');
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('without a parent channel, it does not listen for a disconnect, nor reads the channel state', () => {
+    const { source, stop } = setUp({ parentChannel: false }, false);
     expect(source.listenerCount('disconnect')).toBe(0);
+    expect(stop).not.toHaveBeenCalled();
+  });
+});
+
+describe('startedWithParentChannel', () => {
+  it('is whether the process has process.send, which Node gives only a child started with IPC', () => {
+    expect(startedWithParentChannel({ send: () => true })).toBe(true);
+    expect(startedWithParentChannel({})).toBe(false);
   });
 });

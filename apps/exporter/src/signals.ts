@@ -1,8 +1,9 @@
 /**
- * How the serving exporter answers signals. SIGTERM and SIGINT stop it, and the process ends
- * within {@link SHUTDOWN_LIMIT_MS} whatever happens meanwhile; a second one ends it at once.
- * SIGHUP reloads the configuration and never ends the process. When a parent holds an IPC channel
- * to it (the repository's bin wrapper), the channel closing, i.e. the parent gone, stops it too.
+ * How the serving exporter answers signals. SIGTERM and SIGINT stop it, and the process ends with
+ * 0 within {@link SHUTDOWN_LIMIT_MS} whatever happens meanwhile (a failed stop included); a second
+ * one ends it at once. SIGHUP reloads the configuration and never ends the process. When a parent
+ * holds an IPC channel to it (the repository's bin wrapper), the channel closing, i.e. the parent
+ * gone, stops it too, even when that happened before the handlers were registered.
  *
  * @module
  */
@@ -18,6 +19,31 @@ export type StopSignal = 'SIGTERM' | 'SIGINT';
 /** Where signals come from; `process` is one. */
 export interface SignalSource {
   on(event: StopSignal | 'SIGHUP' | 'disconnect', listener: () => void): unknown;
+  /**
+   * Whether the IPC channel to the parent is still open, as `process.connected`: `false` once it
+   * has closed, `undefined` (or absent) when there never was one.
+   */
+  readonly connected?: boolean | undefined;
+}
+
+/** What {@link startedWithParentChannel} reads; `process` is one. */
+export interface ChildProcessFacts {
+  readonly send?: unknown;
+}
+
+/**
+ * Whether this process was started with an IPC channel to its parent (`stdio: [..., 'ipc']`),
+ * open or not by now. Node sets `process.send` then, and only then, and keeps it after the
+ * channel has closed. The other candidates mislead: Node deletes `NODE_CHANNEL_FD` from
+ * `process.env` as it starts, and `process.channel` becomes `null` once the channel has closed.
+ *
+ * @example
+ * ```ts
+ * handleSignals({ stop, reload, logger, parentChannel: startedWithParentChannel(process) });
+ * ```
+ */
+export function startedWithParentChannel(facts: ChildProcessFacts): boolean {
+  return facts.send !== undefined;
 }
 
 /** What {@link handleSignals} needs. */
@@ -34,8 +60,8 @@ export interface SignalOptions {
   /** Default: `process`. */
   readonly source?: SignalSource | undefined;
   /**
-   * Whether a parent holds an IPC channel to this process, so that its `'disconnect'` means the
-   * parent is gone. Default: whether `process.channel` exists.
+   * Whether this process was started with an IPC channel to its parent, so that the channel
+   * closing means the parent is gone. Default: {@link startedWithParentChannel}`(process)`.
    */
   readonly parentChannel?: boolean | undefined;
 }
@@ -62,10 +88,13 @@ const settle = <T>(run: () => Promise<T>): Promise<T> => new Promise<T>((resolve
  * Registers the handlers for the life of the process (`on`, not `once`: a signal that found no
  * handler would get Node's default action, which kills the process at once with no exit code).
  *
- * - SIGTERM, SIGINT, or the parent gone: logs `stopping`, calls `stop`, then exits 0 (`stopped`),
- *   or 1 when `stop` fails. Whatever `stop` or the log does, the process exits 0 after `limitMs`.
+ * - SIGTERM, SIGINT, or the parent gone: logs `stopping`, calls `stop`, then exits 0 (`stopped`,
+ *   or `error while stopping` at level error when `stop` fails). Whatever `stop` or the log does,
+ *   the process exits 0 after `limitMs`.
  * - Another SIGTERM or SIGINT while stopping: exits 0 at once (the parent gone is not counted).
  * - SIGHUP: calls `reload`, and is ignored while stopping.
+ * - With `parentChannel`, a channel already closed when this is called (`source.connected` is
+ *   `false`) stops at once: its `'disconnect'` event has come and gone, and will not come again.
  *
  * @example
  * ```ts
@@ -112,8 +141,9 @@ export function handleSignals(options: SignalOptions): void {
         finish(0);
       },
       (error: unknown) => {
+        // Still 0: a stop was asked for and the process ends; the error line says it was not clean.
         safely(() => logger.error({ ...cause, err: error }, 'error while stopping'));
-        finish(1);
+        finish(0);
       },
     );
   };
@@ -127,7 +157,10 @@ export function handleSignals(options: SignalOptions): void {
       safely(() => logger.error({ signal: 'SIGHUP', err: error }, 'reload failed'));
     });
   });
-  if (options.parentChannel ?? process.channel !== undefined) {
+  if (options.parentChannel ?? startedWithParentChannel(process)) {
     source.on('disconnect', () => beginStop({ reason: 'parent gone' }));
+    // The channel can close long before this runs (modules still loading, the configuration read):
+    // its 'disconnect' then found nobody listening, and the exporter would run on, holding its port.
+    if (source.connected === false) beginStop({ reason: 'parent gone' });
   }
 }

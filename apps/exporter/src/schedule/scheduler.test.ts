@@ -454,7 +454,7 @@ describe('reconfigure (a reload)', () => {
 
   it('holds the timers while it waits for an aborted run: a tick due meanwhile runs after, not never', async () => {
     const calls: string[] = [];
-    const collect = (account: string, collector: CollectorBinding, signal: AbortSignal) => {
+    const collect = (_account: string, collector: CollectorBinding, signal: AbortSignal) => {
       calls.push(`${seconds(Date.now())} ${nameOf(collector)}`);
       if (nameOf(collector) !== 'broadband_services') return Promise.resolve();
       // The medium run hangs, and takes a second to give up once aborted.

@@ -1,7 +1,13 @@
-import { once } from 'node:events';
-import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { createLogger, safeDestination } from './logger.ts';
+import { isatty } from 'node:tty';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { stdoutDestination } from './log-destination.ts';
+import { createLogger } from './logger.ts';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
 
 function capture() {
   const lines: string[] = [];
@@ -41,92 +47,31 @@ describe('createLogger', () => {
     expect(JSON.parse(text).auth.controlPassword).toBe('[redacted]');
   });
 
+  it('gives each logger made without a destination one of its own, shared with no other', () => {
+    const first = createLogger({ level: 'silent', json: true });
+    const second = createLogger({ level: 'silent', json: true });
+    expect(Reflect.get(first, pino.symbols.streamSym)).not.toBe(Reflect.get(second, pino.symbols.streamSym));
+    expect(stdoutDestination()).not.toBe(stdoutDestination());
+  });
+
+  // In a terminal, stdout is written through a descriptor of its own, not process.stdout.
+  it.skipIf(isatty(1))('a stdout that failed under one logger does not silence the next one', () => {
+    const write = vi
+      .spyOn(process.stdout, 'write')
+      .mockImplementation(() => true)
+      .mockImplementationOnce(() => {
+        throw new Error('EIO: i/o error, write');
+      });
+    createLogger({ level: 'info', json: true }).info('lost');
+    createLogger({ level: 'info', json: true }).info('written');
+    expect(write.mock.calls.map(([line]) => JSON.parse(String(line)).msg)).toEqual(['lost', 'written']);
+  });
+
   it('honours the configured level', () => {
     const { lines, destination } = capture();
     const logger = createLogger({ level: 'warn', json: true }, { destination });
     logger.info('quiet');
     logger.warn('loud');
     expect(lines.map((line) => JSON.parse(line).msg)).toEqual(['loud']);
-  });
-});
-
-describe('safeDestination', () => {
-  /** A stream stdout could be: `accept` says whether it takes a chunk out at once or keeps it queued. */
-  function sink(accept: (chunk: string) => Error | 'written' | 'queued') {
-    const written: string[] = [];
-    const queued: Array<() => void> = [];
-    const stream = new Writable({
-      highWaterMark: 16,
-      write(chunk: Buffer, _encoding, callback) {
-        const outcome = accept(String(chunk));
-        if (outcome instanceof Error) return callback(outcome);
-        const done = () => {
-          written.push(String(chunk));
-          callback();
-        };
-        // 'queued': called back only by `drain`, like a pipe that is full until someone reads it.
-        if (outcome === 'queued') queued.push(done);
-        else done();
-      },
-    });
-    const drain = () => {
-      for (const done of queued.splice(0)) done();
-    };
-    return { stream, written, drain };
-  }
-
-  it('writes each line through', () => {
-    const { stream, written } = sink(() => 'written');
-    const destination = safeDestination(stream);
-    createLogger({ level: 'info', json: true }, { destination }).info('hello');
-    expect(JSON.parse(written[0] ?? '{}')).toMatchObject({ msg: 'hello' });
-    expect(destination.dropped).toBe(0);
-  });
-
-  it('after a write error (the reader gone) drops every line, and nothing throws', async () => {
-    const { stream } = sink(() => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
-    const destination = safeDestination(stream);
-    const logger = createLogger({ level: 'info', json: true }, { destination });
-    logger.info('first');
-    // Without the destination's listener this event would be an uncaught exception, failing the run.
-    await once(stream, 'error');
-    expect(() => {
-      logger.info('second');
-      logger.info('third');
-    }).not.toThrow();
-    expect(destination.dropped).toBe(2);
-  });
-
-  it('drops lines while too much waits for a stream nobody reads, and writes again once it drains', () => {
-    let full = true;
-    const { stream, written, drain } = sink(() => (full ? 'queued' : 'written'));
-    const destination = safeDestination(stream, 100);
-    const logger = createLogger({ level: 'info', json: true }, { destination });
-    for (let line = 0; line < 10; line += 1) logger.info({ line }, 'busy');
-    // The first line is being written and a second waits behind it: over 100 bytes, the rest go.
-    expect(stream.writableLength).toBeGreaterThanOrEqual(100);
-    expect(destination.dropped).toBe(8);
-    expect(written).toEqual([]);
-    full = false;
-    drain();
-    expect(stream.writableLength).toBe(0);
-    logger.info('read again');
-    expect(written.map((line) => JSON.parse(line).msg)).toEqual(['busy', 'busy', 'read again']);
-    expect(written.map((line) => JSON.parse(line).line)).toEqual([0, 1, undefined]);
-    expect(destination.dropped).toBe(8);
-  });
-
-  it('a stream whose write throws (a file on a full disk) costs the line, not an exception', () => {
-    const destination = safeDestination({
-      writableLength: 0,
-      on: () => undefined,
-      write: () => {
-        throw new Error('ENOSPC: no space left on device, write');
-      },
-    });
-    const logger = createLogger({ level: 'info', json: true }, { destination });
-    expect(() => logger.info('lost')).not.toThrow();
-    expect(() => logger.info('lost too')).not.toThrow();
-    expect(destination.dropped).toBe(2);
   });
 });

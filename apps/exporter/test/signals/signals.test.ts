@@ -1,8 +1,9 @@
 /**
  * Signals to a real demo exporter, run from its source and through the repository's bin wrapper:
  * SIGTERM and SIGINT end it with 0 even when its stdout and stderr are pipes whose reader has
- * gone, or that are full with nobody reading; SIGHUP does not end it; and the wrapper never leaves
- * its child behind, even killed by SIGKILL. Only loopback and the built-in CHAOS mock are used.
+ * gone, or that are full with nobody reading, or a terminal nobody reads; SIGHUP does not end it;
+ * and the wrapper never leaves its child behind, even killed by SIGKILL, even before the child has
+ * started listening. Only loopback and the built-in CHAOS mock are used.
  *
  * @module
  */
@@ -22,12 +23,13 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { CliChild } from '../../../../cli-test.shared.ts';
 import { freePort } from '../../harness/free-port.ts';
-import { waitFor } from '../../harness/wait.ts';
+import { sleep, waitFor } from '../../harness/wait.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 import { SHUTDOWN_LIMIT_MS, type StopSignal } from '../../src/signals.ts';
 
@@ -37,6 +39,9 @@ const BIN = fileURLToPath(new URL('../../bin/aaisp-exporter.js', import.meta.url
 /** Waiting for an exit: the exporter's own limit, plus room for a busy machine. */
 const EXIT_WAIT_MS = SHUTDOWN_LIMIT_MS + 3000;
 const STOP_SIGNALS: readonly StopSignal[] = ['SIGTERM', 'SIGINT'];
+
+/** A Node option that delays the start by half a second, during which the event loop runs. */
+const SLOW_START = '--import=data:text/javascript,await new Promise((resolve) => setTimeout(resolve, 500))';
 
 /** Processes to kill after each test, whatever it left: children and the wrapper's child. */
 const spawned: ChildProcess[] = [];
@@ -142,6 +147,12 @@ function parseJson(line: string): unknown {
   }
 }
 
+/** `stream`, asked for as a pipe: with an 'ipc' entry in `stdio`, spawn's types cannot tell. */
+function piped(stream: Readable | null): Readable {
+  if (stream === null) throw new Error('the test asked for a pipe');
+  return stream;
+}
+
 /** Waits for `child` to exit, and answers how. */
 async function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
   await waitFor(
@@ -158,6 +169,63 @@ async function statusOf(url: string): Promise<number> {
   await response.arrayBuffer();
   return response.status;
 }
+
+/** The status of `GET url`, or undefined when it has not answered within a second (a frozen server). */
+async function statusWithin(url: string): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.status;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the command given as its arguments with stdout and stderr on a pseudo-terminal whose master
+ * it never reads, as a terminal whose output is paused or whose window nobody looks at. It prints
+ * JSON lines: `{"pid"}` first, `{"filled"}` and `{"full"}` when told `fill` or `probe` on stdin,
+ * and `{"exit"}` (the return code) when the command ends. Its probes write through a description
+ * of the terminal of their own, opened non-blocking: the command's is not touched.
+ */
+const PTY_RUNNER = `
+import json, os, subprocess, sys, threading, time
+master, slave = os.openpty()
+probe = os.open(os.ttyname(slave), os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+os.close(slave)
+lock = threading.Lock()
+def say(**fields):
+    with lock:
+        sys.stdout.write(json.dumps(fields) + "\\n")
+        sys.stdout.flush()
+def full():
+    try:
+        os.write(probe, b"x")
+        return False
+    except BlockingIOError:
+        return True
+def fill():
+    total, refused = 0, 0
+    # Refused five times over 50 ms running: the terminal has taken all it will take.
+    while refused < 5:
+        try:
+            total += os.write(probe, b"x" * 4096)
+            refused = 0
+        except BlockingIOError:
+            refused += 1
+            time.sleep(0.01)
+    return total
+say(pid=child.pid)
+threading.Thread(target=lambda: say(exit=child.wait()), daemon=True).start()
+for line in sys.stdin:
+    if line.strip() == "fill":
+        say(filled=fill())
+    elif line.strip() == "probe":
+        say(full=full())
+if child.poll() is None:
+    child.kill()
+`;
 
 /** Whether writing one more byte to the non-blocking `fd` finds its pipe full. */
 function pipeIsFull(fd: number): boolean {
@@ -238,6 +306,78 @@ describe('SIGTERM and SIGINT', () => {
   );
 });
 
+// A terminal's writes are synchronous in Node: a full one used to freeze the event loop, and with
+// it the signal handlers and the 5 s limit. The runner is Python: Node cannot open a terminal.
+describe.skipIf(process.platform !== 'linux')('a terminal nobody reads', () => {
+  it('SIGTERM ends it with 0 when stdout and stderr are a terminal that is full; it answers meanwhile', async () => {
+    const port = await freePort();
+    const runner = spawn(
+      'python3',
+      ['-c', PTY_RUNNER, process.execPath, '--conditions=@aaisp/source', MAIN, '--demo'],
+      { stdio: ['pipe', 'pipe', 'pipe'], env: demoEnv(port) },
+    );
+    spawned.push(runner);
+    let said = '';
+    let stderr = '';
+    runner.stdout.on('data', (chunk: Buffer) => {
+      said += String(chunk);
+    });
+    runner.stderr.on('data', (chunk: Buffer) => {
+      stderr += String(chunk);
+    });
+    const RunnerLine = z.object({
+      pid: z.number().optional(),
+      filled: z.number().optional(),
+      full: z.boolean().optional(),
+      exit: z.number().optional(),
+    });
+    /** The last value `pick` finds in what the runner said, waited for up to `limitMs`. */
+    const heard = async <T>(
+      what: string,
+      pick: (line: z.infer<typeof RunnerLine>) => T | undefined,
+      limitMs = 15_000,
+    ): Promise<T> => {
+      const last = () =>
+        said
+          .split('\n')
+          .map((line) => RunnerLine.safeParse(parseJson(line)))
+          .map((line) => (line.success ? pick(line.data) : undefined))
+          .filter((value) => value !== undefined)
+          .at(-1);
+      try {
+        return await waitFor(`the terminal runner to say ${what}`, last, { limitMs });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`${message}; it said:\n${said}${stderr}`, { cause: error });
+      }
+    };
+    const pid = await heard('its pid', (line) => line.pid);
+    pids.push(pid);
+    const health = `http://127.0.0.1:${port}/health`;
+    await waitFor(
+      'the exporter to answer /health',
+      async () => ((await statusWithin(health)) === 200 ? true : undefined),
+      {
+        limitMs: 15_000,
+      },
+    );
+
+    runner.stdin.write('fill\n');
+    expect(await heard('how much it wrote', (line) => line.filled)).toBeGreaterThan(0);
+    // A reload logs a line into the full terminal: the exporter must go on answering all the same.
+    process.kill(pid, 'SIGHUP');
+    await sleep(500);
+    expect(await statusWithin(health)).toBe(200);
+    // Still full: nothing has read it, so every line logged since waits or was dropped.
+    runner.stdin.write('probe\n');
+    expect(await heard('whether the terminal is full', (line) => line.full)).toBe(true);
+
+    process.kill(pid, 'SIGTERM');
+    expect(await heard('the exit code', (line) => line.exit, EXIT_WAIT_MS)).toBe(0);
+    runner.stdin.end();
+  }, 45_000);
+});
+
 describe('SIGHUP', () => {
   it('reloads, every time, without ending the exporter; a later SIGTERM ends it with 0', async () => {
     const { child, url, output } = await startDemo(['--conditions=@aaisp/source', MAIN]);
@@ -308,6 +448,68 @@ describe.skipIf(process.platform !== 'linux')('the bin wrapper (in the repositor
     expect(wrapper.output()).toContain('"signal":"SIGINT","msg":"stopped"');
     expect(wrapper.output()).not.toContain('asked again while stopping');
   });
+
+  it("Node's own facts that the parent-gone check relies on, before and after the channel closed", async () => {
+    // Without a 'disconnect' listener, as the exporter is while it loads: what it finds afterwards.
+    const report = `
+      const facts = () => ({
+        fd: process.env.NODE_CHANNEL_FD ?? null,
+        send: typeof process.send,
+        connected: process.connected ?? null,
+        channel: process.channel === null ? 'null' : typeof process.channel,
+      });
+      const before = facts();
+      setTimeout(() => console.log(JSON.stringify({ before, after: facts() })), 500);
+    `;
+    const child = spawn(process.execPath, ['-e', report], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    spawned.push(child);
+    child.disconnect();
+    let stdout = '';
+    piped(child.stdout).on('data', (chunk: Buffer) => {
+      stdout += String(chunk);
+    });
+    expect(await exitOf(child)).toEqual({ code: 0, signal: null });
+    expect(parseJson(stdout)).toEqual({
+      // Gone from the environment as Node starts: no use for telling a channel was there.
+      // process.send, which startedWithParentChannel reads, is there before and after.
+      before: expect.objectContaining({ fd: null, send: 'function' }),
+      after: { fd: null, send: 'function', connected: false, channel: 'null' },
+    });
+    const alone = spawnSync(process.execPath, ['-e', report.replace('before, after: facts()', 'before')], {
+      encoding: 'utf8',
+    });
+    expect(parseJson(alone.stdout)).toEqual({
+      before: { fd: null, send: 'undefined', connected: null, channel: 'undefined' },
+    });
+  });
+
+  it('a parent gone before the exporter has even loaded still stops it: the disconnect is not missed', async () => {
+    // The wrapper killed at once: its channel closes while the child is still starting, before it
+    // listens for the channel's 'disconnect', which has then come and gone. Node 24 loads the
+    // exporter's modules without turning the event loop, which would hide that window: a first
+    // module that waits half a second opens it, as a slower loader or a slow disk would.
+    const child = spawn(process.execPath, [SLOW_START, '--conditions=@aaisp/source', MAIN, '--demo'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: demoEnv(),
+    });
+    spawned.push(child);
+    child.disconnect();
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output += String(chunk);
+    };
+    piped(child.stdout).on('data', collect);
+    piped(child.stderr).on('data', collect);
+    // Its start-up included (15 s at most on a busy machine), then the stop.
+    await waitFor('the exporter to stop', () => (child.exitCode !== null ? true : undefined), {
+      limitMs: 15_000 + EXIT_WAIT_MS,
+    }).catch((error: unknown) => {
+      throw new Error(`still running:\n${output}`, { cause: error });
+    });
+    expect(child.exitCode).toBe(0);
+    expect(output).toContain('"reason":"parent gone","msg":"stopping"');
+    expect(output).toContain('"msg":"stopped"');
+  }, 45_000);
 
   it('ends on its own when its child does: the IPC channel keeps neither alive', async () => {
     const child = spawn(process.execPath, [BIN, '--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
