@@ -3,6 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
 import * as bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, type TestPki } from '../../../test/support/certificates.ts';
@@ -22,20 +23,25 @@ interface Reply {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
+  /** The server certificate's SHA-256 fingerprint, over TLS. */
+  readonly certificate?: string | undefined;
 }
 
-/** One GET on a fresh connection (no agent, so no TLS session is reused between tests). */
-function get(url: string, options: RequestOptions = {}): Promise<Reply> {
+/** One request on a fresh connection (no agent, so no TLS session is reused between tests). */
+function call(url: string, method: string, options: RequestOptions = {}): Promise<Reply> {
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(target, { agent: false, ...options }, (res) => {
+    const req = send(target, { agent: false, method, ...options }, (res) => {
+      // With TLS, which certificate the server showed: a reload may change it.
+      const certificate =
+        res.socket instanceof TLSSocket ? String(res.socket.getPeerCertificate().fingerprint256) : undefined;
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         body += chunk;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, certificate }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -43,6 +49,9 @@ function get(url: string, options: RequestOptions = {}): Promise<Reply> {
     req.end();
   });
 }
+
+/** One GET on a fresh connection. */
+const get = (url: string, options: RequestOptions = {}): Promise<Reply> => call(url, 'GET', options);
 
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -351,33 +360,6 @@ describe('the exporter with a web-config file', () => {
   }
 });
 
-/** One request with `method` on a fresh connection, and the server certificate's fingerprint. */
-function call(
-  url: string,
-  method: string,
-  options: RequestOptions = {},
-): Promise<Reply & { readonly certificate: string | undefined }> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(target, { agent: false, method, ...options }, (res) => {
-      const certificate =
-        'getPeerCertificate' in res.socket && typeof res.socket.getPeerCertificate === 'function'
-          ? String(res.socket.getPeerCertificate().fingerprint256)
-          : undefined;
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, certificate }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
-    req.end();
-  });
-}
-
 describe('POST /-/reload behind TLS and basic auth', () => {
   const NEW_PASSWORD = 'Rotated-Pa55word-7';
   let pki: TestPki;
@@ -430,20 +412,20 @@ describe('POST /-/reload behind TLS and basic auth', () => {
     const anonymous = await call(`${app.url}/-/reload`, 'POST', { ca });
     expect(anonymous.status).toBe(401);
     expect(logs.join('\n')).not.toContain('configuration reloaded');
-    const get = await call(`${app.url}/-/reload`, 'GET', as(PASSWORD));
-    expect(get.status).toBe(405);
-    expect(get.headers.allow).toBe('POST, PUT');
+    const read = await get(`${app.url}/-/reload`, as(PASSWORD));
+    expect(read.status).toBe(405);
+    expect(read.headers.allow).toBe('POST, PUT');
     expect((await call(`${app.url}/-/reload`, 'PUT', as(PASSWORD))).body).toBe('configuration reloaded\n');
   });
 
   it('applies new users and a new certificate without closing the socket', async () => {
-    const before = await call(`${app.url}/metrics`, 'GET', as(PASSWORD));
+    const before = await get(`${app.url}/metrics`, as(PASSWORD));
     expect(before.status).toBe(200);
     writeWeb(other.dir, bcrypt.hashSync(NEW_PASSWORD, 4));
     const reloaded = await call(`${app.url}/-/reload`, 'POST', as(PASSWORD));
     expect(reloaded.status).toBe(200);
-    expect((await call(`${app.url}/metrics`, 'GET', as(PASSWORD))).status).toBe(401);
-    const after = await call(`${app.url}/metrics`, 'GET', as(NEW_PASSWORD));
+    expect((await get(`${app.url}/metrics`, as(PASSWORD))).status).toBe(401);
+    const after = await get(`${app.url}/metrics`, as(NEW_PASSWORD));
     expect(after.status).toBe(200);
     // Same port, another certificate: the new connection got the re-read one.
     expect(after.certificate).not.toBe(before.certificate);
@@ -459,7 +441,7 @@ describe('POST /-/reload behind TLS and basic auth', () => {
       'configuration reload failed; the previous configuration stays in force:\n' +
         '  AAISP_EXPORTER_WEB__CONFIG_FILE: turning TLS off needs a restart: the listening socket keeps the scheme it started with (https)\n',
     );
-    expect((await call(`${app.url}/metrics`, 'GET', as(NEW_PASSWORD))).status).toBe(200);
+    expect((await get(`${app.url}/metrics`, as(NEW_PASSWORD))).status).toBe(200);
   });
 });
 
@@ -467,18 +449,7 @@ describe('POST /-/reload without the lifecycle API', () => {
   it('answers 403 and says how to turn it on', async () => {
     const server = await startServer({});
     try {
-      const reply = await new Promise<Reply>((resolve, reject) => {
-        const req = httpRequest(`${server.base}/-/reload`, { method: 'POST', agent: false }, (res) => {
-          let body = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            body += chunk;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+      const reply = await call(`${server.base}/-/reload`, 'POST');
       expect(reply.status).toBe(403);
       expect(reply.body).toBe(
         'Lifecycle API is not enabled: set AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE=true to reload over HTTP, or send SIGHUP.\n',
