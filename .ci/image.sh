@@ -39,6 +39,8 @@
 # arch); a rebuild after a source change leaves the old one untagged: `podman image prune`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# A log checked through a pipe is read with `grep … >/dev/null`, never `grep -q`: -q stops at the
+# first match, the writer then dies of SIGPIPE, and pipefail fails a check that matched.
 if [ "$(id -u)" != 0 ]; then exec sudo --preserve-env bash "$0" "$@"; fi
 
 ROOT=$PWD
@@ -358,8 +360,8 @@ check_stop() {
   code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
   [ "$code" = 0 ] || fail "$container: exit $code on SIGTERM, expected 0: $(podman logs --tail 20 "$container" 2>&1)"
   awk -v s="$seconds" 'BEGIN { exit !(s < 5) }' || fail "$container: SIGTERM took $seconds s (limit 5)"
-  podman logs "$container" 2>&1 | grep -q '"msg":"stopped"' || fail "$container: no \"stopped\" log line"
-  if podman logs "$container" 2>&1 | grep -q '"level":\(50\|60\)'; then
+  podman logs "$container" 2>&1 | grep '"msg":"stopped"' >/dev/null || fail "$container: no \"stopped\" log line"
+  if podman logs "$container" 2>&1 | grep '"level":\(50\|60\)' >/dev/null; then
     fail "$container logged an error: $(podman logs "$container" 2>&1 | grep '"level":\(50\|60\)' | head -n 3)"
   fi
   STOP_SECONDS=$seconds
@@ -377,7 +379,7 @@ check_state() {
   [ -n "$out" ] || fail "$container: no /var/lib/aaisp-exporter/state.json after $limit s: $(podman logs --tail 5 "$container" 2>&1)"
   [ "$out" = $'1000:1000 700\n1000:1000 600' ] ||
     fail "$container: /var/lib/aaisp-exporter and its state.json are ${out//$'\n'/ and }, expected 1000:1000 700 and 1000:1000 600"
-  if podman logs "$container" 2>&1 | grep -qF 'cannot write the state file'; then
+  if podman logs "$container" 2>&1 | grep -F 'cannot write the state file' >/dev/null; then
     fail "$container: the exporter could not write its state: $(podman logs "$container" 2>&1 | grep -F 'cannot write the state file' | head -n 1)"
   fi
   STATE="state.json 1000:1000 0600 in /var/lib/aaisp-exporter (0700), $where"
@@ -422,7 +424,7 @@ check_config_error() {
   start "$name-$arch" --platform "linux/$arch" --pull=never "${options[@]}" "$(arch_ref "$arch")" "$@"
   code=$(podman wait "$container")
   [ "$code" = 78 ] || fail "$arch $name: exit $code, expected 78: $(podman logs "$container" 2>&1 | tail -n 5)"
-  podman logs "$container" 2>&1 | grep -qF "$message" ||
+  podman logs "$container" 2>&1 | grep -F "$message" >/dev/null ||
     fail "$arch $name: podman logs does not say '$message': $(podman logs "$container" 2>&1 | tail -n 5)"
   ok "$name: exit 78, podman logs says \"$message\""
 }
@@ -526,7 +528,7 @@ test_arch() {
   start "compose-demo-again-$arch" "${platform[@]}" --env AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE=true "${words[@]}"
   c="$RUN_ID-compose-demo-again-$arch"
   wait_200 "$c" "$base/health" "$limit"
-  podman logs "$c" 2>&1 | grep -qF '"msg":"saved state loaded"' ||
+  podman logs "$c" 2>&1 | grep -F '"msg":"saved state loaded"' >/dev/null ||
     fail "$c: no \"saved state loaded\" from the volume: $(podman logs "$c" 2>&1 | grep -F '"component":"state"' | head -n 2)"
   ok "the log says \"saved state loaded\": the state outlived its container in ${volumes}exporter-state"
   code=$(curl -s -o "$WORK/reload.txt" -w '%{http_code}' --max-time 10 -X POST "$base/-/reload" || true)
@@ -554,9 +556,9 @@ test_arch() {
   [ "$("${PODMAN[@]}" exec "$c" cat /run/secrets/chaos_password)" = "$password" ] ||
     fail "$c: uid 1000 cannot read /run/secrets/chaos_password"
   ok 'the secret file is readable by uid 1000'
-  if podman inspect "$c" | grep -qF "$password"; then fail "$c: podman inspect shows the password"; fi
-  if podman logs "$c" 2>&1 | grep -qF "$password"; then fail "$c: the log shows the password"; fi
-  podman inspect "$c" | grep -q 'AAISP_EXPORTER_AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos_password' ||
+  if podman inspect "$c" | grep -F "$password" >/dev/null; then fail "$c: podman inspect shows the password"; fi
+  if podman logs "$c" 2>&1 | grep -F "$password" >/dev/null; then fail "$c: the log shows the password"; fi
+  podman inspect "$c" | grep 'AAISP_EXPORTER_AUTH__CONTROL_PASSWORD_FILE=/run/secrets/chaos_password' >/dev/null ||
     fail "$c: AAISP_EXPORTER_AUTH__CONTROL_PASSWORD_FILE is not set"
   ok 'the password is in neither podman inspect nor the log (only the _FILE path is)'
   pm stop --time 10 "$c" >/dev/null

@@ -17,6 +17,8 @@
 #   security THRESHOLD   systemd-analyze security, failing above THRESHOLD (its 0-100 scale)
 #   bisect NAME DIRECTIVE...  the unit without its sandbox, plus DIRECTIVE lines: does it start?
 set -euo pipefail
+# A log checked through a pipe is read with `grep … >/dev/null`, never `grep -q`: -q stops at the
+# first match, the writer then dies of SIGPIPE, and pipefail fails a check that matched.
 
 cursor=
 unit=aaisp-exporter.service
@@ -82,7 +84,7 @@ stop_clean() {
   if [ "$state" != inactive ] || [ "$result" != success ] || [ "$status" != 0 ]; then
     fail "after systemctl stop: ActiveState=$state Result=$result ExecMainStatus=$status"
   fi
-  journal_since_mark | grep -q '"msg":"stopped"' || fail 'no "stopped" log line'
+  journal_since_mark | grep '"msg":"stopped"' >/dev/null || fail 'no "stopped" log line'
   echo "  ok systemctl stop: ActiveState=$state Result=$result ExecMainStatus=$status"
 }
 
@@ -149,7 +151,7 @@ cmd_exporter() {
     [ "$ready" = 503 ] || fail "shipped: /ready answered $ready, expected 503 (CHAOS unreachable)"
     echo "  ok shipped: CHAOS at localhost:39098 resolved and refused ($refused), /ready 503"
   fi
-  if journal_since_mark '' | grep -qF "$password"; then fail 'the password is in the journal'; fi
+  if journal_since_mark '' | grep -F "$password" >/dev/null; then fail 'the password is in the journal'; fi
   stop_clean
 }
 
@@ -245,7 +247,7 @@ cmd_state() {
     fail "state: $state_dir is $(owner_mode "$state_dir"), expected aaisp-exporter:aaisp-exporter 700"
   [ "$(owner_mode "$file")" = 'aaisp-exporter:aaisp-exporter 600' ] ||
     fail "state: $file is $(owner_mode "$file"), expected aaisp-exporter:aaisp-exporter 600"
-  journal_since_mark | grep -qF '"msg":"no saved state yet' || fail 'state: no "no saved state yet" line at the first start'
+  journal_since_mark | grep -F '"msg":"no saved state yet' >/dev/null || fail 'state: no "no saved state yet" line at the first start'
   if grep -qF "$password" "$file"; then fail "state: the password is in $file"; fi
   salt=$(json_string salt "$file") || fail "state: no salt in $file"
   echo "  ok $file written: $(owner_mode "$file") in $state_dir ($(owner_mode "$state_dir")), $(stat -c %s "$file") bytes"
@@ -254,7 +256,7 @@ cmd_state() {
   systemctl restart "$unit"
   wait_health || fail "state: /health never answered 200 after systemctl restart"
   [ "$(show MainPID)" != "$pid" ] || fail "state: systemctl restart kept MainPID $pid"
-  journal_since_mark | grep -qF '"msg":"saved state loaded"' ||
+  journal_since_mark | grep -F '"msg":"saved state loaded"' >/dev/null ||
     fail "state: no \"saved state loaded\" after systemctl restart: $(journal_since_mark | grep -F '"component":"state"' | head -n 2)"
   # The same file read back, not a new one made: its random salt is the one saved before.
   after=$(json_string salt "$file") || fail "state: no salt in $file after the restart"
