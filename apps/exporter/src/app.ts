@@ -24,7 +24,6 @@ import {
   type Generation,
   generationOf,
   names,
-  plannedJobs,
   sameTls,
   selfMetricsOf,
 } from './reload/generation.ts';
@@ -39,9 +38,9 @@ import {
   type Scheduler,
   type SchedulerOptions,
 } from './schedule/scheduler.ts';
-import { planTiers } from './schedule/tiers.ts';
+import { jobKey, plannedJobKeys, planTiers } from './schedule/tiers.ts';
 import { rememberPause, restoredPauses, retainState } from './state/account-state.ts';
-import { createStateKeeper } from './state/state-keeper.ts';
+import { createStateKeeper, sourceMemory } from './state/state-keeper.ts';
 import { lineRowsOf } from './status-page/line-summary.ts';
 import { createSnapshotStore } from './store/snapshot.ts';
 import type { SelfMetrics } from './telemetry/self-metrics.ts';
@@ -130,10 +129,7 @@ async function compose(
     },
     settings: config.collectors.sourceSettings,
     logger: logger.child({ component: 'collect' }),
-    memory: (source) => ({
-      get: (account, target) => state.target(source.name, account, target),
-      set: (account, target, value) => state.setTarget(source.name, account, target, value),
-    }),
+    memory: (source) => sourceMemory(state, source.name),
   });
   retainState(state, current.accounts, current.tiers);
   const restored = restoredPauses(state, current.accounts, logger);
@@ -173,14 +169,19 @@ async function compose(
   scheduler.start();
   logStarted(logger, { url, generation: current, persistent: state.persistent });
 
+  /** Says how a load went where it is read: `/health` and the reload gauges. */
+  const record = (outcome: ReloadOutcome): void => {
+    reloads.record(outcome);
+    self.recordReload(outcome);
+  };
+
   /** One reload, start to end; {@link reload} makes sure only one runs at a time. */
   const reloadOnce = async (trigger: Exclude<ReloadTrigger, 'start'>): Promise<ReloadOutcome> => {
     const loaded = (options.reloadConfig ?? (() => ({ ok: true, config })))();
     const problems = loaded.ok ? reloadProblems(current.config, loaded.config) : loaded.problems;
     if (!loaded.ok || problems.length > 0) {
       const refused: ReloadOutcome = { ok: false, trigger, atMs: Date.now(), problems };
-      reloads.record(refused);
-      self.recordReload(refused);
+      record(refused);
       logger.error(
         { trigger, problems },
         'configuration reload refused: the configuration in force stays, unchanged',
@@ -204,10 +205,10 @@ async function compose(
     current = next;
     // Every series carries `account` now, or none does: what was rendered the other way goes, and
     // every account is collected at once (above).
-    const planned = plannedJobs(next);
-    store.retain((account, collector) => !relabelled && planned.has(`${account}\u0000${collector}`));
+    const planned = plannedJobKeys(next.tiers, names(next.accounts));
+    store.retain((account, collector) => !relabelled && planned.has(jobKey(account, collector)));
     if (relabelled) {
-      self = selfMetricsOf(next, options.version, reloads.status().lastSuccessMs);
+      self = selfMetricsOf(next, options.version);
       // The breakers outlive the metrics: a paused account is still paused.
       for (const { account, untilMs, refusals } of pausedAccountsOf(scheduler.status())) {
         self.recordAuthPause({ account, pause: { untilMs, refusals } });
@@ -222,8 +223,7 @@ async function compose(
     }
     deps = serverDeps();
     const applied: ReloadOutcome = { ok: true, trigger, atMs: Date.now() };
-    reloads.record(applied);
-    self.recordReload(applied);
+    record(applied);
     logReloaded(logger, trigger, next, changes, relabelled);
     return applied;
   };
@@ -241,8 +241,7 @@ async function compose(
         atMs: Date.now(),
         problems: [{ variable: 'reload', message: 'internal error (see the log)' }],
       };
-      reloads.record(failed);
-      self.recordReload(failed);
+      record(failed);
       return failed;
     });
   };

@@ -7,10 +7,11 @@
  * @module
  */
 
+import { isDeepStrictEqual } from 'node:util';
 import type { ChaosClient } from '@aaisp/chaos-client';
 import { Registry } from 'prom-client';
 import { createAccountClient } from '../chaos/account-client.ts';
-import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import type { CollectorBinding } from '../collectors/index.ts';
 import type { AccountConfig, ExporterConfig } from '../config/config.ts';
 import type { DemoChaos } from '../demo/demo.ts';
 import {
@@ -20,7 +21,7 @@ import {
   type StartedRuns,
 } from '../schedule/collect-job.ts';
 import { planShard, type ShardPlan } from '../schedule/shard.ts';
-import { planTiers, type TierPlan, tierJobs } from '../schedule/tiers.ts';
+import { planTiers, type TierPlan } from '../schedule/tiers.ts';
 import { createSelfMetrics, type SelfMetrics } from '../telemetry/self-metrics.ts';
 import { exporterUserAgent } from '../user-agent.ts';
 
@@ -84,16 +85,14 @@ export function generationOf(
 }
 
 /** The self-metrics for a generation's plan (this replica's accounts only: another shard's are its own to report). */
-export function selfMetricsOf(generation: Generation, version: string, lastReloadMs?: number): SelfMetrics {
-  const self = createSelfMetrics(
+export function selfMetricsOf(generation: Generation, version: string): SelfMetrics {
+  return createSelfMetrics(
     new Registry(),
     { version, nodeVersion: process.version },
     generation.multiAccount,
     Date.now,
     { accounts: names(generation.accounts), tiers: generation.tiers },
   );
-  if (lastReloadMs !== undefined) self.recordReload({ ok: true, atMs: lastReloadMs });
-  return self;
 }
 
 /** A generation's collect job over the runs started once. */
@@ -111,18 +110,7 @@ export function collectJobOf(
   });
 }
 
-/** Every planned job of a generation, as `account\0collector`. */
-export function plannedJobs(generation: Generation): Set<string> {
-  return new Set(
-    generation.tiers.flatMap((tier) =>
-      tierJobs(tier, names(generation.accounts)).map(
-        ({ account, collector }) => `${account}\u0000${nameOf(collector)}`,
-      ),
-    ),
-  );
-}
-
 /** Whether two generations serve the same TLS settings (certificates re-read from their files included). */
 export function sameTls(a: Generation, b: Generation): boolean {
-  return JSON.stringify(a.config.web.tls) === JSON.stringify(b.config.web.tls);
+  return isDeepStrictEqual(a.config.web.tls, b.config.web.tls);
 }

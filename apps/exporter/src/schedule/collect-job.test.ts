@@ -5,6 +5,7 @@ import { bindingNamed } from '../../harness/bindings.ts';
 import { designIntervals, mockAccount } from '../../harness/exporter-config.ts';
 import { storeText } from '../../harness/store-text.ts';
 
+import { createStateKeeper, sourceMemory } from '../state/state-keeper.ts';
 import { createSnapshotStore } from '../store/snapshot.ts';
 import { createLogger } from '../telemetry/logger.ts';
 import { createCollectJob, startRuns } from './collect-job.ts';
@@ -47,6 +48,7 @@ describe('a collect job against the mock CHAOS', () => {
 
   const job = (options: { multiAccount?: boolean; includePostcode?: boolean } = {}) => {
     const store = createSnapshotStore();
+    const state = createStateKeeper({ logger });
     const run = createCollectJob({
       accounts: [mockAccount()],
       clients: new Map([['default', client]]),
@@ -57,6 +59,7 @@ describe('a collect job against the mock CHAOS', () => {
         fetchPolicy: { timeoutMs: 5000, retries: 0 },
         logger,
         now: () => 0,
+        memory: (source) => sourceMemory(state, source.name),
       }),
       multiAccount: options.multiAccount ?? false,
       now: () => 0,

@@ -21,7 +21,6 @@ import {
   type TargetMemory,
 } from '../collectors/index.ts';
 import type { AccountConfig } from '../model/account.ts';
-import type { JsonValue } from '../model/json.ts';
 import type { SnapshotStore } from '../store/snapshot.ts';
 import { mapLimited } from './semaphore.ts';
 import type { TierPlan } from './tiers.ts';
@@ -37,8 +36,8 @@ export interface StartRunsOptions {
   readonly settings?: Readonly<Record<string, string>> | undefined;
   readonly logger: Logger;
   readonly now?: (() => number) | undefined;
-  /** Each source's memory of its targets (the state keeper's); default: one in this process only. */
-  readonly memory?: ((source: DataSource) => TargetMemory) | undefined;
+  /** Each source's memory of its targets: the state keeper's (`sourceMemory`). */
+  readonly memory: (source: DataSource) => TargetMemory;
 }
 
 /** A started binding: its run, and how long what it stores may be served. */
@@ -50,17 +49,6 @@ export interface StartedRun {
 /** Every enabled binding, started. */
 export type StartedRuns = ReadonlyMap<CollectorBinding, StartedRun>;
 
-/** A memory that lives as long as the process: for tests and callers without a state keeper. */
-function processMemory(): (source: DataSource) => TargetMemory {
-  const values = new Map<string, unknown>();
-  return (source) => ({
-    get: (account, target) => values.get(`${source.name}\u0000${account}\u0000${target}`),
-    set: (account: string, target: string, value: JsonValue) => {
-      values.set(`${source.name}\u0000${account}\u0000${target}`, value);
-    },
-  });
-}
-
 /**
  * Starts each binding of `tiers` once, so what it remembers between runs lives as long as the
  * exporter, across reloads.
@@ -68,7 +56,6 @@ function processMemory(): (source: DataSource) => TargetMemory {
 export function startRuns(options: StartRunsOptions): StartedRuns {
   const now = options.now ?? Date.now;
   const settings = options.settings ?? {};
-  const memoryOf = options.memory ?? processMemory();
   const runs = new Map<CollectorBinding, StartedRun>();
   for (const tier of options.tiers) {
     for (const binding of tier.collectors) {
@@ -85,7 +72,7 @@ export function startRuns(options: StartRunsOptions): StartedRuns {
           binding.source.settings?.some((declared) => declared.variable === variable)
             ? settings[variable]
             : undefined,
-        memory: memoryOf(binding.source),
+        memory: options.memory(binding.source),
       });
       runs.set(binding, { run, maxAgeMs: tier.maxAgeSeconds * 1000 });
     }

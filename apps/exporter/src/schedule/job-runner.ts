@@ -16,7 +16,7 @@ import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuc
 import type { CollectJob } from './collect-job.ts';
 import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
 import { createSemaphore } from './semaphore.ts';
-import type { TierPlan } from './tiers.ts';
+import { jobKey, type TierPlan } from './tiers.ts';
 
 /** Why one collector run of one account ended the way it did. */
 export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';
@@ -146,8 +146,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const breakers = createAuthBreakers(options.authBackoffMs, options.restoredPauses);
   const unavailable = createUnavailable(reprobeMs);
   const inFlight = new Set<string>();
-  const keyOf = (account: string, collector: CollectorBinding): string =>
-    `${account}\u0000${nameOf(collector)}`;
+  const keyOf = (account: string, collector: CollectorBinding): string => jobKey(account, nameOf(collector));
 
   /** Logs a failure by what it means: a paused account, a command CHAOS lacks, or a retry. */
   const onFailure = (
@@ -227,7 +226,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     authPause: (account) => breakers.stateOf(account),
     notBeforeMs: (account, collector) => backoffs.get(keyOf(account, collector))?.notBeforeMs ?? 0,
     forget(account) {
-      const prefix = `${account}\u0000`;
+      const prefix = jobKey(account, '');
       for (const key of backoffs.keys()) {
         if (key.startsWith(prefix)) {
           backoffs.delete(key);

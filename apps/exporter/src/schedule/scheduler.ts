@@ -16,7 +16,7 @@ import type { TierName } from '../model/tiers.ts';
 import type { OpenBreaker } from './auth-breaker.ts';
 import type { CollectJob } from './collect-job.ts';
 import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
-import { type TierPlan, tierAccounts, tierJobs } from './tiers.ts';
+import { jobKey, type TierPlan, tierAccounts, tierJobs } from './tiers.ts';
 
 export type { AuthPauseEvent, JobError, RunEvent, RunOutcome } from './job-runner.ts';
 export { RUN_ERROR_KINDS } from './job-runner.ts';
@@ -172,9 +172,6 @@ const tierState = (plan: TierPlan): TierState => ({
   aborted: new Set(),
 });
 
-const jobKey = (account: string, collector: CollectorBinding): string =>
-  `${account}\u0000${nameOf(collector)}`;
-
 /** Creates a scheduler; nothing runs until `start()`. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now;
@@ -217,7 +214,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     });
     if (result.kind === 'ok') tier.lastSuccessMs = result.atMs;
     if (result.kind === 'failed') tier.lastError = { error: result.error, account, collector };
-    if (result.kind === 'aborted' && !stopped) tier.aborted.add(jobKey(account, collector));
+    if (result.kind === 'aborted' && !stopped) tier.aborted.add(jobKey(account, nameOf(collector)));
   };
 
   /** Runs the jobs of `tier` that `pick` chooses (all of them without it). */
@@ -317,7 +314,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const retry = tier.aborted;
     tier.aborted = new Set();
     const pick = (account: string, collector: CollectorBinding): boolean =>
-      fresh.includes(account) || retry.has(jobKey(account, collector));
+      fresh.includes(account) || retry.has(jobKey(account, nameOf(collector)));
     if (!tierJobs(tier.plan, current.accounts).some(({ account, collector }) => pick(account, collector)))
       return;
     const extra = runJobs(tier, pick).finally(() => extraRuns.delete(extra));

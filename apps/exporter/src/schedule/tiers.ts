@@ -6,7 +6,7 @@
  * @module
  */
 
-import { BINDINGS, type CollectorBinding, isEnabled, targetsOf } from '../collectors/index.ts';
+import { BINDINGS, type CollectorBinding, isEnabled, nameOf, targetsOf } from '../collectors/index.ts';
 import type { ExporterConfig } from '../config/config.ts';
 import type { AccountConfig } from '../model/account.ts';
 import { TIERS, type TierName } from '../model/tiers.ts';
@@ -88,5 +88,17 @@ export function tierJobs(
     tier.collectors
       .filter((collector) => jobAccounts(tier, collector, all).includes(account))
       .map((collector) => ({ account, collector })),
+  );
+}
+
+/** One job (a collector of an account) as a key: the back-offs, the snapshot and the self-metrics key on it. */
+export const jobKey = (account: string, collector: string): string => `${account}\u0000${collector}`;
+
+/** The key ({@link jobKey}) of every job the tiers plan for `accounts`: what a reload keeps. */
+export function plannedJobKeys(tiers: readonly TierPlan[], accounts: readonly string[]): Set<string> {
+  return new Set(
+    tiers.flatMap((tier) =>
+      tierJobs(tier, accounts).map(({ account, collector }) => jobKey(account, nameOf(collector))),
+    ),
   );
 }

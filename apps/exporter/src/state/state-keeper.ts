@@ -315,3 +315,20 @@ export function createStateKeeper(options: StateKeeperOptions): StateKeeper {
     flush: () => writes,
   };
 }
+
+/**
+ * One source's part of the state, as its runs see it (`BindingDeps.memory`): what it remembers of
+ * each target, by account and target ID.
+ */
+export function sourceMemory(
+  state: Pick<StateKeeper, 'target' | 'setTarget'>,
+  source: string,
+): {
+  get(account: string, target: string): unknown;
+  set(account: string, target: string, value: JsonValue): void;
+} {
+  return {
+    get: (account, target) => state.target(source, account, target),
+    set: (account, target, value) => state.setTarget(source, account, target, value),
+  };
+}

@@ -21,7 +21,7 @@ import {
 } from 'prom-client';
 import { nameOf } from '../collectors/index.ts';
 import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
-import { type TierPlan, tierJobs } from '../schedule/tiers.ts';
+import { jobKey, plannedJobKeys, type TierPlan, tierJobs } from '../schedule/tiers.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import {
   accountAuthPaused,
@@ -230,17 +230,11 @@ export function createSelfMetrics(
       const single = next.accounts[0] ?? '';
       const accountOf = (labels: LabelValues<string>): string =>
         multiAccount ? String(labels.account ?? '') : single;
-      const jobs = new Set(
-        next.tiers.flatMap((tier) =>
-          tierJobs(tier, next.accounts).map(
-            ({ account, collector }) => `${account}\u0000${nameOf(collector)}`,
-          ),
-        ),
-      );
+      const jobs = plannedJobKeys(next.tiers, next.accounts);
       for (const metric of perAccount) {
         await removeWhere(
           metric,
-          (labels) => !jobs.has(`${accountOf(labels)}\u0000${String(labels.collector ?? '')}`),
+          (labels) => !jobs.has(jobKey(accountOf(labels), String(labels.collector ?? ''))),
         );
       }
       for (const metric of perAccountOnly) {
