@@ -137,6 +137,32 @@ describe('broadband_lines', () => {
     ]);
   });
 
+  it('lets a name given for a line win over its title, and leaves the other lines to their title', () => {
+    const input = info([line({ id: '1', postcode: 'ZZ99 1AA' }), line({ id: '2' }), line({ id: '3' })], {
+      '1': 'ZZ99 1AA test@a.1',
+      '2': 'test@a.2 Office',
+      '3': 'test@a.3 Shop',
+    });
+    const names = { '1': 'Home', '2': 'Upstairs', '99': 'not a line of this answer' };
+    const info1 = broadbandLines
+      .collect(input, { names })
+      .filter((entry) => entry.metric === 'aaisp_broadband_line_info');
+    expect(info1.map((entry) => entry.labels)).toEqual([
+      { line_id: '1', login: 'test@a.1', name: 'Home' },
+      { line_id: '2', login: 'test@a.2', name: 'Upstairs' },
+      { line_id: '3', login: 'test@a.3', name: 'test@a.3 Shop' },
+    ]);
+  });
+
+  it('reads only the names object’s own keys, not what it inherits', () => {
+    const input = info([line({ id: 'constructor' }), line({ id: 'toString' })], { toString: 'Kept' });
+    const labels = broadbandLines
+      .collect(input, { names: {} })
+      .filter((entry) => entry.metric === 'aaisp_broadband_line_info')
+      .map((entry) => entry.labels.name);
+    expect(labels).toEqual(['', 'Kept']);
+  });
+
   it('counts lines, and adds the account label to every series when given', () => {
     const samples = broadbandLines.collect(info([line({ id: '1' }), line({ id: '2' })]), { account: 'home' });
     expect(values(samples, 'aaisp_broadband_lines')).toEqual({ [JSON.stringify({ account: 'home' })]: 2 });

@@ -18,19 +18,27 @@ export interface BroadbandLinesContext extends CollectContext {
   readonly includePostcode?: boolean | undefined;
   /** Resync memory from `trackSyncChanges`; without it, no `sync_changes_total` series. */
   readonly syncChanges?: SyncChangeState | undefined;
+  /**
+   * Names the operator gave lines, by line ID (`{ "32001": "Home" }`): a line listed here gets
+   * this as its `name` label instead of the one derived from its CHAOS title ({@link lineName}).
+   * Used exactly as given, so the caller trims and checks them; lines not listed keep the derived
+   * name.
+   */
+  readonly names?: Readonly<Record<string, string>> | undefined;
 }
 
 const LINE = ['line_id'];
 
 /**
  * `aaisp_broadband_line_info`: 1 per line, carrying its login and name for joins. `name` is the
- * line's service choice title without its postcode (see {@link lineName}): CHAOS titles lines
- * "POSTCODE LOGIN", and the postcode appears only in the `postcode` label, only when enabled.
+ * name the operator gave the line (`BroadbandLinesContext.names`), else the line's service choice
+ * title without its postcode (see {@link lineName}): CHAOS titles lines "POSTCODE LOGIN", and the
+ * postcode appears only in the `postcode` label, only when enabled.
  */
 export const lineInfo: MetricDefinition = defineMetric({
   name: 'aaisp_broadband_line_info',
   type: 'gauge',
-  help: 'Broadband line identity (always 1): login; name, the CHAOS service choice title without the postcode (empty when nothing but the login is left); and postcode when enabled.',
+  help: 'Broadband line identity (always 1): login; name, the name configured for the line, else the CHAOS service choice title without the postcode (empty when nothing but the login is left); and postcode when enabled.',
   unit: '',
   labels: ['line_id', 'login', 'name', 'postcode'],
 });
@@ -123,11 +131,18 @@ export const lineCount: MetricDefinition = defineMetric({
   labels: [],
 });
 
+/** The name the operator gave the line, if any; an own property only, so `names` may be any object. */
+function givenName(names: Readonly<Record<string, string>> | undefined, lineId: string): string | undefined {
+  return names !== undefined && Object.hasOwn(names, lineId) ? names[lineId] : undefined;
+}
+
 function lineSamples(line: BroadbandLine, title: string, context: BroadbandLinesContext): Sample[] {
   const id = { line_id: line.id };
   // CHAOS titles a line "POSTCODE LOGIN" (docs/chaos-api.md §11.1): the title as sent would put the
   // postcode in every scrape, even with `includePostcode` off. With it on, only `postcode` holds it.
-  const name = lineName({ title, login: line.login, postcode: line.postcode });
+  // A name the operator chose wins: it is what they asked to see.
+  const name =
+    givenName(context.names, line.id) ?? lineName({ title, login: line.login, postcode: line.postcode });
   const info: Record<string, string> = { line_id: line.id, login: line.login, name };
   if (context.includePostcode && line.postcode !== undefined) info.postcode = line.postcode.trim();
   const samples = [sample(lineInfo, 1, info)];
@@ -159,9 +174,9 @@ function lineSamples(line: BroadbandLine, title: string, context: BroadbandLines
  * Lines the SDK skipped as invalid (`info.skipped`, with `onInvalidLine: 'skip'`) are not counted
  * and have no series; the caller reports them.
  *
- * `name` is the service choice title without the line's postcode, or `""` when nothing but the
- * login is left ({@link lineName}); the postcode is only ever in the `postcode` label, and only
- * with `includePostcode`.
+ * `name` is the name given for the line in `context.names`, else the service choice title without
+ * the line's postcode, or `""` when nothing but the login is left ({@link lineName}); the postcode
+ * is only ever in the `postcode` label, and only with `includePostcode`.
  *
  * Absent fields give absent series: a line without rates has no rate series, a line without
  * quota keys has `quota_limited 0` and nothing else about quota, an unlimited line (monthly 0)
