@@ -26,7 +26,7 @@ export const broadbandLines: CollectorBinding = {
     // Resync memory per account, and bad lines already reported (logged once per line and reason).
     const syncStates = new Map<string, SyncChangeState>();
     const reported = new Set<string>();
-    return async ({ account, client, signal, context }) => {
+    return async ({ account, accountConfig, client, signal, context }) => {
       // One bad line must not hide the good ones: skip it, keep the rest, say why once.
       const info = await client.broadband.info({ signal, onInvalidLine: 'skip' });
       for (const skipped of info.skipped) {
@@ -43,7 +43,13 @@ export const broadbandLines: CollectorBinding = {
       }
       const syncChanges = trackSyncChanges(syncStates.get(account) ?? emptySyncChangeState(), info);
       syncStates.set(account, syncChanges);
-      return collector.collect(info, { ...context, syncChanges, includePostcode });
+      // The names the operator gave lines win over the ones derived from their CHAOS titles.
+      return collector.collect(info, {
+        ...context,
+        syncChanges,
+        includePostcode,
+        names: accountConfig.lineNames,
+      });
     };
   },
 };

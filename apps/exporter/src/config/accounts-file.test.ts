@@ -62,7 +62,114 @@ describe('accountsFromFile', () => {
       { variable: `${FILE}: accounts.1.name`, message: 'account lonely has no credentials' },
       { variable: `${FILE}: accounts.2.control_password`, message: 'is required with the control login' },
       { variable: `${FILE}: accounts.3.account_password_file`, message: 'file /empty is empty' },
-      { variable: `${FILE}: accounts.3.account_password`, message: 'is required with the account number' },
+    ]);
+  });
+
+  it('reports a password that fails to read once, never also as missing', () => {
+    const account = (lines: readonly string[]) =>
+      load(['accounts:', '  - name: shop', ...lines.map((line) => `    ${line}`)].join('\n'));
+    expect(account(['control_login: shop@a', 'control_password_file: /missing'])).toEqual({
+      accounts: [],
+      problems: [
+        { variable: `${FILE}: accounts.0.control_password_file`, message: 'cannot read /missing (ENOENT)' },
+      ],
+    });
+    expect(account(['control_login: shop@a', 'control_password_file: /empty'])).toEqual({
+      accounts: [],
+      problems: [{ variable: `${FILE}: accounts.0.control_password_file`, message: 'file /empty is empty' }],
+    });
+    expect(
+      account(['control_login: shop@a', `control_password: ${SECRET}`, 'control_password_file: /secret']),
+    ).toEqual({
+      accounts: [],
+      problems: [
+        {
+          variable: `${FILE}: accounts.0.control_password`,
+          message: `set either ${FILE}: accounts.0.control_password or ${FILE}: accounts.0.control_password_file, not both`,
+        },
+      ],
+    });
+    expect(account(['account_number: A1', 'account_password_file: /missing'])).toEqual({
+      accounts: [],
+      problems: [
+        { variable: `${FILE}: accounts.0.account_password_file`, message: 'cannot read /missing (ENOENT)' },
+      ],
+    });
+  });
+
+  it('reports a CQM link file that fails to read once, and a link given neither way', () => {
+    const { accounts, problems } = load(
+      [
+        'accounts:',
+        '  - name: shop',
+        '    control_login: shop@a',
+        `    control_password: ${SECRET}`,
+        '    cqm:',
+        '      "32001": { url_file: /missing }',
+        '      "32002": { url: "" }',
+      ].join('\n'),
+    );
+    expect(accounts).toEqual([{ name: 'shop', auth: { controlLogin: 'shop@a', controlPassword: SECRET } }]);
+    expect(problems).toEqual([
+      { variable: `${FILE}: accounts.0.cqm.32001.url_file`, message: 'cannot read /missing (ENOENT)' },
+      {
+        variable: `${FILE}: accounts.0.cqm.32002.url`,
+        message: "give url_file (or url): the line's CQM CSV link",
+      },
+    ]);
+  });
+
+  it('reads each account’s line names, trimmed, quoted or not', () => {
+    const { accounts, problems } = load(
+      [
+        'accounts:',
+        '  - name: shop',
+        '    control_login: shop@a',
+        `    control_password: ${SECRET}`,
+        '    names:',
+        '      32001: Home',
+        '      "32002": "  Shop floor "',
+        '  - name: mum',
+        '    control_login: mum@a',
+        `    control_password: ${SECRET}`,
+        '    names: {}',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([]);
+    expect(accounts).toEqual([
+      {
+        name: 'shop',
+        auth: { controlLogin: 'shop@a', controlPassword: SECRET },
+        lineNames: { '32001': 'Home', '32002': 'Shop floor' },
+      },
+      { name: 'mum', auth: { controlLogin: 'mum@a', controlPassword: SECRET } },
+    ]);
+  });
+
+  it('names the file, the account and the key of a bad line name, never the name', () => {
+    const { accounts, problems } = load(
+      [
+        'accounts:',
+        '  - name: shop',
+        '    control_login: shop@a',
+        `    control_password: ${SECRET}`,
+        '    names:',
+        '      32001: ""',
+        `      Home: ${SECRET}`,
+        '      32002: 2024',
+      ].join('\n'),
+    );
+    expect(accounts).toEqual([{ name: 'shop', auth: { controlLogin: 'shop@a', controlPassword: SECRET } }]);
+    expect(problems).toEqual([
+      { variable: `${FILE}: accounts.0.names.32001`, message: 'the name must not be empty' },
+      {
+        variable: `${FILE}: accounts.0.names.32002`,
+        message: 'the name must be text (quote it, e.g. "2024")',
+      },
+      {
+        variable: `${FILE}: accounts.0.names.Home`,
+        message: 'the line ID must be digits (the A&A line ID, e.g. 32001)',
+      },
     ]);
   });
 
@@ -81,6 +188,6 @@ describe('accountsFromFile', () => {
     expect(accounts).toEqual([]);
     expect(problems).toHaveLength(1);
     expect(problems[0]?.variable).toBe('AAISP_EXPORTER_CONFIG_FILE');
-    expect(problems[0]?.message).toMatch(/^\/a.yaml is not valid YAML near line \d+$/);
+    expect(problems[0]?.message).toBe('/a.yaml line 3, column 23: unclosed double-quoted string');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The accounts file (`AAISP_EXPORTER_CONFIG_FILE`): a YAML list of named CHAOS accounts, for
  * collecting several accounts from one exporter. Each account takes the same credential fields as
- * the `AUTH__…` variables, in snake case, with `*_password_file` for secrets. Problems are named
+ * the `AUTH__…` variables, in snake case, with `*_password_file` for secrets, and optionally its
+ * lines' CQM links (`cqm:`) and names (`names:`). Problems are named
  * `…CONFIG_FILE <path>: accounts.<n>.<field>`; the file's text is never quoted (it holds passwords).
  *
  * @module
@@ -12,8 +13,9 @@ import type { AccountPart } from '../collectors/index.ts';
 import type { AccountConfig, CqmLineConfig } from '../model/account.ts';
 import { cqmLink } from './cqm-urls.ts';
 import { type FieldLabel, toAuth } from './credentials.ts';
+import { lineNamesFromRecord } from './line-names.ts';
 import type { ConfigProblem } from './problem.ts';
-import { readSecret } from './secrets.ts';
+import { isFailedSecret, readSecret } from './secrets.ts';
 import { PREFIX } from './settings.ts';
 import { cannotRead, notValidYaml, parseYamlText } from './yaml-file.ts';
 
@@ -35,6 +37,8 @@ const YamlAccount = z.looseObject({
   cqm: z
     .record(z.string(), z.strictObject({ url: z.string().optional(), url_file: z.string().optional() }))
     .optional(),
+  // Line ID → the name shown for it; each entry is checked on its own (line-names.ts).
+  names: z.record(z.string(), z.unknown()).optional(),
 });
 type YamlAccount = z.infer<typeof YamlAccount>;
 
@@ -79,10 +83,11 @@ function readEntries(
     problems.push({ variable: VARIABLE, message: cannotRead(path, error) });
     return [];
   }
-  // The YAML parser's message quotes the offending text, which may be a password: only the line.
+  // The YAML parser's message quotes the offending text, which may be a password: only where and
+  // what kind of mistake, in our words.
   const yaml = parseYamlText(text);
   if (!yaml.ok) {
-    problems.push({ variable: VARIABLE, message: notValidYaml(path, yaml.line) });
+    problems.push({ variable: VARIABLE, message: notValidYaml(path, yaml) });
     return [];
   }
   const parsed = YamlConfig.safeParse(yaml.document);
@@ -126,6 +131,12 @@ function accountFrom(
     problems.push({ variable: where('name'), message: `account ${entry.name} has no credentials` });
   }
   const cqm = cqmLinksOf(entry, where, readFile, problems);
+  // Not through `where`, which lower-cases: a bad line ID is shown as it was typed.
+  const lineNames = lineNamesFromRecord(
+    entry.names ?? {},
+    (lineId) => `${where('names')}.${lineId}`,
+    problems,
+  );
   const sourceParts = sourcePartsOf(entry, parts, where, problems);
   return {
     account:
@@ -135,6 +146,7 @@ function accountFrom(
             name: entry.name,
             auth,
             ...(cqm.length > 0 ? { cqm } : {}),
+            ...(Object.keys(lineNames).length > 0 ? { lineNames } : {}),
             ...(Object.keys(sourceParts).length > 0 ? { parts: sourceParts } : {}),
           },
     problems,
@@ -184,10 +196,10 @@ function cqmLinksOf(
       readFile,
       problems,
     );
+    // A link that was given but failed to read is already reported.
+    if (isFailedSecret(url)) continue;
     if (url === undefined) {
-      if (link.url === undefined && link.url_file === undefined) {
-        problems.push({ variable: where(field), message: "give url_file (or url): the line's CQM CSV link" });
-      }
+      problems.push({ variable: where(field), message: "give url_file (or url): the line's CQM CSV link" });
       continue;
     }
     const line = cqmLink(lineId, url, where(field), problems);

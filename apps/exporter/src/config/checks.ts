@@ -82,3 +82,16 @@ export function allDisabledProblem(
     message: 'every collector is disabled: enable at least one',
   };
 }
+
+/**
+ * `LOGGING__FORMAT` and the older `LOGGING__JSON` asking for different formats: which one was
+ * meant cannot be told, so neither wins in silence.
+ */
+export function logFormatProblem(settings: FixedSettings): ConfigProblem | undefined {
+  const { LOGGING__FORMAT: format, LOGGING__JSON: json } = settings;
+  if (format === undefined || json === undefined || (format === 'json') === json) return undefined;
+  return {
+    variable: `${PREFIX}LOGGING__JSON`,
+    message: `is ${json} but ${PREFIX}LOGGING__FORMAT is ${format}: set only LOGGING__FORMAT`,
+  };
+}

@@ -27,19 +27,28 @@ import { accountsFromFile } from './accounts-file.ts';
 import {
   allDisabledProblem,
   duplicateNameProblems,
+  logFormatProblem,
   noCredentialsProblem,
   tierOrderProblems,
 } from './checks.ts';
 import { defaultAccount } from './default-account.ts';
 import type { ConfigProblem } from './problem.ts';
-import { type Env, type LOG_LEVELS, PREFIX, readSettings, type Settings, settingText } from './settings.ts';
+import {
+  type Env,
+  type LOG_FORMATS,
+  type LOG_LEVELS,
+  PREFIX,
+  readSettings,
+  type Settings,
+  settingText,
+} from './settings.ts';
 import { type ShardConfig, shardFrom, shardPairProblem } from './shard-config.ts';
 import { loadWebConfig, type WebConfigFile } from './web-config.ts';
 
 // Defined where they are parsed or needed first; exported here, where the rest of the exporter looks.
 export type { AccountConfig, CqmLineConfig } from '../model/account.ts';
 export type { ConfigProblem } from './problem.ts';
-export { LOG_LEVELS, PREFIX } from './settings.ts';
+export { LOG_FORMATS, LOG_LEVELS, PREFIX } from './settings.ts';
 
 /** How the endpoints are protected: the web-config file, plus whether probes stay open. */
 export interface WebConfig extends WebConfigFile {
@@ -61,7 +70,11 @@ export interface ExporterConfig {
    * account's auth pause): `<dir>/state.json`. Absent: kept in memory only.
    */
   readonly state: { readonly dir?: string | undefined };
-  readonly logging: { readonly level: (typeof LOG_LEVELS)[number]; readonly json: boolean };
+  readonly logging: {
+    readonly level: (typeof LOG_LEVELS)[number];
+    /** `logfmt` (the default) or `json`; `LOGGING__JSON=true` is the older way to ask for `json`. */
+    readonly format: (typeof LOG_FORMATS)[number];
+  };
   /** How often each tier runs (`../model/tiers.ts`); `cqmSeconds` is how often each line's CQM CSV is fetched. */
   readonly intervals: TierIntervals;
   readonly api: {
@@ -142,6 +155,8 @@ export function loadConfig(
 
   // These compare valid values with each other, so they wait until every value is valid.
   problems.push(...tierOrderProblems(settings.fixed));
+  const logFormat = logFormatProblem(settings.fixed);
+  if (logFormat !== undefined) problems.push(logFormat);
   const allDisabled = allDisabledProblem(bindings, flags, settings.enabled, accounts);
   if (allDisabled !== undefined) problems.push(allDisabled);
   const shard = shardFrom(settings.fixed.SHARD__INDEX, settings.fixed.SHARD__COUNT, problems);
@@ -178,7 +193,7 @@ function assemble(
     accounts,
     server: { host: s.SERVER__HOST, port: s.SERVER__PORT, enableLifecycle: s.WEB__ENABLE_LIFECYCLE },
     state: s.STATE__DIR === undefined ? {} : { dir: s.STATE__DIR },
-    logging: { level: s.LOGGING__LEVEL, json: s.LOGGING__JSON },
+    logging: { level: s.LOGGING__LEVEL, format: logFormatOf(s) },
     intervals: {
       fastSeconds: s.INTERVALS__FAST,
       mediumSeconds: s.INTERVALS__MEDIUM,
@@ -199,4 +214,9 @@ function assemble(
     web: { ...web, healthOpen: s.WEB__HEALTH_OPEN },
     ...(shard === undefined ? {} : { shard }),
   };
+}
+
+/** LOGGING__FORMAT, else `json` when the older LOGGING__JSON is true, else logfmt. */
+function logFormatOf(s: Settings['fixed']): (typeof LOG_FORMATS)[number] {
+  return s.LOGGING__FORMAT ?? (s.LOGGING__JSON === true ? 'json' : 'logfmt');
 }

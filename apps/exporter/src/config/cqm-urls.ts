@@ -10,10 +10,8 @@
 
 import { isLoopbackHost, maskCqmUrl } from '@aaisp/chaos-client';
 import type { CqmLineConfig } from '../model/account.ts';
+import { isLineId, NOT_A_LINE_ID } from './line-id.ts';
 import type { ConfigProblem } from './problem.ts';
-
-/** A&A line IDs are digits (docs/chaos-api.md §3.2); anything else is a typo. */
-const LINE_ID = /^[0-9]{1,12}$/;
 
 /**
  * Checks one URL: absolute `https://` (plain `http://` only for loopback, where the mock and
@@ -45,8 +43,8 @@ export function cqmLink(
   where: string,
   problems: ConfigProblem[],
 ): CqmLineConfig | undefined {
-  if (!LINE_ID.test(lineId)) {
-    problems.push({ variable: where, message: 'the line ID must be digits (the A&A line ID, e.g. 32001)' });
+  if (!isLineId(lineId)) {
+    problems.push({ variable: where, message: NOT_A_LINE_ID });
     return undefined;
   }
   const problem = cqmUrlProblem(url);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CredentialFields, toAuth } from './credentials.ts';
 import type { ConfigProblem } from './problem.ts';
+import type { FailedSecret } from './secrets.ts';
 
 /** The auth and the problems (as `field: message`) from one call. */
 function auth(fields: CredentialFields) {
@@ -53,6 +54,25 @@ describe('toAuth', () => {
     ]);
     expect(auth({ controlPassword: 'p' }).problems).toEqual([
       'CONTROL_LOGIN: is required with the control password',
+    ]);
+  });
+
+  it('never calls a password that was given but failed "required", and builds no auth from it', () => {
+    const failed: FailedSecret = { kind: 'secret-failed' };
+    expect(auth({ controlLogin: 'ab123@a', controlPassword: failed })).toEqual({
+      auth: undefined,
+      problems: [],
+    });
+    expect(auth({ accountNumber: 'A1', accountPassword: failed })).toEqual({ auth: undefined, problems: [] });
+    // The problems that are not about the failed password itself are still reported.
+    expect(auth({ controlLogin: 'ab123', controlPassword: failed }).problems).toEqual([
+      'CONTROL_LOGIN: must be a control login such as ab123@a',
+    ]);
+    expect(auth({ controlPassword: failed }).problems).toEqual([
+      'CONTROL_LOGIN: is required with the control password',
+    ]);
+    expect(auth({ accountPassword: failed }).problems).toEqual([
+      'ACCOUNT_NUMBER: is required with the account password',
     ]);
   });
 

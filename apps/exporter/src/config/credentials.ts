@@ -8,13 +8,18 @@
 
 import type { ChaosAuth } from '@aaisp/chaos-client';
 import type { ConfigProblem } from './problem.ts';
+import { isFailedSecret, type SecretRead } from './secrets.ts';
 
-/** Credential fields as they appear in env (after the prefix) or in a YAML account; secrets already read. */
+/**
+ * Credential fields as they appear in env (after the prefix) or in a YAML account; secrets already
+ * read. A password that was given but failed to read counts as given: its problem is already
+ * reported, so it is never also called missing, and no auth is built from it.
+ */
 export interface CredentialFields {
   readonly controlLogin?: string | undefined;
-  readonly controlPassword?: string | undefined;
+  readonly controlPassword?: SecretRead;
   readonly accountNumber?: string | undefined;
-  readonly accountPassword?: string | undefined;
+  readonly accountPassword?: SecretRead;
 }
 
 /**
@@ -61,7 +66,8 @@ function accountPairAuth(
       message: 'set either the control login pair or the account pair, not both',
     });
   }
-  if (accountNumber === undefined || accountPassword === undefined) return undefined;
+  if (accountNumber === undefined || accountPassword === undefined || isFailedSecret(accountPassword))
+    return undefined;
   return { accountNumber, accountPassword, ...(controlLogin === undefined ? {} : { controlLogin }) };
 }
 
@@ -77,17 +83,17 @@ function controlPairAuth(
   if (controlPassword === undefined)
     problems.push({ variable: label('CONTROL_PASSWORD'), message: 'is required with the control login' });
   if (controlLogin === undefined || controlPassword === undefined) return undefined;
-  if (!controlLogin.includes('@')) {
-    problems.push({ variable: label('CONTROL_LOGIN'), message: 'must be a control login such as ab123@a' });
-    return undefined;
-  }
-  // `ab123@a.1` is a broadband line's login: it looks right but is not a control login.
-  if (/\.\d+$/.test(controlLogin)) {
-    problems.push({
-      variable: label('CONTROL_LOGIN'),
-      message: 'is a line login (ends in .n); use the base control login, e.g. ab123@a',
-    });
-    return undefined;
-  }
+  // The login is checked even when the password failed: a wrong login is a problem of its own.
+  const loginProblem = controlLoginProblem(controlLogin);
+  if (loginProblem !== undefined) problems.push({ variable: label('CONTROL_LOGIN'), message: loginProblem });
+  if (loginProblem !== undefined || isFailedSecret(controlPassword)) return undefined;
   return { controlLogin, controlPassword };
+}
+
+/** Why `login` is not a base control login (`ab123@a`), or undefined when it is one. */
+function controlLoginProblem(login: string): string | undefined {
+  if (!login.includes('@')) return 'must be a control login such as ab123@a';
+  // `ab123@a.1` is a broadband line's login: it looks right but is not a control login.
+  if (/\.\d+$/.test(login)) return 'is a line login (ends in .n); use the base control login, e.g. ab123@a';
+  return undefined;
 }

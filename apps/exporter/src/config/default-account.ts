@@ -1,15 +1,17 @@
 /**
  * The `default` account: the one given by the `AAISP_EXPORTER_AUTH__…` variables, for the common
- * case of a single CHAOS account with no accounts file.
+ * case of a single CHAOS account with no accounts file, with its lines' CQM links
+ * (`CQM__URLS_FILE`) and names (`LINES__NAMES_FILE`).
  *
  * @module
  */
 
-import type { AccountConfig, CqmLineConfig } from '../model/account.ts';
+import type { AccountConfig } from '../model/account.ts';
 import { cqmLinksFromText } from './cqm-urls.ts';
 import { toAuth } from './credentials.ts';
+import { lineNamesFromText } from './line-names.ts';
 import type { ConfigProblem } from './problem.ts';
-import { readSecret } from './secrets.ts';
+import { readSecret, type SecretRead } from './secrets.ts';
 import { type Env, PREFIX, settingText } from './settings.ts';
 import { cannotRead } from './yaml-file.ts';
 
@@ -28,7 +30,7 @@ export function defaultAccount(
   problems: ConfigProblem[],
 ): AccountConfig | undefined {
   // Passwords go to readSecret raw, not through settingText: it decides what an empty one means.
-  const secret = (field: string): string | undefined =>
+  const secret = (field: string): SecretRead =>
     readSecret(
       env[authVariable(field)],
       env[authVariable(`${field}_FILE`)],
@@ -46,38 +48,61 @@ export function defaultAccount(
     authVariable,
     problems,
   );
-  const cqm = defaultCqmLinks(env, readFile, problems);
+  // One `line_id url` a line, and one `line_id name` a line.
+  const cqm = defaultLinesFile(env, 'CQM__URLS_FILE', cqmLinksFromText, readFile, problems);
+  const lineNames = defaultLinesFile(env, 'LINES__NAMES_FILE', lineNamesFromText, readFile, problems);
   if (auth === undefined) {
-    if (cqm !== undefined && problems.length === 0) {
-      problems.push({
-        variable: CQM_URLS_FILE,
-        message: `belongs to the default account, which needs credentials too (${authVariable('CONTROL_LOGIN')} and ${authVariable('CONTROL_PASSWORD')}, or the account pair); or list the lines under cqm: in ${PREFIX}CONFIG_FILE`,
-      });
+    // A line file without its account is worth saying only when nothing else is wrong.
+    if (problems.length === 0) {
+      if (cqm !== undefined) problems.push(needsAccount(CQM_URLS_FILE, 'cqm:'));
+      if (lineNames !== undefined) problems.push(needsAccount(NAMES_FILE, 'names:'));
     }
     return undefined;
   }
-  return { name: 'default', auth, ...(cqm === undefined ? {} : { cqm }) };
+  return {
+    name: 'default',
+    auth,
+    ...(cqm === undefined ? {} : { cqm }),
+    ...(lineNames === undefined || Object.keys(lineNames).length === 0 ? {} : { lineNames }),
+  };
+}
+
+/** A per-line file of the `default` account set while that account has no credentials. */
+function needsAccount(variable: string, field: string): ConfigProblem {
+  return {
+    variable,
+    message: `belongs to the default account, which needs credentials too (${authVariable('CONTROL_LOGIN')} and ${authVariable('CONTROL_PASSWORD')}, or the account pair); or list the lines under ${field} in ${PREFIX}CONFIG_FILE`,
+  };
 }
 
 const CQM_URLS_FILE = `${PREFIX}CQM__URLS_FILE`;
+const NAMES_FILE = `${PREFIX}LINES__NAMES_FILE`;
+
+/** Reads one line per entry of a text file into `T`, naming each bad line by its number. */
+type LinesParser<T> = (text: string, where: (line: number) => string, problems: ConfigProblem[]) => T;
 
 /**
- * The `default` account's CQM lines from `CQM__URLS_FILE` (one `line_id url` a line), or
- * undefined when the variable is unset. The file's text is never quoted in a problem.
+ * The `default` account's per-line file named by `variable` (after the prefix), parsed by
+ * `parse`; undefined when the variable is unset or the file cannot be read (a problem then). Read
+ * at every load, so a reload picks up an edited file. The file's text is never quoted in a
+ * problem: a CQM links file is a secret.
  */
-function defaultCqmLinks(
+function defaultLinesFile<T>(
   env: Env,
+  variable: string,
+  parse: LinesParser<T>,
   readFile: (path: string) => string,
   problems: ConfigProblem[],
-): CqmLineConfig[] | undefined {
-  const path = settingText(env, 'CQM__URLS_FILE');
+): T | undefined {
+  const path = settingText(env, variable);
   if (path === undefined) return undefined;
+  const name = `${PREFIX}${variable}`;
   let text: string;
   try {
     text = readFile(path);
   } catch (error) {
-    problems.push({ variable: CQM_URLS_FILE, message: cannotRead(path, error) });
+    problems.push({ variable: name, message: cannotRead(path, error) });
     return undefined;
   }
-  return cqmLinksFromText(text, (line) => `${CQM_URLS_FILE} ${path}: line ${line}`, problems);
+  return parse(text, (line) => `${name} ${path}: line ${line}`, problems);
 }

@@ -34,19 +34,25 @@ describe('readSecret', () => {
     expect(read(undefined, '/two').secret).toBe('secret\n');
   });
 
-  it('refuses a value and a file together, named by the value', () => {
+  it('refuses a value and a file together, named by the value, as a given secret that failed', () => {
     expect(read('secret', '/s')).toEqual({
-      secret: undefined,
+      secret: { kind: 'secret-failed' },
       problems: [{ variable: 'PASSWORD', message: 'set either PASSWORD or PASSWORD_FILE, not both' }],
     });
   });
 
-  it('names the file for an empty or unreadable one, by path and error code only', () => {
-    expect(read(undefined, '/e').problems).toEqual([
-      { variable: 'PASSWORD_FILE', message: 'file /e is empty' },
-    ]);
-    expect(read(undefined, '/nope').problems).toEqual([
-      { variable: 'PASSWORD_FILE', message: 'cannot read /nope (ENOENT)' },
-    ]);
+  it('reads the file when the value beside it is empty, since an empty value counts as unset', () => {
+    expect(read('', '/s')).toEqual({ secret: 'secret', problems: [] });
+  });
+
+  it('names the file for an empty or unreadable one, by path and error code only, and fails the secret', () => {
+    expect(read(undefined, '/e')).toEqual({
+      secret: { kind: 'secret-failed' },
+      problems: [{ variable: 'PASSWORD_FILE', message: 'file /e is empty' }],
+    });
+    expect(read(undefined, '/nope')).toEqual({
+      secret: { kind: 'secret-failed' },
+      problems: [{ variable: 'PASSWORD_FILE', message: 'cannot read /nope (ENOENT)' }],
+    });
   });
 });

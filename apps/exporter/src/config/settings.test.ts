@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EnableSetting } from '../collectors/index.ts';
 import type { ConfigProblem } from './problem.ts';
-import { readSettings, settingText } from './settings.ts';
+import { RANGES, rangeText, readSettings, settingText } from './settings.ts';
 
 const P = 'AAISP_EXPORTER_';
 const FLAGS: readonly EnableSetting[] = [
@@ -42,7 +42,7 @@ describe('readSettings', () => {
     expect(read({ [`${P}COLLECTORS__ENABLE_OFF`]: 'maybe', [`${P}API__TIMEOUT`]: '0' })).toEqual({
       settings: undefined,
       problems: [
-        `${P}API__TIMEOUT: must be between 1 and 300`,
+        `${P}API__TIMEOUT: must be a whole number of seconds from 1 to 300`,
         `${P}COLLECTORS__ENABLE_OFF: must be true or false`,
       ],
     });
@@ -67,5 +67,23 @@ describe('readSettings', () => {
 
   it('reports a URL that does not parse once, not also as http', () => {
     expect(read({ [`${P}API__BASE_URL`]: 'chaos' }).problems).toEqual([`${P}API__BASE_URL: must be a URL`]);
+  });
+});
+
+describe('whole-number settings', () => {
+  // Every way to miss a range gets a message naming it: the operator should not need the README.
+  it.each(Object.entries(RANGES))('%s names its range in every refusal', (name, range) => {
+    const unit = range.unit === undefined ? '' : ` of ${range.unit}`;
+    const expected = `${P}${name}: must be a whole number${unit} from ${range.min} to ${range.max}`;
+    for (const text of ['abc', '1.5', '-1', String(range.max + 1)]) {
+      expect(read({ [`${P}${name}`]: text }).problems).toEqual([expected]);
+    }
+    if (range.min > 0) expect(read({ [`${P}${name}`]: String(range.min - 1) }).problems).toEqual([expected]);
+    expect(read({ [`${P}${name}`]: ` ${range.max} ` }).problems).toEqual([]);
+  });
+
+  it('shows a range as the docs do', () => {
+    expect(rangeText(RANGES.SERVER__PORT)).toBe('0–65535');
+    expect(rangeText(RANGES.INTERVALS__FAST)).toBe('10–3600 s');
   });
 });

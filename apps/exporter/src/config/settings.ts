@@ -18,6 +18,9 @@ export const PREFIX = 'AAISP_EXPORTER_';
 /** Log levels pino knows. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** How log lines are written: logfmt (Prometheus' default, for people and Loki alike) or JSON. */
+export const LOG_FORMATS = ['logfmt', 'json'] as const;
+
 /** The environment: variable name → text (`process.env`, or a plain object in tests). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -30,13 +33,66 @@ export function settingText(env: Env, name: string): string | undefined {
   return text === undefined || text === '' ? undefined : text;
 }
 
-function wholeNumber(min: number, max: number): z.ZodType<number, string> {
+/** The bounds of a whole-number setting, and what it counts (for messages and docs). */
+export interface WholeNumberRange {
+  readonly min: number;
+  readonly max: number;
+  /** E.g. `seconds`; absent for a plain count. */
+  readonly unit?: string;
+}
+
+/** `0–65535`, `10–3600 s`: a range as the docs and `--help` show it. */
+export function rangeText({ min, max, unit }: WholeNumberRange): string {
+  return `${min}–${max}${unit === 'seconds' ? ' s' : ''}`;
+}
+
+/** The whole-number settings, by variable after the prefix. */
+export type RangedSetting =
+  | 'SERVER__PORT'
+  | 'INTERVALS__FAST'
+  | 'INTERVALS__MEDIUM'
+  | 'INTERVALS__SLOW'
+  | 'INTERVALS__CQM'
+  | 'API__TIMEOUT'
+  | 'API__MAX_RETRIES'
+  | 'API__CONCURRENCY_LIMIT'
+  | 'SHARD__INDEX'
+  | 'SHARD__COUNT';
+
+/**
+ * Every whole-number setting's bounds, by variable after the prefix: the parser below and the
+ * docs (`setting-catalog.ts`) read them from here, so a message, `--help` and the README cannot
+ * disagree about a range.
+ */
+export const RANGES: Readonly<Record<RangedSetting, WholeNumberRange>> = {
+  SERVER__PORT: { min: 0, max: 65535 },
+  // Bounds from the original design: a faster tier would hammer CHAOS for no new data.
+  INTERVALS__FAST: { min: 10, max: 3600, unit: 'seconds' },
+  INTERVALS__MEDIUM: { min: 60, max: 3600, unit: 'seconds' },
+  INTERVALS__SLOW: { min: 300, max: 7200, unit: 'seconds' },
+  // CQM samples are 100 s long, so a minute is the most often that can bring news; at most an
+  // hour, so even three failed fetches in a row (the max age) stay far inside the 24 h window
+  // each fetch returns, and no sample is lost.
+  INTERVALS__CQM: { min: 60, max: 3600, unit: 'seconds' },
+  API__TIMEOUT: { min: 1, max: 300, unit: 'seconds' },
+  API__MAX_RETRIES: { min: 0, max: 10 },
+  API__CONCURRENCY_LIMIT: { min: 1, max: 100 },
+  // A thousand replicas is far past any real deployment. INDEX < COUNT and "both or neither" are
+  // checked in shard-config.ts, since each value alone cannot tell.
+  SHARD__INDEX: { min: 0, max: 999 },
+  SHARD__COUNT: { min: 1, max: 1000 },
+};
+
+/** A whole number in `range`; both ways to miss it get the same message, which names the range. */
+function wholeNumber(range: WholeNumberRange): z.ZodType<number, string> {
+  const { min, max, unit } = range;
+  const message = `must be a whole number${unit === undefined ? '' : ` of ${unit}`} from ${min} to ${max}`;
   return z
     .string()
     .trim()
-    .regex(/^\d+$/, 'must be a whole number')
+    .regex(/^\d+$/, message)
     .transform(Number)
-    .refine((value) => value >= min && value <= max, `must be between ${min} and ${max}`);
+    .refine((value) => value >= min && value <= max, message);
 }
 
 const booleanText: z.ZodType<boolean, string> = z
@@ -68,26 +124,29 @@ const baseUrl: z.ZodType<string, string> = z
 const FixedSchema = z.object({
   SERVER__HOST: z.string().trim().min(1, 'must not be empty').default('0.0.0.0'),
   // 0 picks a free port (tests, side-by-side runs); the address is logged at start.
-  SERVER__PORT: wholeNumber(0, 65535).default(9099),
+  SERVER__PORT: wholeNumber(RANGES.SERVER__PORT).default(9099),
   LOGGING__LEVEL: z
     .string()
     .trim()
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
-  LOGGING__JSON: booleanText.default(false),
-  // Bounds from the original design: a faster tier would hammer CHAOS for no new data.
-  INTERVALS__FAST: wholeNumber(10, 3600).default(60),
-  INTERVALS__MEDIUM: wholeNumber(60, 3600).default(300),
-  INTERVALS__SLOW: wholeNumber(300, 7200).default(900),
-  // CQM samples are 100 s long, so a minute is the most often that can bring news; at most an
-  // hour, so even three failed fetches in a row (the max age) stay far inside the 24 h window
-  // each fetch returns, and no sample is lost.
-  INTERVALS__CQM: wholeNumber(60, 3600).default(300),
+  LOGGING__FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_FORMATS, { error: `must be one of ${LOG_FORMATS.join(', ')}` }))
+    .optional(),
+  // The original design's switch, kept so an existing `.env` works: true means LOGGING__FORMAT=json.
+  LOGGING__JSON: booleanText.optional(),
+  INTERVALS__FAST: wholeNumber(RANGES.INTERVALS__FAST).default(60),
+  INTERVALS__MEDIUM: wholeNumber(RANGES.INTERVALS__MEDIUM).default(300),
+  INTERVALS__SLOW: wholeNumber(RANGES.INTERVALS__SLOW).default(900),
+  INTERVALS__CQM: wholeNumber(RANGES.INTERVALS__CQM).default(300),
   API__BASE_URL: baseUrl.default('https://chaos2.aa.net.uk'),
-  API__TIMEOUT: wholeNumber(1, 300).default(30),
-  API__MAX_RETRIES: wholeNumber(0, 10).default(3),
-  API__CONCURRENCY_LIMIT: wholeNumber(1, 100).default(5),
+  API__TIMEOUT: wholeNumber(RANGES.API__TIMEOUT).default(30),
+  API__MAX_RETRIES: wholeNumber(RANGES.API__MAX_RETRIES).default(3),
+  API__CONCURRENCY_LIMIT: wholeNumber(RANGES.API__CONCURRENCY_LIMIT).default(5),
   COLLECTORS__INCLUDE_POSTCODE: booleanText.default(false),
   WEB__HEALTH_OPEN: booleanText.default(false),
   // Prometheus' --web.enable-lifecycle: POST /-/reload changes what the exporter collects, so it is
@@ -96,18 +155,32 @@ const FixedSchema = z.object({
   // Where the exporter keeps what it must not forget across restarts (CQM positions, auth pauses);
   // unset: nothing is written.
   STATE__DIR: z.string().trim().min(1, 'must not be empty').optional(),
-  // Bounds: a thousand replicas is far past any real deployment. INDEX < COUNT and "both or
-  // neither" are checked in shard-config.ts, since each value alone cannot tell.
-  SHARD__INDEX: wholeNumber(0, 999).optional(),
-  SHARD__COUNT: wholeNumber(1, 1000).optional(),
+  SHARD__INDEX: wholeNumber(RANGES.SHARD__INDEX).optional(),
+  SHARD__COUNT: wholeNumber(RANGES.SHARD__COUNT).optional(),
 });
+
+/** The variables `FixedSchema` parses, after the prefix, in its order. */
+export const FIXED_VARIABLES: readonly string[] = Object.keys(FixedSchema.shape);
+
+/**
+ * Each fixed variable's default as the loader applies it (absent: none), for the docs and
+ * `--help`: taken from the schema itself, so they cannot show another.
+ */
+export function fixedDefaults(): Readonly<Record<string, string | number | boolean>> {
+  const defaults: Record<string, string | number | boolean> = {};
+  for (const [name, value] of Object.entries(FixedSchema.parse({}))) {
+    if (value !== undefined) defaults[name] = value;
+  }
+  return defaults;
+}
 
 /** The fixed settings, parsed: keyed by variable name after the prefix, defaults applied. */
 export interface FixedSettings {
   readonly SERVER__HOST: string;
   readonly SERVER__PORT: number;
   readonly LOGGING__LEVEL: (typeof LOG_LEVELS)[number];
-  readonly LOGGING__JSON: boolean;
+  readonly LOGGING__FORMAT?: (typeof LOG_FORMATS)[number] | undefined;
+  readonly LOGGING__JSON?: boolean | undefined;
   readonly INTERVALS__FAST: number;
   readonly INTERVALS__MEDIUM: number;
   readonly INTERVALS__SLOW: number;

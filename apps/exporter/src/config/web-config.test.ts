@@ -263,7 +263,7 @@ describe('loadWebConfig', () => {
       'invalid YAML',
       `basic_auth_users:\n  alice: "${SECRET}\n  bad: [`,
       '',
-      /web\.yml is not valid YAML near line \d/,
+      /web\.yml line 2, column 10: unclosed double-quoted string$/,
     ],
     ['a document that is a list', '- a\n', '(document)', /expected object/],
   ];

@@ -41,7 +41,7 @@ export type WebConfigResult =
 
 /**
  * Reads and validates a web-config file. Never throws for bad input, and never quotes the file:
- * problems name the YAML field, a file by its path and error code, a YAML error by its line.
+ * problems name the YAML field, a file by its path and error code, a YAML error by its line and column.
  *
  * @example
  * ```ts
@@ -57,7 +57,7 @@ export function loadWebConfig(configPath: string, readFile: (path: string) => st
     return { ok: false, problems: [{ field: '', message: cannotRead(configPath, error) }] };
   }
   const yaml = parseYamlText(text);
-  if (!yaml.ok) return { ok: false, problems: [{ field: '', message: notValidYaml(configPath, yaml.line) }] };
+  if (!yaml.ok) return { ok: false, problems: [{ field: '', message: notValidYaml(configPath, yaml) }] };
   const parsed = WebConfigDocument.safeParse(yaml.document);
   if (!parsed.success) return { ok: false, problems: issueProblems(parsed.error.issues) };
 

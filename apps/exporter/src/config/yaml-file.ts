@@ -1,12 +1,16 @@
 /**
  * Reading configuration files without leaking them: a file that cannot be read is reported by its
- * path and the system's error code, and a YAML syntax error by its line only. Shared by the
- * accounts file and the web-config file.
+ * path and the system's error code, and a YAML syntax error by its line, column and a reason in our
+ * own words (`yaml-syntax-error.ts`), never the parser's message, which quotes the file. Shared by
+ * the accounts file and the web-config file.
  *
  * @module
  */
 
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
+import { describeAliasFailure, describeYamlError, type YamlSyntaxError } from './yaml-syntax-error.ts';
+
+export type { YamlSyntaxError } from './yaml-syntax-error.ts';
 
 /** Why a file could not be read: its path and the system's error code, never its content. */
 export function cannotRead(path: string, error: unknown): string {
@@ -15,32 +19,33 @@ export function cannotRead(path: string, error: unknown): string {
   return `cannot read ${path}${code}`;
 }
 
-/** The result of {@link parseYamlText}: the document, or the line the syntax error is near. */
+/** The result of {@link parseYamlText}: the document, or where and why it is not valid YAML. */
 export type YamlText =
   | { readonly ok: true; readonly document: unknown }
-  | { readonly ok: false; readonly kind: 'yaml-syntax'; readonly line: number | undefined };
+  | ({ readonly ok: false } & YamlSyntaxError);
 
 /**
- * Parses YAML text. The parser's own message quotes the offending text, which may be a password
- * or a private key, so only the line number is kept.
+ * Parses YAML text. Only the first syntax error is reported: the parser's later ones are mostly
+ * consequences of it. The parser is kept quiet (`logLevel: 'error'`): its warnings quote the text.
  */
 export function parseYamlText(text: string): YamlText {
+  const document = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
+  const [first] = document.errors;
+  if (first !== undefined)
+    return { ok: false, ...describeYamlError(text, { code: first.code, offset: first.pos[0] }) };
   try {
-    return { ok: true, document: parseYaml(text) };
-  } catch (error) {
-    const where =
-      error instanceof Error && 'linePos' in error && Array.isArray(error.linePos)
-        ? error.linePos[0]
-        : undefined;
-    const line =
-      where !== null && typeof where === 'object' && 'line' in where && typeof where.line === 'number'
-        ? where.line
-        : undefined;
-    return { ok: false, kind: 'yaml-syntax', line };
+    return { ok: true, document: document.toJS() };
+  } catch {
+    // Only aliases fail here (unresolved, or expanding too far); the thrown message names the anchor.
+    return { ok: false, ...describeAliasFailure(text, document) };
   }
 }
 
-/** The problem message for a YAML syntax error in `path`. */
-export function notValidYaml(path: string, line: number | undefined): string {
-  return `${path} is not valid YAML${line === undefined ? '' : ` near line ${line}`}`;
+/**
+ * The problem message for a YAML syntax error in `path`, e.g. `/etc/aaisp/accounts.yml line 4,
+ * column 23: unclosed double-quoted string`.
+ */
+export function notValidYaml(path: string, error: YamlSyntaxError): string {
+  const where = error.line === undefined ? '' : ` line ${error.line}, column ${error.column ?? 1}`;
+  return `${path}${where}: ${error.reason}`;
 }

@@ -24,6 +24,12 @@ export interface AccountConfig {
   /** The account's lines with a CQM link, for the `cqm` collector; absent or empty: none. */
   readonly cqm?: readonly CqmLineConfig[] | undefined;
   /**
+   * Names the operator gave lines, by A&A line ID (`{ "32001": "Home" }`), trimmed and checked:
+   * the `name` label of `aaisp_broadband_line_info`, instead of the one derived from the CHAOS
+   * title. Absent: every line keeps its derived name.
+   */
+  readonly lineNames?: Readonly<Record<string, string>> | undefined;
+  /**
    * Each data source's part of the account's entry in the accounts file, by the source's
    * `accountPart.key`, as the source's schema validated it; the source reads its own part back with
    * that schema. Absent: none.
