@@ -84,7 +84,7 @@ stop_clean() {
   if [ "$state" != inactive ] || [ "$result" != success ] || [ "$status" != 0 ]; then
     fail "after systemctl stop: ActiveState=$state Result=$result ExecMainStatus=$status"
   fi
-  journal_since_mark | grep '"msg":"stopped"' >/dev/null || fail 'no "stopped" log line'
+  journal_since_mark | grep -E ' msg=stopped( |$)' >/dev/null || fail 'no "stopped" log line'
   echo "  ok systemctl stop: ActiveState=$state Result=$result ExecMainStatus=$status"
 }
 
@@ -105,7 +105,6 @@ cmd_install() {
 AAISP_EXPORTER_AUTH__CONTROL_LOGIN=systemd-ci@a
 AAISP_EXPORTER_SERVER__HOST=127.0.0.1
 AAISP_EXPORTER_API__BASE_URL=http://localhost:39098
-AAISP_EXPORTER_LOGGING__JSON=true
 EOF
   install -m 0644 /mnt/aaisp-exporter/aaisp-exporter.service /etc/systemd/system/
   cmp -s /mnt/aaisp-exporter/aaisp-exporter.service /etc/systemd/system/$unit
@@ -176,14 +175,14 @@ reload_successful() {
 reload_once() {
   local outcome=$1 frame=$2 message gauge line state main
   case $outcome in
-    reloaded) message='"msg":"configuration reloaded"' gauge=1 ;;
-    refused) message='"msg":"configuration reload refused' gauge=0 ;;
+    reloaded) message=' msg="configuration reloaded" ' gauge=1 ;;
+    refused) message=' msg="configuration reload refused' gauge=0 ;;
   esac
   mark
   systemctl reload "$unit" || fail "systemctl reload exited $? (ActiveState=$(show ActiveState))"
   line=$(wait_journal "$message")
   [ -n "$line" ] || fail "no $message line in the journal 10 s after systemctl reload"
-  grep -qF '"trigger":"SIGHUP"' <<<"$line" || fail "the $outcome line has no \"trigger\":\"SIGHUP\": $line"
+  grep -qF ' trigger=SIGHUP' <<<"$line" || fail "the $outcome line has no trigger=SIGHUP: $line"
   state=$(show ActiveState) main=$(show MainPID)
   if [ "$state" != active ] || [ "$main" != "$reload_pid" ]; then
     fail "after systemctl reload ($outcome): ActiveState=$state MainPID=$main, expected active and $reload_pid"
@@ -194,7 +193,7 @@ reload_once() {
     fail "after systemctl reload ($outcome): aaisp_exporter_config_last_reload_successful $(reload_successful), expected $gauge"
   case $outcome in
     reloaded) echo "  ok systemctl reload: active, same MainPID $main, journal: configuration reloaded (trigger SIGHUP), X-Frame-Options $frame" ;;
-    refused) echo "  ok systemctl reload of a bad web-config: active, same MainPID $main, journal: configuration reload refused (trigger SIGHUP, problem: $(sed -n 's/.*"variable":"[^"]*: \([^"]*\)","message":"\([^"]*\)".*/\1 \2/p' <<<"$line")), X-Frame-Options still $frame, aaisp_exporter_config_last_reload_successful 0" ;;
+    refused) echo "  ok systemctl reload of a bad web-config: active, same MainPID $main, journal: configuration reload refused (trigger SIGHUP, problem: $(sed -n 's/.* problems\.0\.variable=\("[^"]*"\|[^ ]*\) problems\.0\.message=\("[^"]*"\|[^ ]*\).*/\1 \2/p' <<<"$line")), X-Frame-Options still $frame, aaisp_exporter_config_last_reload_successful 0" ;;
   esac
 }
 
@@ -247,7 +246,7 @@ cmd_state() {
     fail "state: $state_dir is $(owner_mode "$state_dir"), expected aaisp-exporter:aaisp-exporter 700"
   [ "$(owner_mode "$file")" = 'aaisp-exporter:aaisp-exporter 600' ] ||
     fail "state: $file is $(owner_mode "$file"), expected aaisp-exporter:aaisp-exporter 600"
-  journal_since_mark | grep -F '"msg":"no saved state yet' >/dev/null || fail 'state: no "no saved state yet" line at the first start'
+  journal_since_mark | grep -F ' msg="no saved state yet' >/dev/null || fail 'state: no "no saved state yet" line at the first start'
   if grep -qF "$password" "$file"; then fail "state: the password is in $file"; fi
   salt=$(json_string salt "$file") || fail "state: no salt in $file"
   echo "  ok $file written: $(owner_mode "$file") in $state_dir ($(owner_mode "$state_dir")), $(stat -c %s "$file") bytes"
@@ -256,8 +255,8 @@ cmd_state() {
   systemctl restart "$unit"
   wait_health || fail "state: /health never answered 200 after systemctl restart"
   [ "$(show MainPID)" != "$pid" ] || fail "state: systemctl restart kept MainPID $pid"
-  journal_since_mark | grep -F '"msg":"saved state loaded"' >/dev/null ||
-    fail "state: no \"saved state loaded\" after systemctl restart: $(journal_since_mark | grep -F '"component":"state"' | head -n 2)"
+  journal_since_mark | grep -F ' msg="saved state loaded" ' >/dev/null ||
+    fail "state: no \"saved state loaded\" after systemctl restart: $(journal_since_mark | grep -F ' component=state' | head -n 2)"
   # The same file read back, not a new one made: its random salt is the one saved before.
   after=$(json_string salt "$file") || fail "state: no salt in $file after the restart"
   [ "$after" = "$salt" ] || fail "state: $file has a new salt after the restart ($salt, then $after)"

@@ -36,7 +36,7 @@ export function testExporterConfig(baseUrl: string, overrides: Partial<ExporterC
     accounts: [mockAccount()],
     server: { host: '127.0.0.1', port: 0, enableLifecycle: false },
     state: {},
-    logging: { level: 'silent', json: true },
+    logging: { level: 'silent', format: 'json' },
     intervals: designIntervals,
     api: { baseUrl, timeoutSeconds: 5, maxRetries: 1, concurrencyLimit: 5 },
     collectors: {

@@ -23,9 +23,8 @@
  *
  * What a SEA cannot carry: native addons and files read from disk at run time. The exporter has
  * neither (all its dependencies are JavaScript, and its status page and fixtures are strings in
- * the code); pino's worker-thread transports would need files, but the exporter writes its JSON
- * lines to stdout itself, and pino-pretty (a development dependency, for a terminal) is left out:
- * the binary always logs JSON.
+ * the code); pino's worker-thread transports would need files, but the exporter writes its log
+ * lines (logfmt or JSON) to stdout itself.
  *
  * Output, in `dist-sea/`: `aaisp-exporter-TARGET`, and for this machine's own platform also
  * `aaisp-exporter` (a hard link to the same file: the name .ci/run, the bench and the docs use).
@@ -178,8 +177,8 @@ try {
     esbuildOptions(options) {
       // The workspace libraries from their sources, so the binary needs no `pnpm build` first.
       options.conditions = ['@aaisp/source'];
-      // The one `import.meta` in the code (logger.ts: is pino-pretty installed?) has no meaning in a
-      // bundle: make it throw there, which the logger already reads as "not installed".
+      // `import.meta` has no meaning in a bundle; the exporter's code no longer uses it, but a
+      // dependency's use should fail loudly in the smoke test, not resolve against the build host.
       options.define = { ...options.define, 'import.meta.resolve': 'undefined' };
       options.logOverride = { ...options.logOverride, 'empty-import-meta': 'silent' };
     },

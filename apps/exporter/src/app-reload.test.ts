@@ -23,7 +23,7 @@ const HOURLY = { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200, cqmS
 let dir: string;
 let mock: RunningChaosMock | undefined;
 let app: App | undefined;
-let logs: { level: number; msg: string; [key: string]: unknown }[] = [];
+let logs: { level: string; msg: string; [key: string]: unknown }[] = [];
 let rawLogs = '';
 
 afterEach(async () => {
@@ -68,7 +68,7 @@ async function start(options: { lifecycle?: boolean } = {}): Promise<App> {
   const first = load();
   if (!first.ok) throw new Error(JSON.stringify(first.problems));
   const logger = createLogger(
-    { level: 'info', json: true },
+    { level: 'info', format: 'json' },
     {
       destination: {
         write: (line: string) => {
@@ -187,7 +187,7 @@ describe('reloading the configuration', () => {
     });
     expect(Object.keys(document.accounts)).toEqual(['home', 'office']);
     const refused = logs.find((line) => line.msg.startsWith('configuration reload refused'));
-    expect(refused).toMatchObject({ level: 50, trigger: 'SIGHUP', problems });
+    expect(refused).toMatchObject({ level: 'error', trigger: 'SIGHUP', problems });
 
     // Fixed: the next reload applies, and the gauge says so.
     writeAccounts('home', 'office');

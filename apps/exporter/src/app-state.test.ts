@@ -24,7 +24,7 @@ let clock = Date.UTC(2026, 0, 20, 12, 0, 0);
 let dir: string;
 let mock: RunningChaosMock;
 let app: App | undefined;
-let logs: { level: number; msg: string; [key: string]: unknown }[] = [];
+let logs: { level: string; msg: string; [key: string]: unknown }[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'aaisp-state-'));
@@ -52,7 +52,7 @@ async function start(options: { password?: string; state?: boolean } = {}): Prom
   });
   app = await startApp(config, {
     logger: createLogger(
-      { level: 'info', json: true },
+      { level: 'info', format: 'json' },
       { destination: { write: (line: string) => void logs.push(JSON.parse(line)) } },
     ),
     version: '0.0.0-test',
@@ -127,7 +127,7 @@ describe('CQM counters across a restart', () => {
     writeFileSync(join(dir, 'state.json'), '{"version": 1, "accounts": {"default": [oops');
     await start();
     await scrapeUntil('the first CQM fetch', (s) => samples(s, '32001') === 0);
-    const warnings = logs.filter((line) => line.level === 40 && line.kind === 'corrupt');
+    const warnings = logs.filter((line) => line.level === 'warn' && line.kind === 'corrupt');
     expect(warnings).toHaveLength(1);
     clock += PERIOD_MS;
     await scrapeUntil('a sample', (s) => samples(s, '32001') === 1);
@@ -155,7 +155,7 @@ describe('the auth pause across a restart', () => {
     expect(mock.stats().byCommand['broadband/info']).toBeUndefined();
     expect(
       logs.find((line) => line.msg.startsWith('CHAOS refused these credentials before the restart')),
-    ).toMatchObject({ level: 40, account: 'default', refusals: 1 });
+    ).toMatchObject({ level: 'warn', account: 'default', refusals: 1 });
     await stop();
 
     await start({ password: RIGHT });

@@ -33,7 +33,7 @@ describe('the exporter end to end against the mock CHAOS', () => {
     });
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const logger = createLogger(
-      { level: 'debug', json: true },
+      { level: 'debug', format: 'json' },
       { destination: { write: (line: string) => void logs.push(line) } },
     );
     app = await startApp(result.config, { logger, version: '0.0.0-test', demo: false });
@@ -91,7 +91,10 @@ describe('starting and stopping', () => {
       accounts: [],
       server: { host: '127.0.0.1', port, enableLifecycle: false },
     });
-  const logger = createLogger({ level: 'silent', json: true }, { destination: { write: () => undefined } });
+  const logger = createLogger(
+    { level: 'silent', format: 'json' },
+    { destination: { write: () => undefined } },
+  );
   const servers = (): number =>
     process.getActiveResourcesInfo().filter((type) => type === 'TCPServerWrap').length;
 

@@ -28,7 +28,7 @@ function setUp(options: Partial<SignalOptions> = {}, connected?: boolean) {
   const source = Object.assign(new EventEmitter(), { connected });
   const lines: string[] = [];
   const logger = createLogger(
-    { level: 'info', json: true },
+    { level: 'info', format: 'json' },
     { destination: { write: (line: string) => void lines.push(line) } },
   );
   const exit = vi.fn<(code: number) => void>();
@@ -107,7 +107,7 @@ describe('handleSignals', () => {
     // SIGTERM and SIGINT always end the process with 0: the stop was asked for, and it happened.
     expect(rejected.exit.mock.calls).toEqual([[0]]);
     expect(rejected.logged('error while stopping')).toMatchObject({
-      level: 50,
+      level: 'error',
       signal: 'SIGTERM',
       err: { message: 'server would not close' },
     });
@@ -122,7 +122,7 @@ describe('handleSignals', () => {
     await settle();
     expect(thrown.exit.mock.calls).toEqual([[0]]);
     expect(thrown.logged('error while stopping')).toMatchObject({
-      level: 50,
+      level: 'error',
       signal: 'SIGINT',
       err: { message: 'thrown, not rejected' },
     });
@@ -133,7 +133,7 @@ describe('handleSignals', () => {
 
   it('a logger that throws on every write neither escapes the handler nor keeps the process alive', async () => {
     const logger = createLogger(
-      { level: 'info', json: true },
+      { level: 'info', format: 'json' },
       {
         destination: {
           write: () => {
@@ -233,7 +233,7 @@ describe('handleSignals', () => {
     const held = heldStop();
     const { source, exit, logged } = setUp({ stop: held.stop, parentChannel: true }, false);
     expect(held.stop).toHaveBeenCalledTimes(1);
-    expect(logged('stopping')).toMatchObject({ level: 30, reason: 'parent gone' });
+    expect(logged('stopping')).toMatchObject({ level: 'info', reason: 'parent gone' });
     // Should the event come after all, it is the same stop, not a second one.
     source.emit('disconnect');
     expect(held.stop).toHaveBeenCalledTimes(1);

@@ -56,7 +56,7 @@ const bindings = [...BINDINGS, throwaway];
 const noFiles = (): string => {
   throw new Error('no files');
 };
-const silent = createLogger({ level: 'silent', json: true });
+const silent = createLogger({ level: 'silent', format: 'json' });
 
 describe('a collector registered by its binding alone', () => {
   it('gets its enable flag, default off, validated like the others', () => {

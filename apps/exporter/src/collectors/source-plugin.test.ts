@@ -113,7 +113,7 @@ const feed: CollectorBinding = {
     },
 };
 const bindings = [...BINDINGS, feed];
-const silent = createLogger({ level: 'silent', json: true });
+const silent = createLogger({ level: 'silent', format: 'json' });
 
 /** An accounts file with `home`, whose three lines are on the feed, and `office`, with none. */
 const accountsFile = (lines = "['32001', '32002', '32003']"): string => `accounts:

@@ -25,13 +25,20 @@ interface Route {
 /** What the read-only endpoints take (HEAD's body is dropped by Node). */
 const READ = ALLOW.split(', ');
 
-/** Path → route, in the order the 404 lists them. A map: no path can hit an object's prototype. */
+/**
+ * Path → route, in the order the 404 lists them. A map: no path can hit an object's prototype.
+ * `/-/healthy` and `/-/ready` are Prometheus' own probe paths, so a probe written for Prometheus
+ * works here unchanged: the same handlers as `/health` and `/ready`, and the same protection
+ * (`PROBES` in `protect/gate.ts`).
+ */
 const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
   ['/', { handle: statusPage, methods: READ }],
   ['/metrics', { handle: metrics, methods: READ }],
   ['/probe', { handle: probe, methods: READ }],
   ['/health', { handle: health, methods: READ }],
   ['/ready', { handle: ready, methods: READ }],
+  ['/-/healthy', { handle: health, methods: READ }],
+  ['/-/ready', { handle: ready, methods: READ }],
   ['/-/reload', { handle: reload, methods: RELOAD_METHODS }],
 ]);
 

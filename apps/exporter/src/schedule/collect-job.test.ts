@@ -22,7 +22,7 @@ describe('a collect job against the mock CHAOS', () => {
   let client: ChaosClient;
   const logs: { msg: string; line?: string }[] = [];
   const logger = createLogger(
-    { level: 'info', json: true },
+    { level: 'info', format: 'json' },
     { destination: { write: (line: string) => void logs.push(JSON.parse(line)) } },
   );
 

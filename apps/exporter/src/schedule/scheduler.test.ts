@@ -28,9 +28,9 @@ const MEDIUM: TierPlan = {
 
 /** A scheduler with a log capture and a record of every collect call (at fake time). */
 function setup(overrides: Partial<SchedulerOptions> & Pick<SchedulerOptions, 'collect'>) {
-  const logs: { level: number; msg: string }[] = [];
+  const logs: { level: string; msg: string }[] = [];
   const logger = createLogger(
-    { level: 'info', json: true },
+    { level: 'info', format: 'json' },
     { destination: { write: (line: string) => void logs.push(JSON.parse(line)) } },
   );
   const events: RunEvent[] = [];
@@ -137,7 +137,7 @@ describe('the tier scheduler', () => {
     await vi.advanceTimersByTimeAsync(60 * 60_000);
     // Refused at 0: no call until the 15-minute pause ends; refused again, the pause doubles to 30 min.
     expect(starts).toEqual([0, 900, 2700]);
-    const errors = logs.filter((line) => line.level === 50);
+    const errors = logs.filter((line) => line.level === 'error');
     expect(errors).toHaveLength(3);
     expect(errors[0]?.msg).toMatch(/CHAOS refused the credentials/);
     await scheduler.stop();

@@ -37,15 +37,27 @@ describe('safeDestination', () => {
   it('writes each line through', () => {
     const { stream, written } = sink(() => 'written');
     const destination = safeDestination(stream);
-    createLogger({ level: 'info', json: true }, { destination }).info('hello');
+    createLogger({ level: 'info', format: 'json' }, { destination }).info('hello');
     expect(JSON.parse(written[0] ?? '{}')).toMatchObject({ msg: 'hello' });
+    expect(destination.dropped).toBe(0);
+  });
+
+  it('writes logfmt lines through the same way, one write a line', () => {
+    const { stream, written } = sink(() => 'written');
+    const destination = safeDestination(stream);
+    const logger = createLogger({ level: 'info', format: 'logfmt' }, { destination });
+    logger.info({ account: 'home' }, 'hello');
+    logger.warn('bye');
+    expect(written).toHaveLength(2);
+    expect(written[0]).toMatch(/^time=\S+ level=info msg=hello service=aaisp-exporter account=home\n$/);
+    expect(written[1]).toMatch(/^time=\S+ level=warn msg=bye service=aaisp-exporter\n$/);
     expect(destination.dropped).toBe(0);
   });
 
   it('after a write error (the reader gone) drops every line, and nothing throws', async () => {
     const { stream } = sink(() => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     const destination = safeDestination(stream);
-    const logger = createLogger({ level: 'info', json: true }, { destination });
+    const logger = createLogger({ level: 'info', format: 'json' }, { destination });
     logger.info('first');
     // Without the destination's listener this event would be an uncaught exception, failing the run.
     await once(stream, 'error');
@@ -59,11 +71,12 @@ describe('safeDestination', () => {
   it('drops lines while too much waits for a stream nobody reads, and writes again once it drains', () => {
     let full = true;
     const { stream, written, drain } = sink(() => (full ? 'queued' : 'written'));
-    const destination = safeDestination(stream, 100);
-    const logger = createLogger({ level: 'info', json: true }, { destination });
+    // A JSON line here is about 100 bytes: one fits under 150, two do not.
+    const destination = safeDestination(stream, 150);
+    const logger = createLogger({ level: 'info', format: 'json' }, { destination });
     for (let line = 0; line < 10; line += 1) logger.info({ line }, 'busy');
-    // The first line is being written and a second waits behind it: over 100 bytes, the rest go.
-    expect(stream.writableLength).toBeGreaterThanOrEqual(100);
+    // The first line is being written and a second waits behind it: over 150 bytes, the rest go.
+    expect(stream.writableLength).toBeGreaterThanOrEqual(150);
     expect(destination.dropped).toBe(8);
     expect(written).toEqual([]);
     full = false;
@@ -83,7 +96,7 @@ describe('safeDestination', () => {
         throw new Error('ENOSPC: no space left on device, write');
       },
     });
-    const logger = createLogger({ level: 'info', json: true }, { destination });
+    const logger = createLogger({ level: 'info', format: 'json' }, { destination });
     expect(() => logger.info('lost')).not.toThrow();
     expect(() => logger.info('lost too')).not.toThrow();
     expect(destination.dropped).toBe(2);
@@ -144,7 +157,7 @@ describe('nonBlockingSink', () => {
     vi.useFakeTimers();
     const { state, write } = descriptor(0);
     const destination = safeDestination(nonBlockingSink(7, { write }), 100);
-    const logger = createLogger({ level: 'info', json: true }, { destination });
+    const logger = createLogger({ level: 'info', format: 'json' }, { destination });
     for (let line = 0; line < 10; line += 1) logger.info({ line }, 'busy');
     expect(destination.dropped).toBeGreaterThan(0);
     const kept = 10 - destination.dropped;

@@ -133,7 +133,7 @@ function exporterConfig(
 ): ExporterConfig {
   return testExporterConfig(mockUrl, {
     accounts,
-    logging: { level: 'warn', json: true },
+    logging: { level: 'warn', format: 'json' },
     intervals,
     ...(shard === undefined ? {} : { shard }),
   });

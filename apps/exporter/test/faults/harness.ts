@@ -98,7 +98,7 @@ export async function startHarness(): Promise<Harness> {
   });
   const config = testExporterConfig(mock.url, {
     accounts: [mockAccount('default', PASSWORD)],
-    logging: { level: 'debug', json: true },
+    logging: { level: 'debug', format: 'json' },
     intervals: {
       fastSeconds: INTERVAL_MS.fast / 1000,
       mediumSeconds: INTERVAL_MS.medium / 1000,

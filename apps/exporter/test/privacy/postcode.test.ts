@@ -86,7 +86,7 @@ interface Running {
 async function startExporter(mock: RunningChaosMock, includePostcode: boolean): Promise<Running> {
   const logs: string[] = [];
   const config = testExporterConfig(mock.url, {
-    logging: { level: 'debug', json: true },
+    logging: { level: 'debug', format: 'json' },
     intervals: { fastSeconds: 0.3, mediumSeconds: 0.6, slowSeconds: 0.9, cqmSeconds: 300 },
     collectors: { enabled: { broadband: true, telephony: true, login: true }, includePostcode },
   });

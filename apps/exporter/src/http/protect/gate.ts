@@ -21,7 +21,10 @@ export interface ServerProtection {
   readonly auth?: BasicAuth | undefined;
   /** Extra headers on every response. */
   readonly headers?: Readonly<Record<string, string>> | undefined;
-  /** With `auth`, still answer `/health` and `/ready` without credentials (orchestrator probes). */
+  /**
+   * With `auth`, still answer `/health` and `/ready` (and Prometheus' names for them, `/-/healthy`
+   * and `/-/ready`) without credentials (orchestrator probes).
+   */
   readonly healthOpen?: boolean | undefined;
 }
 
@@ -38,8 +41,8 @@ export function protectionOf(web: WebConfig): ServerProtection {
   };
 }
 
-/** The probes `healthOpen` leaves open. */
-const PROBES = ['/health', '/ready'];
+/** The probes `healthOpen` leaves open: ours, and Prometheus' paths for the same answers. */
+const PROBES: readonly string[] = ['/health', '/ready', '/-/healthy', '/-/ready'];
 
 /** The 403 body for each refusal. */
 const REFUSALS: Readonly<Record<ClientCertRefusal, string>> = {

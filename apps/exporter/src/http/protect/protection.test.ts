@@ -284,6 +284,16 @@ describe('basic auth', () => {
     expect((await get(`${open.base}/`)).status).toBe(401);
   });
 
+  it("treats /-/healthy and /-/ready, Prometheus' probe paths, as /health and /ready", async () => {
+    expect((await get(`${closed.base}/-/healthy`)).status).toBe(401);
+    expect((await get(`${closed.base}/-/ready`)).status).toBe(401);
+    expect((await get(`${closed.base}/-/healthy`, as('prometheus', PASSWORD))).status).toBe(200);
+    expect((await get(`${open.base}/-/healthy`)).status).toBe(200);
+    expect((await get(`${open.base}/-/ready`)).status).toBe(503);
+    // Only those two: the lifecycle path next to them stays behind auth.
+    expect((await call(`${open.base}/-/reload`, 'POST')).status).toBe(401);
+  });
+
   it('runs bcrypt once for repeated good credentials (the cache), every time for bad ones', async () => {
     const server = await startServer({ auth: createBasicAuth({ users, compare: counting }) });
     try {
@@ -325,7 +335,7 @@ describe('the exporter with a web-config file', () => {
     });
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const logger = createLogger(
-      { level: 'trace', json: true },
+      { level: 'trace', format: 'json' },
       { destination: { write: (line: string) => void logs.push(line) } },
     );
     app = await startApp(result.config, { logger, version: '0.0.0-test', demo: true });
@@ -343,7 +353,7 @@ describe('the exporter with a web-config file', () => {
     expect((await get(`${app.url}/metrics`, { ca, ...as('prometheus', PASSWORD) })).status).toBe(200);
     // Should anything ever log a request, the Authorization header is redacted.
     createLogger(
-      { level: 'trace', json: true },
+      { level: 'trace', format: 'json' },
       { destination: { write: (line: string) => void logs.push(line) } },
     ).info({ req: { headers: { authorization: basic('prometheus', PASSWORD) } } }, 'request');
     const everything = logs.join('\n');
@@ -396,7 +406,7 @@ describe('POST /-/reload behind TLS and basic auth', () => {
     const result = load();
     if (!result.ok) throw new Error(JSON.stringify(result.problems));
     const logger = createLogger(
-      { level: 'info', json: true },
+      { level: 'info', format: 'json' },
       { destination: { write: (line: string) => void logs.push(line) } },
     );
     app = await startApp(result.config, { logger, version: '0.0.0-test', demo: true, reloadConfig: load });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../../../test/support/test-server.ts';
 import type { TierStatus } from '../../schedule/scheduler.ts';
 import { healthDocument } from './health.ts';
 
@@ -130,5 +131,45 @@ describe('healthDocument: the /health document', () => {
         },
       },
     });
+  });
+});
+
+describe('/health and /-/healthy, its Prometheus name', () => {
+  it('answer the same document, to GET and HEAD, and refuse other methods alike', async () => {
+    const server = await startTestServer({
+      tiers: () => [fast, slow],
+      accounts: ['default'],
+      version: '1.2.3',
+    });
+    try {
+      const health = await fetch(`${server.base}/health`);
+      const healthy = await fetch(`${server.base}/-/healthy`);
+      expect(healthy.status).toBe(200);
+      expect(healthy.headers.get('content-type')).toBe(health.headers.get('content-type'));
+      const document = await health.json();
+      expect(document).toMatchObject({ status: 'up', version: '1.2.3', tiers: { fast: { running: true } } });
+      expect(await healthy.json()).toEqual(document);
+      expect((await fetch(`${server.base}/-/healthy`, { method: 'HEAD' })).status).toBe(200);
+      for (const path of ['/health', '/-/healthy']) {
+        const refused = await fetch(`${server.base}${path}`, { method: 'POST' });
+        expect(refused.status).toBe(405);
+        expect(refused.headers.get('allow')).toBe('GET, HEAD');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('are matched exactly, as every path is', async () => {
+    const server = await startTestServer();
+    try {
+      for (const path of ['/-/healthy/', '/-/health', '//-/healthy', '/-/Healthy']) {
+        const missing = await fetch(`${server.base}${path}`);
+        expect(missing.status, path).toBe(404);
+        expect(await missing.text()).toContain('/-/healthy');
+      }
+    } finally {
+      await server.close();
+    }
   });
 });

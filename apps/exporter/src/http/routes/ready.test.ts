@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startTestServer } from '../../../test/support/test-server.ts';
 import type { TierStatus } from '../../schedule/scheduler.ts';
 import type { ShardPlan } from '../../schedule/shard.ts';
 import { isReady } from './ready.ts';
@@ -32,5 +33,31 @@ describe('isReady: the /ready verdict', () => {
     expect(isReady([], empty)).toBe(true);
     expect(isReady([tier('fast', undefined)], owning)).toBe(false);
     expect(isReady([tier('fast', 1_000)], owning)).toBe(true);
+  });
+});
+
+describe('/ready and /-/ready, its Prometheus name', () => {
+  it('answer alike: 503 until the fast tier succeeds, then 200, to GET and HEAD', async () => {
+    let tiers: TierStatus[] = [tier('fast', undefined)];
+    const server = await startTestServer({ tiers: () => tiers });
+    try {
+      for (const path of ['/ready', '/-/ready']) {
+        const waiting = await fetch(`${server.base}${path}`);
+        expect(waiting.status, path).toBe(503);
+        expect(await waiting.json()).toEqual({ ready: false });
+      }
+      tiers = [tier('fast', 1_000)];
+      for (const path of ['/ready', '/-/ready']) {
+        const ready = await fetch(`${server.base}${path}`);
+        expect(ready.status, path).toBe(200);
+        expect(await ready.json()).toEqual({ ready: true });
+        expect((await fetch(`${server.base}${path}`, { method: 'HEAD' })).status, path).toBe(200);
+        const refused = await fetch(`${server.base}${path}`, { method: 'DELETE' });
+        expect(refused.status, path).toBe(405);
+        expect(refused.headers.get('allow')).toBe('GET, HEAD');
+      }
+    } finally {
+      await server.close();
+    }
   });
 });
