@@ -39,7 +39,7 @@ async function start(
   mock = started;
   const config = testExporterConfig(started.url, {
     accounts: [{ ...mockAccount(), cqm: lines(started) }],
-    logging: { level: 'info', json: true },
+    logging: { level: 'info', format: 'json' },
     // CHAOS once; CQM every 100 ms, so a test waits for fetches, not minutes.
     intervals: { fastSeconds: 3600, mediumSeconds: 3600, slowSeconds: 7200, cqmSeconds: 0.1 },
     api: { baseUrl: started.url, timeoutSeconds: 2, maxRetries: 0, concurrencyLimit: 5 },

@@ -26,6 +26,7 @@ import type { BindingDeps, CollectorBinding, CollectorRun } from './binding.ts';
 import { decodeCqmLineState, encodeCqmLineState } from './cqm-memory.ts';
 import { cqmCsvColumnsMissing, cqmCsvColumnsUnknown, cqmFetchSuccess } from './cqm-metrics.ts';
 import { cqmSource } from './cqm-source.ts';
+import { type CqmWindow, cqmWindowOf, cqmWindowSamples } from './cqm-window.ts';
 
 /** The line-quality collector with the exporter's own per-line fetch and format gauges. */
 const collector = {
@@ -44,6 +45,8 @@ interface LineMemory {
   columns: CsvColumns | undefined;
   /** What the last good CSV's bad rows were (see {@link skippedKey}); `''` for none. */
   skipped: string;
+  /** The status page's figures of the last good CSV; undefined before one with a complete sample. */
+  window: CqmWindow | undefined;
 }
 
 /** A skipped row's issue as a log reads it: the CSV column and what was wrong, no value. */
@@ -139,6 +142,7 @@ function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget, memory: saved }
       failing: false,
       columns: undefined,
       skipped: '',
+      window: undefined,
     };
     const nowMs = now();
     if (fetched.ok) {
@@ -163,6 +167,7 @@ function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget, memory: saved }
         failing: false,
         columns,
         skipped,
+        window: cqmWindowOf(fetched.data, nowMs),
       };
       memory.set(key, updated);
       // trackCqm returns the state it was given when nothing new came: nothing to write then.
@@ -215,6 +220,9 @@ function start({ logger, fetchPolicy, maxAgeMs, now, eachTarget, memory: saved }
       }
       if (remembered.lastOkMs !== undefined && nowMs - remembered.lastOkMs <= maxAgeMs) {
         fresh.push({ lineId: line.lineId, state: remembered.state });
+        // For the status page only: not declared, so not rendered (see ./cqm-window.ts).
+        if (remembered.window !== undefined)
+          fetchSamples.push(...cqmWindowSamples(line.lineId, remembered.window));
       }
     });
     const failure = fetched.find((result) => !result.ok);

@@ -1,86 +1,47 @@
 /**
- * The plain HTML status page at `/`: an overall verdict, any account paused after CHAOS refused
- * its credentials (until when, tried next when), the lines with their rates and quota, each
- * tier's freshness and last error (marked once recovered), and links to the other endpoints. No scripts and no
- * external assets (inline CSS only; the server sends a CSP that forbids anything else); every
- * value is escaped; nothing depends on colour alone.
+ * The plain HTML status page at `/`: an overall verdict (failing tiers first, then paused
+ * accounts, then how many lines need attention, then a refused configuration reload), any account
+ * paused after CHAOS refused its credentials (until when, tried next when), the lines with their
+ * state, rates and quota, each tier's freshness and last error (marked once recovered), and links
+ * to the other endpoints. Each line's state is judged by the shipped alerts' thresholds
+ * (`./line-attention.ts`). No scripts and no external assets (inline CSS only; the server sends a
+ * CSP that forbids anything else); it reloads itself with a `<meta>` refresh every fast-tier
+ * interval; every value is escaped; nothing depends on colour alone.
  *
  * @module
  */
 
-import { broadbandLines } from '@aaisp/collectors';
+import { RANGES } from '../config/settings.ts';
+import type { ReloadStatus } from '../reload/reload-status.ts';
 import { type AccountPause, pausedAccountsOf, type TierStatus } from '../schedule/scheduler.ts';
-import { type LineEntry, type LineSummary, mergeLineRows } from './line-summary.ts';
+import { escapeHtml, formatAgo, formatBitRate, formatBytes, formatDuration } from './format.ts';
+import { type LineState, lineStateOf } from './line-attention.ts';
+import {
+  type ExpiredLineEntry,
+  type LineEntry,
+  type LineFacts,
+  type LineSummary,
+  linesOf,
+} from './line-summary.ts';
 
 /** What the page shows. */
 export interface StatusPageData {
   readonly entries: readonly LineEntry[];
+  /** Entries dropped for age: their lines are listed as stale. Absent: none. */
+  readonly expired?: readonly ExpiredLineEntry[] | undefined;
   readonly tiers: readonly TierStatus[];
   readonly version: string;
   readonly demo: boolean;
   readonly nowMs: number;
   /** The configured account names, for the `/probe?target=NAME` links. */
   readonly accounts?: readonly string[] | undefined;
+  /** The last configuration load and the last good one; absent: not reported. */
+  readonly reload?: ReloadStatus | undefined;
 }
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => HTML_ESCAPES[character] ?? character);
-}
-
-/** Scales a value by thousands into `units`: one decimal except for the base unit. */
-function scaled(value: number, units: readonly string[]): string {
-  let magnitude = Math.abs(value);
-  let unit = 0;
-  while (magnitude >= 999.95 && unit < units.length - 1) {
-    magnitude /= 1000;
-    unit++;
-  }
-  return `${value < 0 ? '−' : ''}${magnitude.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
-}
-
-/** `79987000` → `80.0 Mbit/s`. */
-export function formatBitRate(bps: number | undefined): string {
-  return bps === undefined ? '–' : scaled(bps, ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s']);
-}
-
-/** `231845120448` → `231.8 GB` (decimal, as A&A counts quota). */
-export function formatBytes(bytes: number | undefined): string {
-  return bytes === undefined ? '–' : scaled(bytes, ['B', 'kB', 'MB', 'GB', 'TB']);
-}
-
-/** `0.5` → `0.5 s`, `300` → `5 min`, `5400` → `1.5 h`. */
-export function formatDuration(seconds: number): string {
-  const round = (value: number): string => String(Math.round(value * 10) / 10);
-  if (seconds < 60) return `${round(seconds)} s`;
-  if (seconds < 3600) return `${round(seconds / 60)} min`;
-  if (seconds < 86_400) return `${round(seconds / 3600)} h`;
-  return `${round(seconds / 86_400)} d`;
-}
-
-/** A time relative to now: `12 s ago`, `in 3 min`, `never`. */
-export function formatAgo(nowMs: number, ms: number | undefined): string {
-  if (ms === undefined) return 'never';
-  if (Math.abs(nowMs - ms) < 1000) return ms > nowMs ? 'in under 1 s' : 'just now';
-  const seconds = Math.round((nowMs - ms) / 1000);
-  const span = (value: number): string =>
-    value < 120
-      ? `${value} s`
-      : value < 7200
-        ? `${Math.round(value / 60)} min`
-        : value < 172_800
-          ? `${Math.round(value / 3600)} h`
-          : `${Math.round(value / 86_400)} d`;
-  if (seconds < 0) return `in ${span(-seconds)}`;
-  return `${span(seconds)} ago`;
+/** A line with its state at the page's time. */
+interface JudgedLine extends LineFacts {
+  readonly state: LineState;
 }
 
 const e = escapeHtml;
@@ -135,24 +96,49 @@ function csvFormatNotes(lines: readonly LineSummary[]): string {
   return `\n<p class="bad" role="note">A&amp;A’s CQM CSV format has changed: ${notes.map((note) => e(note)).join(' ')} The exporter’s log names the columns (“CQM CSV header differs”); please report it with the CSV that <code>aaisp-exporter record</code> saves.</p>`;
 }
 
-function linesSection(entries: readonly LineEntry[], nowMs: number): string {
-  const lines = mergeLineRows(entries.flatMap((entry) => entry.summary));
+/** A line whose download sync rate CHAOS leaves out while it gives the adjusted rate (docs/chaos-api.md §11.1). */
+const lacksSyncRate = (row: LineSummary): boolean => row.down === undefined && row.adjusted !== undefined;
+
+const NO_TX_RATE_NOTE =
+  'CHAOS reports no download sync rate (tx_rate) for this line. The adjusted download rate beside it is a different figure: the rate A&A shapes the line’s downloads to (after any rate limit, and probably line overhead), not the rate the line synced at.';
+
+/** The download cell: the sync rate, or for a line without one a marked `–` that says why. */
+function downloadCell(row: LineSummary): string {
+  if (!lacksSyncRate(row)) return `<td class="num">${e(formatBitRate(row.down))}</td>`;
+  return `<td class="num" title="${e(NO_TX_RATE_NOTE)}">– <sup>*</sup></td>`;
+}
+
+const STATE_WORDS: Record<LineState['status'], string> = {
+  attention: 'Needs attention',
+  unknown: 'Unknown',
+  ok: 'OK',
+};
+
+/** The state cell: the state in words, then what made it so (the checks of that status). */
+function stateCell({ status, checks }: LineState): string {
+  const reasons = status === 'ok' ? [] : checks.filter((found) => found.status === status);
+  const why = reasons.length === 0 ? '' : `: ${reasons.map((found) => e(found.reason)).join('; ')}`;
+  return `<td class="state${status === 'attention' ? ' bad' : ''}"><strong>${STATE_WORDS[status]}</strong>${why}</td>`;
+}
+
+function linesSection(lines: readonly JudgedLine[], nowMs: number): string {
   if (lines.length === 0) {
-    return '<h2>Lines</h2>\n<p>No line data yet, or the last data is older than its maximum age (see the tiers below).</p>';
+    return '<h2>Lines</h2>\n<p>No line data yet (see the tiers below).</p>';
   }
-  const collected = entries
-    .filter((entry) => entry.collector.name === broadbandLines.name)
-    .map((entry) => entry.collectedAtMs);
+  const collected = lines.flatMap((line) => (line.chaos === undefined ? [] : [line.chaos.collectedAtMs]));
   const oldest = collected.length === 0 ? undefined : Math.min(...collected);
-  const accounts = new Set(lines.map((row) => row.account));
+  const accounts = new Set(lines.map((line) => line.row.account));
   const showAccount = accounts.size > 1;
+  // Names come from the user's configuration or CHAOS; a column empty on every line says nothing.
+  const showName = lines.some((line) => line.row.name !== '');
   // Latency and loss only when some line has a CQM link: most users have none configured.
-  const showCqm = lines.some((row) => row.latency !== undefined || row.loss !== undefined);
+  const showCqm = lines.some((line) => line.row.latency !== undefined || line.row.loss !== undefined);
   const head = [
     ...(showAccount ? ['Account'] : []),
     'Line',
-    'Name',
+    ...(showName ? ['Name'] : []),
     'Login',
+    'State',
     'Download',
     'Upload',
     'Adjusted download',
@@ -161,17 +147,34 @@ function linesSection(entries: readonly LineEntry[], nowMs: number): string {
     ...(showCqm ? ['Latency (CQM avg)', 'Loss (CQM)'] : []),
   ];
   const body = lines
-    .map(
-      (row) =>
-        `<tr>${showAccount ? `<td>${e(row.account)}</td>` : ''}<th scope="row">${e(row.id)}</th><td>${e(row.name)}</td><td>${e(row.login)}</td><td class="num">${e(formatBitRate(row.down))}</td><td class="num">${e(formatBitRate(row.up))}</td><td class="num">${e(formatBitRate(row.adjusted))}</td>${quotaCells(row)}${showCqm ? cqmCells(row) : ''}</tr>`,
-    )
+    .map(({ row, state }) => {
+      const cells = [
+        showAccount ? `<td>${e(row.account)}</td>` : '',
+        `<th scope="row">${e(row.id)}</th>`,
+        showName ? `<td>${e(row.name)}</td>` : '',
+        `<td>${e(row.login)}</td>`,
+        stateCell(state),
+        downloadCell(row),
+        `<td class="num">${e(formatBitRate(row.up))}</td>`,
+        `<td class="num">${e(formatBitRate(row.adjusted))}</td>`,
+        quotaCells(row),
+        showCqm ? cqmCells(row) : '',
+      ];
+      return `<tr>${cells.join('')}</tr>`;
+    })
     .join('\n');
   const count = `${lines.length} line${lines.length === 1 ? '' : 's'}`;
+  const rows = lines.map((line) => line.row);
+  const noSyncRate = rows.filter(lacksSyncRate).map((row) => row.id);
+  const footnote =
+    noSyncRate.length === 0
+      ? ''
+      : `\n<p class="note" role="note">* Line${noSyncRate.length === 1 ? '' : 's'} ${e(noSyncRate.join(', '))}: ${e(NO_TX_RATE_NOTE)}</p>`;
   return `<h2>Lines</h2>
-<p>${e(count)}; collected ${e(formatAgo(nowMs, oldest))}. Sync rates as CHAOS reports them; quota in decimal units${showCqm ? '; latency and loss from each line’s newest CQM sample' : ''}.</p>
+<p>${e(count)}; collected ${e(formatAgo(nowMs, oldest))}. Sync rates as CHAOS reports them; quota in decimal units${showCqm ? '; latency and loss from each line’s newest CQM sample' : ''}. A line’s state uses the thresholds of the shipped Prometheus alerts (deploy/prometheus/alerts.yml); “Unknown” means some check had no data.</p>
 <div class="scroll"><table><thead><tr>${head.map((name) => `<th scope="col">${e(name)}</th>`).join('')}</tr></thead><tbody>
 ${body}
-</tbody></table></div>${csvFormatNotes(lines)}`;
+</tbody></table></div>${footnote}${csvFormatNotes(rows)}`;
 }
 
 /** A tier's state in words: colour only repeats it. */
@@ -233,10 +236,31 @@ ${rows}
 `;
 }
 
-/** One sentence at the top: is everything fine? */
-function verdict(tiers: readonly TierStatus[], pauses: readonly AccountPause[], nowMs: number): string {
+/** A time as the page writes it: `2026-11-23 20:25:50 UTC`. */
+const utc = (ms: number): string => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+
+/** `2 of 7 lines need attention`, `1 of 1 line needs attention`. */
+function attentionText(needing: number, total: number): string {
+  return `${needing} of ${total} line${total === 1 ? '' : 's'} ${needing === 1 ? 'needs' : 'need'} attention`;
+}
+
+/** The last load, when it was refused: the configuration in force is an older one. */
+const refusedReload = (reload: ReloadStatus | undefined) =>
+  reload?.last.ok === false ? reload.last : undefined;
+
+/**
+ * One sentence at the top: is everything fine? Failing tiers first (scripts and people read the
+ * verdict's start, "Problem: tier failing"), then paused accounts, then the lines that need
+ * attention, then a refused reload. "OK" only when every tier has collected and no line needs
+ * attention.
+ */
+function verdict(
+  data: StatusPageData,
+  pauses: readonly AccountPause[],
+  lines: readonly JudgedLine[],
+): string {
+  const { tiers, nowMs } = data;
   const failing = tiers.filter((tier) => tier.consecutiveFailures > 0);
-  // Failing tiers first: scripts and people read the verdict's start ("Problem: tier failing").
   const problems: string[] = [];
   if (failing.length > 0) {
     const which = failing
@@ -252,13 +276,57 @@ function verdict(tiers: readonly TierStatus[], pauses: readonly AccountPause[], 
       `account ${pause.account} paused: CHAOS refused its credentials, next attempt ${nextAttemptText(nowMs, pause.nextAttemptMs)}`,
     );
   }
+  const needing = lines.filter((line) => line.state.status === 'attention').length;
+  if (needing > 0) problems.push(attentionText(needing, lines.length));
+  const refused = refusedReload(data.reload);
+  if (refused !== undefined) {
+    problems.push(
+      `configuration reload refused at ${utc(refused.atMs)}: the previous configuration is in force`,
+    );
+  }
   if (problems.length > 0) {
     return `<p class="verdict bad" role="status">Problem: ${e(problems.join('; '))}</p>`;
   }
   if (tiers.length > 0 && tiers.every((tier) => tier.lastSuccessMs !== undefined)) {
-    return '<p class="verdict good" role="status">OK: every tier has collected.</p>';
+    const unknown = lines.filter((line) => line.state.status === 'unknown').length;
+    const partly =
+      unknown === 0 ? '' : ` (${unknown} of ${lines.length} could not be checked fully: see their state)`;
+    return `<p class="verdict good" role="status">${e(`OK: every tier has collected and no line needs attention${partly}.`)}</p>`;
   }
   return '<p class="verdict" role="status">Starting: waiting for the first collection.</p>';
+}
+
+/** A refused reload's problems, ending in a newline; nothing when the last load succeeded. */
+function configSection(reload: ReloadStatus | undefined): string {
+  const refused = refusedReload(reload);
+  if (reload === undefined || refused === undefined) return '';
+  const problems = refused.problems
+    .map((problem) => `<li><code>${e(problem.variable)}</code>: ${e(problem.message)}</li>`)
+    .join('\n');
+  return `<h2>Configuration</h2>
+<p class="bad">Configuration reload refused at ${e(utc(refused.atMs))} (${e(refused.trigger)}); the previous configuration, loaded at ${e(utc(reload.lastSuccessMs))}, is in force. Fix these and reload again:</p>
+<ul>
+${problems}
+</ul>
+`;
+}
+
+/**
+ * The shortest fast-tier interval the configuration accepts (`AAISP_EXPORTER_INTERVALS__FAST`),
+ * and so the page's shortest refresh: tests run tiers at under a second, and a page that reloads
+ * as often could not be read.
+ */
+export const MIN_REFRESH_SECONDS: number = RANGES.INTERVALS__FAST.min;
+
+/**
+ * How often the page reloads itself: the fast tier's interval (the shortest tier's without one),
+ * in whole seconds, at least {@link MIN_REFRESH_SECONDS}. Undefined without tiers.
+ */
+export function refreshSeconds(tiers: readonly TierStatus[]): number | undefined {
+  const fast =
+    tiers.find((tier) => tier.name === 'fast') ??
+    [...tiers].sort((a, b) => a.intervalSeconds - b.intervalSeconds)[0];
+  return fast === undefined ? undefined : Math.max(MIN_REFRESH_SECONDS, Math.round(fast.intervalSeconds));
 }
 
 const STYLE = [
@@ -269,7 +337,7 @@ const STYLE = [
   'th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}',
   'thead th{background:#eee}tbody th{font-weight:600}tbody tr:nth-child(even){background:#f8f8f8}',
   '.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}',
-  '.quota{white-space:nowrap}meter{width:6em;vertical-align:middle}',
+  '.quota{white-space:nowrap}meter{width:6em;vertical-align:middle}.state{min-width:16em}',
   '.verdict{padding:.5em .8em;border:2px solid #888;font-weight:600}',
   '.good{border-color:#2a7d2a}.bad{color:#a00}.verdict.bad{border-color:#a00;background:#fdecec}',
   '.when{color:#555}.demo{background:#fff3cd;border:1px solid #c9a400;padding:.5em .8em}',
@@ -279,6 +347,10 @@ const STYLE = [
 /** Renders the page. Postcodes are never shown. */
 export function renderStatusPage(data: StatusPageData): string {
   const pauses = pausedAccountsOf(data.tiers);
+  const lines = linesOf(data.entries, data.expired ?? []).map((line) => ({
+    ...line,
+    state: lineStateOf(line, data.nowMs),
+  }));
   const probes = (data.accounts ?? []).map(
     (name) => `<a href="${e(`/probe?target=${encodeURIComponent(name)}`)}">/probe?target=${e(name)}</a>`,
   );
@@ -288,20 +360,26 @@ export function renderStatusPage(data: StatusPageData): string {
     '<a href="/ready">/ready</a>',
     ...probes,
   ].join(' · ');
+  const refresh = refreshSeconds(data.tiers);
+  const refreshMeta = refresh === undefined ? '' : `<meta http-equiv="refresh" content="${refresh}">`;
+  const refreshText =
+    refresh === undefined
+      ? 'reload for fresh figures'
+      : `the page reloads itself every ${formatDuration(refresh)}`;
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${refreshMeta}
 <title>AAISP exporter</title>
 <style>${STYLE}</style>
 </head><body>
 <header><h1>AAISP exporter ${e(data.version)}</h1>
 ${data.demo ? '<p class="demo"><strong>Demo mode:</strong> the data comes from a built-in fake CHAOS, not from A&amp;A.</p>' : ''}
-${verdict(data.tiers, pauses, data.nowMs)}</header>
+${verdict(data, pauses, lines)}</header>
 <main>
-${pausesSection(pauses, data.nowMs)}${linesSection(data.entries, data.nowMs)}
+${configSection(data.reload)}${pausesSection(pauses, data.nowMs)}${linesSection(lines, data.nowMs)}
 ${tiersSection(data.tiers, data.nowMs)}
 </main>
 <footer><p>${links}</p>
-<p>Generated ${e(new Date(data.nowMs).toISOString().replace('T', ' ').slice(0, 19))} UTC; reload for fresh figures.</p></footer>
+<p>Generated ${e(utc(data.nowMs))}; ${e(refreshText)}.</p></footer>
 </body></html>
 `;
 }

@@ -217,4 +217,46 @@ describe('the snapshot store', () => {
     plain.set(entry);
     expect(plain.entries(1)[0]?.summary).toBeUndefined();
   });
+
+  it('hands its owner the summary an entry replaces, live or expired', () => {
+    const seen: (string | undefined)[] = [];
+    const store = createSnapshotStore<string>({
+      summarize: (entry, previous) => {
+        seen.push(previous);
+        return `run at ${entry.collectedAtMs}`;
+      },
+    });
+    const entry = { account: 'home', collector: broadbandLines, maxAgeMs: MINUTE, samples: [] };
+    store.set({ ...entry, collectedAtMs: 0 });
+    store.set({ ...entry, collectedAtMs: 1000 });
+    // Expired meanwhile: the next run still gets its summary.
+    expect(store.entries(10 * MINUTE)).toEqual([]);
+    store.set({ ...entry, collectedAtMs: 10 * MINUTE });
+    // Another account's entry starts afresh.
+    store.set({ ...entry, account: 'shop', collectedAtMs: 10 * MINUTE });
+    expect(seen).toEqual([undefined, 'run at 0', 'run at 1000', undefined]);
+  });
+
+  it('keeps the summary of an entry dropped for age until a run replaces it or a reload drops it', () => {
+    const store = createSnapshotStore({ summarize: (entry) => entry.samples.length });
+    const entry = { account: 'home', collector: broadbandLines, collectedAtMs: 0, maxAgeMs: MINUTE };
+    store.set({ ...entry, samples: [{ metric: lineCount.name, labels: {}, value: 2 }] });
+    store.set({ ...entry, collector: broadbandServices, samples: [] });
+    expect(store.expired(MINUTE)).toEqual([]);
+    const expired = store.expired(MINUTE + 1);
+    expect(expired.map((item) => [item.collector.name, item.summary, item.collectedAtMs])).toEqual([
+      ['broadband_lines', 1, 0],
+      ['broadband_services', 0, 0],
+    ]);
+    expect(expired.some((item) => 'series' in item)).toBe(false);
+    // Not served: /metrics has nothing of it.
+    expect(storeText(store, 'text', MINUTE + 1)).not.toContain('aaisp_broadband_lines');
+    // A good run brings it back to life.
+    store.set({ ...entry, collectedAtMs: 2 * MINUTE, samples: [] });
+    expect(store.expired(2 * MINUTE).map((item) => item.collector.name)).toEqual(['broadband_services']);
+    // A reload that no longer configures it drops it.
+    store.retain((_account, collector) => collector !== 'broadband_services');
+    expect(store.expired(2 * MINUTE)).toEqual([]);
+    expect(store.entries(2 * MINUTE).map((item) => item.collector.name)).toEqual(['broadband_lines']);
+  });
 });

@@ -1,12 +1,14 @@
 /**
  * The exporter's snapshot: the last good data of each collector of each account, served by
- * `/metrics` without ever calling CHAOS. Old data is dropped, never served as if fresh.
+ * `/metrics` without ever calling CHAOS. Old data is dropped, never served as if fresh; only its
+ * summary stays, so the status page can name what went stale.
  *
  * Each entry is rendered once, when it is stored: its series lines as bytes (the same in both
- * formats), and whatever summary the owner asks for (the status page's line rows). The samples
- * are not kept: at 10 000 lines they are ~5 MB of small objects, and the bytes are all a scrape
- * needs. An exposition is assembled from the entries' bytes once per change and format: as parts
- * written as they are when it is large, joined into one buffer when it is small.
+ * formats), and whatever summary the owner asks for (the status page's line rows, which may carry
+ * a short history forward from the summary they replace). The samples are not kept: at 10 000
+ * lines they are ~5 MB of small objects, and the bytes are all a scrape needs. An exposition is
+ * assembled from the entries' bytes once per change and format: as parts written as they are when
+ * it is large, joined into one buffer when it is small.
  *
  * @module
  */
@@ -49,6 +51,9 @@ export interface StoredEntry<Summary = undefined> {
   readonly maxAgeMs: number;
 }
 
+/** What the store keeps of an entry dropped for age: no series, only what the status page reads. */
+export type ExpiredEntry<Summary = undefined> = Omit<StoredEntry<Summary>, 'series'>;
+
 /**
  * An exposition as parts to write in order. The same object (and the same `parts` array) is
  * returned until something changes, so it can key a cache (the gzip of it).
@@ -77,9 +82,15 @@ export interface SnapshotStore<Summary = undefined> {
   /** The live entries at `nowMs` (the status page reads their summaries). */
   entries(nowMs: number): readonly StoredEntry<Summary>[];
   /**
-   * Drops every entry `keep` refuses, by account and collector name: after a reload, the series of
-   * an account (or a collector of it) no longer configured leave at once rather than at their max
-   * age.
+   * The entries dropped for age at `nowMs`, summary only (their series are gone), until the next
+   * good run of their account and collector replaces them or `retain` drops them: the status page
+   * lists a line whose data went stale as stale rather than losing it.
+   */
+  expired(nowMs: number): readonly ExpiredEntry<Summary>[];
+  /**
+   * Drops every entry `keep` refuses, live or expired, by account and collector name: after a
+   * reload, the series of an account (or a collector of it) no longer configured leave at once
+   * rather than at their max age.
    */
   retain(keep: (account: string, collector: string) => boolean): void;
 }
@@ -106,8 +117,12 @@ function joined(parts: readonly Buffer[], format: ExpositionFormat): Buffer[] {
 
 /** What a store may keep of an entry's samples besides its series. */
 export interface SnapshotStoreOptions<Summary> {
-  /** Called once per stored entry, with its samples; the samples themselves are not kept. */
-  readonly summarize: (entry: SnapshotEntry) => Summary;
+  /**
+   * Called once per stored entry, with its samples (which are not kept) and the summary of the
+   * entry it replaces, live or expired (`undefined` for the first), so a summary can carry a short
+   * history forward.
+   */
+  readonly summarize: (entry: SnapshotEntry, previous: Summary | undefined) => Summary;
 }
 
 /**
@@ -127,6 +142,8 @@ export function createSnapshotStore<Summary>(
 ): SnapshotStore<Summary | undefined> {
   const summarize = options?.summarize;
   const entries = new Map<string, StoredEntry<Summary | undefined>>();
+  /** Entries dropped for age, by the same key: their summaries only. */
+  const expired = new Map<string, ExpiredEntry<Summary | undefined>>();
   /** Assembled expositions by format and account, emptied on every change. */
   const cache = new Map<string, Exposition>();
   const key = (account: string, collector: string): string => `${account}\u0000${collector}`;
@@ -135,6 +152,8 @@ export function createSnapshotStore<Summary>(
     for (const [name, entry] of entries) {
       if (nowMs - entry.collectedAtMs > entry.maxAgeMs) {
         entries.delete(name);
+        const { series: _dropped, ...kept } = entry;
+        expired.set(name, kept);
         cache.clear();
       }
     }
@@ -163,14 +182,17 @@ export function createSnapshotStore<Summary>(
   return {
     set(entry) {
       const { account, collector, samples, collectedAtMs, maxAgeMs } = entry;
-      entries.set(key(account, collector.name), {
+      const name = key(account, collector.name);
+      const previous = entries.get(name)?.summary ?? expired.get(name)?.summary;
+      entries.set(name, {
         account,
         collector,
         series: renderSeries({ collector, samples }),
-        summary: summarize?.(entry),
+        summary: summarize?.(entry, previous),
         collectedAtMs,
         maxAgeMs,
       });
+      expired.delete(name);
       cache.clear();
     },
     exposition,
@@ -178,11 +200,18 @@ export function createSnapshotStore<Summary>(
       expire(nowMs);
       return [...entries.values()];
     },
+    expired(nowMs) {
+      expire(nowMs);
+      return [...expired.values()];
+    },
     retain(keep) {
       for (const [name, entry] of entries) {
         if (keep(entry.account, entry.collector.name)) continue;
         entries.delete(name);
         cache.clear();
+      }
+      for (const [name, entry] of expired) {
+        if (!keep(entry.account, entry.collector.name)) expired.delete(name);
       }
     },
   };
