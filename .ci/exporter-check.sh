@@ -5,7 +5,7 @@
 #   exporter_check WORKDIR EXPECTED_VERSION SEARCH_PATH COMMAND...
 #
 # Runs COMMAND (with `env -i PATH=SEARCH_PATH`: nothing else from this machine's environment) for
-# --version, --check-config (78 without credentials, 0 with, no password echoed), an unknown option
+# --version, --help, --check-config (78 without credentials, 0 with, no password echoed), an unknown flag
 # (2), `record --demo`, and `--demo` on a port the kernel picks: /health 200, CHAOS and CQM series
 # on /metrics, SIGTERM → exit 0 with a "stopped" log line. Leaves WORKDIR/demo.log and
 # WORKDIR/metrics.txt for the caller's own checks. EXPORTER_PID is the demo's process while it
@@ -28,8 +28,19 @@ exporter_check() {
 
   _exporter_capture "${run[@]}" "$@" --version
   [ "$EXPORTER_STATUS" = 0 ] || fail "--version exited $EXPORTER_STATUS: $EXPORTER_OUT"
-  [ "$EXPORTER_OUT" = "$expected_version" ] || fail "--version printed '$EXPORTER_OUT', expected '$expected_version'"
-  echo "  ok --version: $EXPORTER_OUT"
+  # The Go exporters' shape: name and version, then the Node version and the platform.
+  [ "$(head -n 1 <<<"$EXPORTER_OUT")" = "aaisp-exporter, version $expected_version (@aaisp/exporter)" ] ||
+    fail "--version printed '$EXPORTER_OUT', expected version $expected_version first"
+  grep '^  node version: v' <<<"$EXPORTER_OUT" >/dev/null && grep '^  platform: ' <<<"$EXPORTER_OUT" >/dev/null ||
+    fail "--version did not print the Node version and platform: $EXPORTER_OUT"
+  echo "  ok --version: $(tr '\n' ' ' <<<"$EXPORTER_OUT")"
+
+  _exporter_capture "${run[@]}" "$@" --help
+  [ "$EXPORTER_STATUS" = 0 ] || fail "--help exited $EXPORTER_STATUS: $EXPORTER_OUT"
+  grep '^  --web.listen-address=' <<<"$EXPORTER_OUT" >/dev/null &&
+    grep '^  AAISP_EXPORTER_INTERVALS__FAST' <<<"$EXPORTER_OUT" >/dev/null ||
+    fail "--help does not list the flags and variables: $EXPORTER_OUT"
+  echo '  ok --help lists the flags and the variables'
 
   _exporter_capture "${run[@]}" "$@" --check-config
   [ "$EXPORTER_STATUS" = 78 ] || fail "--check-config without credentials exited $EXPORTER_STATUS, expected 78: $EXPORTER_OUT"
@@ -43,7 +54,12 @@ exporter_check() {
 
   _exporter_capture "${run[@]}" "$@" --no-such-option
   [ "$EXPORTER_STATUS" = 2 ] || fail "--no-such-option exited $EXPORTER_STATUS, expected 2: $EXPORTER_OUT"
-  echo '  ok --no-such-option: exit 2'
+  [ "$EXPORTER_OUT" = 'aaisp-exporter: unknown flag --no-such-option; see aaisp-exporter --help' ] ||
+    fail "--no-such-option printed: $EXPORTER_OUT"
+  _exporter_capture "${run[@]}" "$@" --web.listen-adress=:9099
+  [ "$EXPORTER_STATUS" = 2 ] && grep 'did you mean --web.listen-address?' <<<"$EXPORTER_OUT" >/dev/null ||
+    fail "a mistyped flag exited $EXPORTER_STATUS: $EXPORTER_OUT"
+  echo '  ok an unknown flag: one line naming the nearest, exit 2'
 
   # `record --demo` (README: recording for a bug report) writes one file per command.
   _exporter_capture "${run[@]}" "$@" record --out "$dir/record" --demo
@@ -52,7 +68,8 @@ exporter_check() {
     fail "record --demo wrote no broadband-info.json / cqm-32001.csv: $(ls -R "$dir/record")"
   echo "  ok record --demo: $EXPORTER_OUT"
 
-  # Port 0: the kernel picks a free one and the exporter logs its URL (JSON lines: not a terminal).
+  # Port 0: the kernel picks a free one and the exporter logs its URL (logfmt, the default:
+  # `msg="exporter listening" … url=http://127.0.0.1:PORT`).
   # env execs the command, so $! is the exporter itself.
   "${run[@]}" AAISP_EXPORTER_SERVER__HOST=127.0.0.1 AAISP_EXPORTER_SERVER__PORT=0 \
     "$@" --demo >"$dir/demo.log" 2>&1 &
@@ -60,7 +77,7 @@ exporter_check() {
   local base= health=000 metrics= status=0 rss_kb
   for _ in $(seq 1 150); do
     kill -0 "$EXPORTER_PID" 2>/dev/null || fail "--demo exited before it answered: $(tail -n 20 "$dir/demo.log")"
-    base=${base:-$(sed -n 's/.*"url":"\(http:[^"]*\)".*/\1/p' "$dir/demo.log" | head -n 1)}
+    base=${base:-$(sed -n '/ msg="exporter listening" /s/.* url=\(http:[^ ]*\).*/\1/p' "$dir/demo.log" | head -n 1)}
     if [ -n "$base" ]; then
       health=$(/usr/bin/curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$base/health" || true)
       [ "$health" = 200 ] && break
@@ -87,6 +104,6 @@ exporter_check() {
   EXPORTER_PID=
   [ "$status" = 0 ] || fail "exit $status on SIGTERM, expected 0: $(tail -n 20 "$dir/demo.log")"
   # Exit 0 also follows the 5 s time limit: only this line says the stop was clean.
-  grep -q '"msg":"stopped"' "$dir/demo.log" || fail "no \"stopped\" log line: the stop was not clean"
+  grep -qE ' msg=stopped( |$)' "$dir/demo.log" || fail "no \"stopped\" log line: the stop was not clean"
   echo "  ok SIGTERM: exit 0, stopped cleanly (RSS before it: ${rss_kb} kB)"
 }

@@ -360,9 +360,10 @@ check_stop() {
   code=$(podman inspect --format '{{.State.ExitCode}}' "$container")
   [ "$code" = 0 ] || fail "$container: exit $code on SIGTERM, expected 0: $(podman logs --tail 20 "$container" 2>&1)"
   awk -v s="$seconds" 'BEGIN { exit !(s < 5) }' || fail "$container: SIGTERM took $seconds s (limit 5)"
-  podman logs "$container" 2>&1 | grep '"msg":"stopped"' >/dev/null || fail "$container: no \"stopped\" log line"
-  if podman logs "$container" 2>&1 | grep '"level":\(50\|60\)' >/dev/null; then
-    fail "$container logged an error: $(podman logs "$container" 2>&1 | grep '"level":\(50\|60\)' | head -n 3)"
+  # The image logs logfmt (the default): `time=… level=info msg=stopped …`.
+  podman logs "$container" 2>&1 | grep -E ' msg=stopped( |$)' >/dev/null || fail "$container: no \"stopped\" log line"
+  if podman logs "$container" 2>&1 | grep -E ' level=(error|fatal) ' >/dev/null; then
+    fail "$container logged an error: $(podman logs "$container" 2>&1 | grep -E ' level=(error|fatal) ' | head -n 3)"
   fi
   STOP_SECONDS=$seconds
   ok "SIGTERM (podman stop): exit 0 in $seconds s, \"stopped\" logged, no error logged"
@@ -400,7 +401,7 @@ check_hup() {
   local container=$1 base=$2 limit=$3 pid
   pid=$(podman inspect --format '{{.State.Pid}}' "$container")
   pm kill --signal HUP "$container" >/dev/null
-  [ -n "$(wait_log "$container" "$limit" '"msg":"configuration reloaded"' '"trigger":"SIGHUP"')" ] ||
+  [ -n "$(wait_log "$container" "$limit" ' msg="configuration reloaded" ' ' trigger=SIGHUP')" ] ||
     fail "$container: no \"configuration reloaded\" (trigger SIGHUP) $limit s after SIGHUP: $(podman logs --tail 5 "$container" 2>&1)"
   [ "$(podman inspect --format '{{.State.Running}} {{.State.Pid}}' "$container")" = "true $pid" ] ||
     fail "$container: after SIGHUP: $(podman inspect --format 'running {{.State.Running}}, PID {{.State.Pid}}, exit {{.State.ExitCode}}' "$container") (PID was $pid)"
@@ -453,15 +454,19 @@ test_arch() {
 
   step "$arch: the command line"
   out=$(pm run --rm "${platform[@]}" "${ULIMITS[@]}" "$ref" --version) || fail "$arch: --version: $out"
-  [ "$out" = "$VERSION" ] || fail "$arch: --version printed '$out', expected $VERSION"
-  ok "docker run IMAGE --version: $out"
+  # Name and version first; then the Node version and the platform, which must be the image's.
+  [ "$(head -n 1 <<<"$out")" = "aaisp-exporter, version $VERSION (@aaisp/exporter)" ] ||
+    fail "$arch: --version printed '$out', expected version $VERSION"
+  grep "^  platform: linux/${arch/amd64/x64}\$" <<<"$out" >/dev/null || fail "$arch: --version platform: $out"
+  ok "docker run IMAGE --version: $(tr '\n' ' ' <<<"$out")"
   out=$(pm run --rm "${platform[@]}" "${ULIMITS[@]}" --entrypoint node "$ref" bin/aaisp-exporter.js --version) ||
     fail "$arch: bin/aaisp-exporter.js --version: $out"
-  [ "$out" = "$VERSION" ] || fail "$arch: bin/aaisp-exporter.js --version printed '$out'"
+  [ "$(head -n 1 <<<"$out")" = "aaisp-exporter, version $VERSION (@aaisp/exporter)" ] ||
+    fail "$arch: bin/aaisp-exporter.js --version printed '$out'"
   ok "the package's bin (bin/aaisp-exporter.js) runs too: $out"
   # A configuration error is exit 78 (EX_CONFIG), with the reason in the container's log.
   check_config_error "$arch" no-credentials 'credentials are required'
-  check_config_error "$arch" bad-port 'AAISP_EXPORTER_SERVER__PORT: must be a whole number' \
+  check_config_error "$arch" bad-port 'AAISP_EXPORTER_SERVER__PORT: must be a whole number from 0 to 65535' \
     --env AAISP_EXPORTER_SERVER__PORT=ninety -- --demo
 
   step "$arch: podman run -p 127.0.0.1:PORT:9099 IMAGE --demo (deploy/README.md's demo)"
@@ -528,12 +533,12 @@ test_arch() {
   start "compose-demo-again-$arch" "${platform[@]}" --env AAISP_EXPORTER_WEB__ENABLE_LIFECYCLE=true "${words[@]}"
   c="$RUN_ID-compose-demo-again-$arch"
   wait_200 "$c" "$base/health" "$limit"
-  podman logs "$c" 2>&1 | grep -F '"msg":"saved state loaded"' >/dev/null ||
-    fail "$c: no \"saved state loaded\" from the volume: $(podman logs "$c" 2>&1 | grep -F '"component":"state"' | head -n 2)"
+  podman logs "$c" 2>&1 | grep -F ' msg="saved state loaded" ' >/dev/null ||
+    fail "$c: no \"saved state loaded\" from the volume: $(podman logs "$c" 2>&1 | grep -F ' component=state' | head -n 2)"
   ok "the log says \"saved state loaded\": the state outlived its container in ${volumes}exporter-state"
   code=$(curl -s -o "$WORK/reload.txt" -w '%{http_code}' --max-time 10 -X POST "$base/-/reload" || true)
   [ "$code" = 200 ] || fail "$c: POST /-/reload answered $code: $(cat "$WORK/reload.txt")"
-  [ -n "$(wait_log "$c" "$limit" '"msg":"configuration reloaded"' '"trigger":"http"')" ] ||
+  [ -n "$(wait_log "$c" "$limit" ' msg="configuration reloaded" ' ' trigger=http')" ] ||
     fail "$c: no \"configuration reloaded\" (trigger http) after POST /-/reload"
   ok "POST /-/reload: 200 ($(head -c 60 "$WORK/reload.txt")), log: configuration reloaded (trigger http)"
   check_stop "$c"

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CliChild, finished, killAll } from '../../../cli-test.shared.ts';
 import { waitFor } from '../harness/wait.ts';
 import packageJson from '../package.json' with { type: 'json' };
+import { renderHelp } from './cli/help.ts';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 type Child = CliChild;
@@ -38,13 +39,74 @@ describe('the aaisp-exporter CLI', () => {
     expect(result.stderr).toContain('credentials are required');
   });
 
-  it('prints its version and help', async () => {
-    expect((await finished(run(['--version']))).stdout).toBe(`${packageJson.version}\n`);
+  it('prints its version, Node version and platform, and a help generated from the settings', async () => {
+    const version = await finished(run(['--version']));
+    expect(version).toMatchObject({
+      code: 0,
+      stdout: `aaisp-exporter, version ${packageJson.version} (@aaisp/exporter)\n  node version: ${process.version}\n  platform: ${process.platform}/${process.arch}\n`,
+    });
     const help = await finished(run(['--help']));
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain('--check-config');
-    expect(help.stdout).toContain('SIGHUP reloads the configuration');
-    expect(help.stdout).toContain('Environment variables cannot change in a running process');
+    expect(help.stdout).toBe(renderHelp());
+    expect(help.stdout).toContain('  --web.listen-address=[HOST]:PORT\n');
+    expect(help.stdout).toContain(
+      '  AAISP_EXPORTER_INTERVALS__FAST\n      fast tier interval\n      default: 60\n      allowed: 10–3600 s\n',
+    );
+  });
+
+  it('refuses an unknown flag in one line naming the nearest known one, exit 2', async () => {
+    const typo = await finished(run(['--web.listen-adress=:9100']));
+    expect(typo).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'aaisp-exporter: unknown flag --web.listen-adress; did you mean --web.listen-address?\n',
+    });
+    const variable = await finished(run(['--intervals.fast=30']));
+    expect(variable.code).toBe(2);
+    expect(variable.stderr).toBe(
+      'aaisp-exporter: unknown flag --intervals.fast; did you mean the variable AAISP_EXPORTER_INTERVALS__FAST? (it has no flag; see aaisp-exporter --help)\n',
+    );
+  });
+
+  it('lets a flag win over its variable, and names the flag in a problem with its value', async () => {
+    const env = {
+      AAISP_EXPORTER_AUTH__CONTROL_LOGIN: 'ab123@a',
+      AAISP_EXPORTER_AUTH__CONTROL_PASSWORD: 'pw',
+      AAISP_EXPORTER_SERVER__HOST: '10.0.0.1',
+      AAISP_EXPORTER_SERVER__PORT: '9100',
+    };
+    const flagged = await finished(run(['--check-config', '--web.listen-address=127.0.0.1:9200'], env));
+    expect(flagged).toMatchObject({
+      code: 0,
+      stdout: 'configuration is valid: accounts default; listening on 127.0.0.1:9200\n',
+    });
+    const bad = await finished(run(['--check-config', '--log.level=loud'], env));
+    expect(bad.code).toBe(78);
+    expect(bad.stderr).toContain(
+      '\n  --log.level: must be one of fatal, error, warn, info, debug, trace, silent\n',
+    );
+  });
+
+  it('resolves relative paths from the directory it was started in, as pnpm reports it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aaisp-start-dir-'));
+    writeFileSync(join(dir, 'password'), 'pw\n');
+    const result = await finished(
+      run(['--check-config'], {
+        INIT_CWD: dir,
+        AAISP_EXPORTER_AUTH__CONTROL_LOGIN: 'ab123@a',
+        AAISP_EXPORTER_AUTH__CONTROL_PASSWORD_FILE: 'password',
+      }),
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
+  it('warns of a variable with the prefix that nothing reads, naming the likely one', async () => {
+    const result = await finished(run(['--check-config', '--demo'], { AAISP_EXPORTER_INTERVAL__FAST: '30' }));
+    expect(result).toMatchObject({
+      code: 0,
+      stdout:
+        'warning: AAISP_EXPORTER_INTERVAL__FAST is not a variable the exporter reads, so it is ignored; did you mean AAISP_EXPORTER_INTERVALS__FAST?\nconfiguration is valid: accounts (none: demo); listening on 0.0.0.0:9099\n',
+    });
   });
 
   it('--check-config exits 0 for a valid configuration', async () => {
@@ -105,17 +167,17 @@ describe('the aaisp-exporter CLI', () => {
     );
     expect(result.code).toBe(78);
     expect(result.stderr.split('\n').filter((line) => line.startsWith('  AAISP_EXPORTER_'))).toEqual([
-      '  AAISP_EXPORTER_SERVER__PORT: must be between 0 and 65535',
-      '  AAISP_EXPORTER_INTERVALS__FAST: must be between 10 and 3600',
+      '  AAISP_EXPORTER_SERVER__PORT: must be a whole number from 0 to 65535',
+      '  AAISP_EXPORTER_INTERVALS__FAST: must be a whole number of seconds from 10 to 3600',
     ]);
     expect(result.stderr + result.stdout).not.toContain('Sup3r-Secret');
   });
 
-  it('--demo serves real metrics from the built-in mock, then exits 0 on SIGTERM', async () => {
+  it('--demo serves real metrics from the built-in mock, logs logfmt, then exits 0 on SIGTERM', async () => {
+    // No LOGGING__ setting: the default format, logfmt, as the npm package, image and binary log.
     const child = run(['--demo'], {
       AAISP_EXPORTER_SERVER__PORT: '0',
       AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
-      AAISP_EXPORTER_LOGGING__JSON: 'true',
     });
     let output = '';
     child.stdout.on('data', (chunk) => {
@@ -126,7 +188,10 @@ describe('the aaisp-exporter CLI', () => {
       waitFor('the demo exporter', read, { limitMs: 10_000 }).catch((error: unknown) => {
         throw new Error(`gave up waiting; output so far:\n${output}`, { cause: error });
       });
-    const url = await poll(async () => /"url":"(http:[^"]+)"/.exec(output)?.[1]);
+    const url = await poll(async () => / msg="exporter listening" .* url=(http:\S+)/.exec(output)?.[1]);
+    expect(output).toMatch(
+      /^time=\d{4}-\d\d-\d\dT[\d:.]+Z level=info msg="exporter listening" service=aaisp-exporter /m,
+    );
     expect(output).toContain('demo mode: serving fake data from a built-in CHAOS mock');
     const metrics = await poll(async () => {
       const text = await (await fetch(`${url}/metrics`)).text();
@@ -138,7 +203,7 @@ describe('the aaisp-exporter CLI', () => {
     // main.ts exits on its own after 5 s at the latest; a clean stop exits 0 and says so.
     const [code] = await exited;
     expect(code).toBe(0);
-    expect(output).toContain('"msg":"stopped"');
+    expect(output).toMatch(/ level=info msg=stopped service=aaisp-exporter signal=SIGTERM\n/);
     expect(output).not.toContain('stopping took too long');
   });
 

@@ -34,3 +34,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
   return [line(header), `|${header.map(() => '---').join('|')}|`, ...rows.map(line)];
 }
+
+/**
+ * Markdown as plain text, for the terminal (`--help`): code spans lose their backticks, links
+ * keep only their text.
+ */
+export function plainText(markdown: string): string {
+  return markdown.replaceAll(/\[([^\]]*)\]\([^)]*\)/g, '$1').replaceAll('`', '');
+}

@@ -38,7 +38,7 @@ function section(text: string, heading: string): string {
 
 describe('the exporter README quotes an auth refusal as the exporter reports it', () => {
   let mock: RunningChaosMock;
-  const logs: { level: number; msg: string; pauseMinutes?: number }[] = [];
+  const logs: { level: string; msg: string; pauseMinutes?: number }[] = [];
   let healthMessage = '';
 
   beforeAll(async () => {
@@ -50,7 +50,7 @@ describe('the exporter README quotes an auth refusal as the exporter reports it'
       retry: 0,
     });
     const logger = createLogger(
-      { level: 'info', json: true },
+      { level: 'info', format: 'json' },
       { destination: { write: (line: string) => void logs.push(JSON.parse(line)) } },
     );
     const binding = bindingNamed('broadband_lines');
@@ -71,7 +71,7 @@ describe('the exporter README quotes an auth refusal as the exporter reports it'
   });
 
   it('quotes the error log line word for word', async () => {
-    const refusals = logs.filter((line) => line.level === 50);
+    const refusals = logs.filter((line) => line.level === 'error');
     expect(refusals).toHaveLength(1);
     const [refusal] = refusals;
     expect(refusal?.pauseMinutes).toBe(15);
@@ -90,7 +90,7 @@ describe('the exporter README quotes an auth refusal as the exporter reports it'
   });
 
   it('names the log message the same way in the Logging table', async () => {
-    const [refusal] = logs.filter((line) => line.level === 50);
+    const [refusal] = logs.filter((line) => line.level === 'error');
     const prefix = refusal?.msg.split(':')[0] ?? '';
     expect(prefix).not.toBe('');
     expect(section(await readme(), '## Logging')).toContain(`| error | \`${prefix}: …\` |`);

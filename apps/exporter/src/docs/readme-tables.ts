@@ -1,6 +1,8 @@
 /**
  * Renders the exporter README's generated blocks from the definitions the exporter runs on, so
  * the README cannot drift from the code:
+ * - `flags`: the Prometheus-style setting flags (`../cli/flags.ts`);
+ * - `settings`: the Configuration table, every variable of `../config/setting-catalog.ts`;
  * - `tiers`: the tier plan (`../schedule/tiers.ts`, with the default intervals of
  *   `../config/settings.ts`), one row per collector binding;
  * - `collector-switches`: the `COLLECTORS__ENABLE_<FLAG>` variables (`enableSettings`), then the
@@ -24,13 +26,15 @@ import {
   sourceSettings,
 } from '../collectors/index.ts';
 import { type ExporterConfig, loadConfig, PREFIX } from '../config/config.ts';
+import { defaultOf, SETTING_CATALOG, type SettingEntry } from '../config/setting-catalog.ts';
+import { SETTING_FLAGS } from '../config/setting-flags.ts';
 import { MAX_AGE_INTERVALS, planTiers } from '../schedule/tiers.ts';
 import { SELF_METRIC_DEFINITIONS, type SelfMetricDefinition } from '../telemetry/self-metric-definitions.ts';
 import { cell, code, labelList, listOf, table } from './markdown.ts';
 import { REGENERATE_COMMAND } from './metrics-reference.ts';
 
 /** The README's generated blocks, in the order they appear. */
-export const README_BLOCKS = ['collector-switches', 'tiers', 'self-metrics'] as const;
+export const README_BLOCKS = ['flags', 'settings', 'collector-switches', 'tiers', 'self-metrics'] as const;
 
 /** The name of one generated block, as its markers spell it. */
 export type ReadmeBlock = (typeof README_BLOCKS)[number];
@@ -157,11 +161,40 @@ export function renderSelfMetricsTable(
   return [...table(['metric', 'type', 'labels', 'meaning'], rows), '', account].join('\n');
 }
 
+/**
+ * The README's Configuration table: every variable of the settings catalog, with the parser's
+ * default (`defaultOf`) and the flag that sets it, if any.
+ */
+export function renderSettingsTable(catalog: readonly SettingEntry[] = SETTING_CATALOG): string {
+  const rows = catalog.map((entry) => {
+    const flag = SETTING_FLAGS.find((candidate) => candidate.variables.includes(entry.variable));
+    return [
+      code(`${PREFIX}${entry.variable}`),
+      defaultOf(entry),
+      cell(entry.allowed),
+      `${cell(entry.meaning)}${flag === undefined ? '' : ` (flag ${code(`--${flag.name}`)})`}`,
+    ];
+  });
+  return table(['variable', 'default', 'allowed', 'meaning'], rows).join('\n');
+}
+
+/** The README's table of setting flags: each flag, what it takes, and the variables it sets. */
+export function renderFlagsTable(): string {
+  const rows = SETTING_FLAGS.map((flag) => [
+    code(`--${flag.name}${flag.value === undefined ? '' : `=${flag.value}`}`),
+    flag.variables.map((variable) => code(`${PREFIX}${variable}`)).join(' and '),
+    cell(flag.summary),
+  ]);
+  return table(['flag', 'sets', 'meaning'], rows).join('\n');
+}
+
 /** Every generated block of the README, rendered. */
 export function renderReadmeBlocks(
   bindings: readonly CollectorBinding[] = BINDINGS,
 ): Readonly<Record<ReadmeBlock, string>> {
   return {
+    flags: renderFlagsTable(),
+    settings: renderSettingsTable(),
     'collector-switches': renderCollectorSwitches(bindings),
     tiers: renderTiersTable(bindings),
     'self-metrics': renderSelfMetricsTable(),

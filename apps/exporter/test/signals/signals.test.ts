@@ -85,7 +85,8 @@ const demoEnv = (port = 0): Record<string, string> => ({
   PATH: process.env.PATH ?? '',
   AAISP_EXPORTER_SERVER__PORT: String(port),
   AAISP_EXPORTER_SERVER__HOST: '127.0.0.1',
-  AAISP_EXPORTER_LOGGING__JSON: 'true',
+  // JSON: the tests parse the lines they wait for.
+  AAISP_EXPORTER_LOGGING__FORMAT: 'json',
 });
 
 /** The start-up line the tests read: where the exporter listens. */
@@ -519,6 +520,8 @@ describe.skipIf(process.platform !== 'linux')('the bin wrapper (in the repositor
       stdout += String(chunk);
     });
     expect(await exitOf(child)).toEqual({ code: 0, signal: null });
-    expect(stdout).toBe(`${packageJson.version}\n`);
+    expect(stdout).toMatch(
+      new RegExp(`^aaisp-exporter, version ${packageJson.version.replaceAll('.', '\\.')} `),
+    );
   });
 });
