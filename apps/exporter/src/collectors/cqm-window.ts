@@ -19,7 +19,7 @@ import {
   LATENCY_WINDOW_SECONDS,
   LOSS_WINDOW_SECONDS,
   OFFLINE_WINDOW_SECONDS,
-} from '../status-page/alert-thresholds.ts';
+} from '../model/alert-thresholds.ts';
 
 /** A&A's sample length, for a sample that gives none (as `trackCqm` assumes). */
 const DEFAULT_PERIOD_SECONDS = 100;

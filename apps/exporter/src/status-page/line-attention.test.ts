@@ -6,7 +6,7 @@ import {
   LOSS_RATIO_ABOVE,
   OFFLINE_SECONDS_ABOVE,
   QUOTA_HORIZON_SECONDS,
-} from './alert-thresholds.ts';
+} from '../model/alert-thresholds.ts';
 import { type LineCheck, lineStateOf } from './line-attention.ts';
 import type { DataAge, LineFacts, LineSummary } from './line-summary.ts';
 import type { QuotaReading } from './quota-trend.ts';

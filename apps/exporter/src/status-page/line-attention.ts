@@ -1,6 +1,6 @@
 /**
  * Whether a line needs attention, judged by the thresholds of the shipped alerts
- * (`./alert-thresholds.ts`) on what the status page knows of it: no sync, quota running out,
+ * (`../model/alert-thresholds.ts`) on what the status page knows of it: no sync, quota running out,
  * CQM loss, latency far above its baseline, offline time, and stale data. Each check says in words
  * what it found and, when it fires, the alert's threshold. A check without the data to judge is
  * `unknown`, never `ok`: a line without a CQM link is not known to be free of loss.
@@ -15,7 +15,7 @@ import {
   LOSS_RATIO_ABOVE,
   OFFLINE_SECONDS_ABOVE,
   QUOTA_HOLD_SECONDS,
-} from './alert-thresholds.ts';
+} from '../model/alert-thresholds.ts';
 import { formatAgo, formatBytes, formatDuration, formatMs, formatPercent } from './format.ts';
 import type { DataAge, LineFacts, LineSummary } from './line-summary.ts';
 import { quotaTrendOf } from './quota-trend.ts';

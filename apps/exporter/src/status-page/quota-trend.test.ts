@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { QUOTA_HOLD_SECONDS, QUOTA_HORIZON_SECONDS, QUOTA_TREND_WINDOW_SECONDS } from './alert-thresholds.ts';
+import {
+  QUOTA_HOLD_SECONDS,
+  QUOTA_HORIZON_SECONDS,
+  QUOTA_TREND_WINDOW_SECONDS,
+} from '../model/alert-thresholds.ts';
 import { addQuotaReading, QUOTA_READING_SPACING_MS, type QuotaReading, quotaTrendOf } from './quota-trend.ts';
 
 const NOW = 1_800_000_000_000;

@@ -7,7 +7,11 @@
  * @module
  */
 
-import { QUOTA_HOLD_SECONDS, QUOTA_HORIZON_SECONDS, QUOTA_TREND_WINDOW_SECONDS } from './alert-thresholds.ts';
+import {
+  QUOTA_HOLD_SECONDS,
+  QUOTA_HORIZON_SECONDS,
+  QUOTA_TREND_WINDOW_SECONDS,
+} from '../model/alert-thresholds.ts';
 
 /** One reading of a line's remaining quota. */
 export interface QuotaReading {

@@ -2,6 +2,7 @@ import { broadbandLines, type CollectorMetrics, cqmLines } from '@aaisp/collecto
 import { describe, expect, it } from 'vitest';
 import { cqmFetchSuccess } from '../collectors/cqm-metrics.ts';
 import { CQM_WINDOW_SAMPLES } from '../collectors/cqm-window.ts';
+import { RANGES } from '../config/settings.ts';
 import type { ReloadStatus } from '../reload/reload-status.ts';
 import type { TierError, TierStatus } from '../schedule/scheduler.ts';
 import { createSnapshotStore, type SnapshotEntry } from '../store/snapshot.ts';
@@ -228,8 +229,8 @@ describe('renderStatusPage', () => {
       ]),
     ).toBe(300);
     // Never below the shortest interval the configuration allows (tests run sub-second tiers).
-    const floor = MIN_REFRESH_SECONDS;
-    expect(refreshSeconds([tier({ intervalSeconds: 0.5 })])).toBe(floor);
+    expect(MIN_REFRESH_SECONDS).toBe(RANGES.INTERVALS__FAST.min);
+    expect(refreshSeconds([tier({ intervalSeconds: 0.5 })])).toBe(MIN_REFRESH_SECONDS);
     expect(refreshSeconds([])).toBeUndefined();
     expect(page({ tiers: [] })).not.toContain('http-equiv');
   });

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { RANGES } from '../config/settings.ts';
 import type { ReloadStatus } from '../reload/reload-status.ts';
 import { type AccountPause, pausedAccountsOf, type TierStatus } from '../schedule/scheduler.ts';
 import { escapeHtml, formatAgo, formatBitRate, formatBytes, formatDuration } from './format.ts';
@@ -312,11 +311,11 @@ ${problems}
 }
 
 /**
- * The shortest fast-tier interval the configuration accepts (`AAISP_EXPORTER_INTERVALS__FAST`),
- * and so the page's shortest refresh: tests run tiers at under a second, and a page that reloads
+ * The shortest fast-tier interval the configuration accepts (`AAISP_EXPORTER_INTERVALS__FAST`;
+ * `status-page.test.ts` holds the two equal), and so the page's shortest refresh: tests run tiers at under a second, and a page that reloads
  * as often could not be read.
  */
-export const MIN_REFRESH_SECONDS: number = RANGES.INTERVALS__FAST.min;
+export const MIN_REFRESH_SECONDS: number = 10;
 
 /**
  * How often the page reloads itself: the fast tier's interval (the shortest tier's without one),
