@@ -99,8 +99,9 @@ export async function main(): Promise<void> {
   if (commandLine.checkConfig) {
     for (const warning of warnings) process.stdout.write(`warning: ${warning.variable} ${warning.message}\n`);
     const accounts = config.accounts.map((account) => account.name).join(', ') || '(none: demo)';
+    const { host, port } = config.server;
     process.stdout.write(
-      `configuration is valid: accounts ${accounts}; listening on ${config.server.host}:${config.server.port}\n`,
+      `configuration is valid: accounts ${accounts}; listening on ${host.includes(':') ? `[${host}]` : host}:${port}\n`,
     );
     // The links are secrets: each line's masked form only, enough to see which file was read.
     for (const account of config.accounts) {

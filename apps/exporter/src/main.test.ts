@@ -14,9 +14,15 @@ const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 type Child = CliChild;
 const children: Child[] = [];
 
+const APP_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** What pnpm sets for a script of this package, run from `dir` (`pnpm --filter … start`). */
+const startedByPnpmIn = (dir: string) => ({ INIT_CWD: dir, npm_package_json: join(APP_DIR, 'package.json') });
+
 function run(args: string[], env: Record<string, string> = {}): Child {
-  // Only what the test sets: no AAISP_EXPORTER_ variable leaks in from the machine.
+  // Only what the test sets: no AAISP_EXPORTER_ variable leaks in from the machine. In the
+  // package's folder, as pnpm starts its scripts.
   const child = spawn(process.execPath, ['--conditions=@aaisp/source', MAIN, ...args], {
+    cwd: APP_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH ?? '', ...env },
   });
@@ -92,7 +98,7 @@ describe('the aaisp-exporter CLI', () => {
     writeFileSync(join(dir, 'password'), 'pw\n');
     const result = await finished(
       run(['--check-config'], {
-        INIT_CWD: dir,
+        ...startedByPnpmIn(dir),
         AAISP_EXPORTER_AUTH__CONTROL_LOGIN: 'ab123@a',
         AAISP_EXPORTER_AUTH__CONTROL_PASSWORD_FILE: 'password',
       }),
@@ -148,7 +154,7 @@ describe('the aaisp-exporter CLI', () => {
       'AAISP_EXPORTER_AUTH__CONTROL_LOGIN=ab123@a\nAAISP_EXPORTER_AUTH__CONTROL_PASSWORD=from-file\nAAISP_EXPORTER_SERVER__PORT=9100\n',
     );
     const result = await finished(
-      run(['--check-config'], { INIT_CWD: dir, AAISP_EXPORTER_SERVER__PORT: '9200' }),
+      run(['--check-config'], { ...startedByPnpmIn(dir), AAISP_EXPORTER_SERVER__PORT: '9200' }),
     );
     expect(result).toMatchObject({
       code: 0,

@@ -83,6 +83,10 @@ describe('readCommandLine', () => {
   it.each([
     [['--log.level'], '--log.level needs a value, e.g. --log.level=LEVEL'],
     [['--demo=yes'], '--demo takes no value'],
+    [['--log.level', '--demo'], '--log.level needs a value, e.g. --log.level=LEVEL'],
+    [['--config.file='], '--config.file needs a value, e.g. --config.file=FILE'],
+    [['--no-log.level'], '--no-log.level: --log.level takes a value, e.g. --log.level=LEVEL'],
+    [['-h=1'], 'unknown flag -h=1; see aaisp-exporter --help'],
     [
       ['--web.enable-lifecycle=false'],
       '--web.enable-lifecycle takes no value (--no-web.enable-lifecycle turns it off)',
@@ -126,6 +130,12 @@ describe('settingOverrides and subjectAsGiven', () => {
     const env = { [`${P}LOGGING__LEVEL`]: 'warn', OTHER: 'x' };
     const overrides = { [`${P}LOGGING__LEVEL`]: 'debug' };
     expect(settingOverrides(env, { overrides })).toEqual({ [`${P}LOGGING__LEVEL`]: 'debug', OTHER: 'x' });
+    // --log.format wins over the older switch too, whatever it says.
+    const json = { [`${P}LOGGING__JSON`]: 'true', OTHER: 'x' };
+    expect(settingOverrides(json, { overrides: { [`${P}LOGGING__FORMAT`]: 'logfmt' } })).toEqual({
+      [`${P}LOGGING__FORMAT`]: 'logfmt',
+      OTHER: 'x',
+    });
     const flagOf = { [`${P}LOGGING__LEVEL`]: '--log.level', [`${P}WEB__CONFIG_FILE`]: '--web.config.file' };
     expect(subjectAsGiven(`${P}LOGGING__LEVEL`, flagOf)).toBe('--log.level');
     expect(subjectAsGiven(`${P}WEB__CONFIG_FILE web.yml: tls_server_config`, flagOf)).toBe(

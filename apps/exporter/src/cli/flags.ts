@@ -102,9 +102,24 @@ export function readCommandLine(args: readonly string[], variables: readonly str
   });
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
-    const spec = options[token.name] ?? options[token.name.replace(/^no-/, '')];
-    if (spec === undefined) return { ok: false, message: unknownFlagMessage(token.rawName, variables) };
-    if (spec.type === 'string' && token.value === undefined) {
+    // A short flag's raw name is one letter of its argument (`-h=1` gives `-=`): show the argument.
+    const typed = token.rawName.startsWith('--') ? token.rawName : (args[token.index] ?? token.rawName);
+    const negated = options[token.name.replace(/^no-/, '')];
+    const spec = options[token.name] ?? (negated?.type === 'boolean' ? negated : undefined);
+    if (spec === undefined) {
+      if (negated !== undefined) {
+        const name = token.name.replace(/^no-/, '');
+        return {
+          ok: false,
+          message: `${typed}: --${name} takes a value, e.g. --${name}=${placeholder(name)}`,
+        };
+      }
+      return { ok: false, message: unknownFlagMessage(typed, variables) };
+    }
+    // No value, an empty one, or the next flag taken for one (`--log.level --demo`).
+    const missing =
+      token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('-'));
+    if (spec.type === 'string' && missing) {
       return {
         ok: false,
         message: `${token.rawName} needs a value, e.g. ${token.rawName}=${placeholder(token.name)}`,
@@ -184,7 +199,10 @@ export function settingOverrides(
   env: Readonly<Record<string, string | undefined>>,
   commandLine: Pick<CommandLine, 'overrides'>,
 ): Record<string, string | undefined> {
-  return { ...env, ...commandLine.overrides };
+  const merged: Record<string, string | undefined> = { ...env, ...commandLine.overrides };
+  // `--log.format` wins over the older LOGGING__JSON too, which only ever chose the format.
+  if (`${PREFIX}LOGGING__FORMAT` in commandLine.overrides) delete merged[`${PREFIX}LOGGING__JSON`];
+  return merged;
 }
 
 /**

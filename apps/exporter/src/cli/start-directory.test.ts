@@ -7,15 +7,23 @@ import { startDirectory } from './start-directory.ts';
 describe('startDirectory', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aaisp-start-'));
 
-  it('is where pnpm was run, when it says so', () => {
-    expect(startDirectory({ INIT_CWD: dir }, '/elsewhere')).toBe(dir);
+  const script = { npm_package_json: '/app/package.json' };
+
+  it('is where pnpm was run, when this package’s script started the process', () => {
+    expect(startDirectory({ INIT_CWD: dir, ...script }, '/app')).toBe(dir);
+  });
+
+  it('is the process’s own directory when INIT_CWD was inherited from another script', () => {
+    expect(startDirectory({ INIT_CWD: dir }, '/srv/exporter')).toBe('/srv/exporter');
+    expect(startDirectory({ INIT_CWD: dir, ...script }, '/srv/exporter')).toBe('/srv/exporter');
   });
 
   it('is the process’s own directory without INIT_CWD, or when it is no directory', () => {
+    const here = { npm_package_json: '/here/package.json' };
     expect(startDirectory({}, '/here')).toBe('/here');
-    expect(startDirectory({ INIT_CWD: '' }, '/here')).toBe('/here');
-    expect(startDirectory({ INIT_CWD: join(dir, 'gone') }, '/here')).toBe('/here');
+    expect(startDirectory({ INIT_CWD: '', ...here }, '/here')).toBe('/here');
+    expect(startDirectory({ INIT_CWD: join(dir, 'gone'), ...here }, '/here')).toBe('/here');
     writeFileSync(join(dir, 'file'), '');
-    expect(startDirectory({ INIT_CWD: join(dir, 'file') }, '/here')).toBe('/here');
+    expect(startDirectory({ INIT_CWD: join(dir, 'file'), ...here }, '/here')).toBe('/here');
   });
 });

@@ -89,7 +89,8 @@ export function allDisabledProblem(
  */
 export function logFormatProblem(settings: FixedSettings): ConfigProblem | undefined {
   const { LOGGING__FORMAT: format, LOGGING__JSON: json } = settings;
-  if (format === undefined || json === undefined || (format === 'json') === json) return undefined;
+  // Only `true` asks for something: `false` is the old default, which any format may replace.
+  if (format === undefined || json !== true || format === 'json') return undefined;
   return {
     variable: `${PREFIX}LOGGING__JSON`,
     message: `is ${json} but ${PREFIX}LOGGING__FORMAT is ${format}: set only LOGGING__FORMAT`,

@@ -88,6 +88,11 @@ describe('loadConfig: good configurations', () => {
     ['the older LOGGING__JSON=true', { [`${P}LOGGING__JSON`]: 'true' }, 'json'],
     ['LOGGING__JSON=false', { [`${P}LOGGING__JSON`]: 'false' }, 'logfmt'],
     ['both, agreeing', { [`${P}LOGGING__JSON`]: 'yes', [`${P}LOGGING__FORMAT`]: 'json' }, 'json'],
+    [
+      'LOGGING__JSON=false, the old default, beside LOGGING__FORMAT=json',
+      { [`${P}LOGGING__JSON`]: 'false', [`${P}LOGGING__FORMAT`]: 'json' },
+      'json',
+    ],
   ])('logs in %s → %s', (_, env, format) => {
     const result = loadConfig(sources({ ...LOGIN, ...env }));
     expect(result.ok && result.config.logging.format).toBe(format);

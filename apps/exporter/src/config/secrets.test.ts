@@ -41,6 +41,11 @@ describe('readSecret', () => {
     });
   });
 
+  it('takes the value when the _FILE beside it is empty, and nothing from an empty _FILE alone', () => {
+    expect(read('pw', '')).toEqual({ secret: 'pw', problems: [] });
+    expect(read(undefined, '')).toEqual({ secret: undefined, problems: [] });
+  });
+
   it('reads the file when the value beside it is empty, since an empty value counts as unset', () => {
     expect(read('', '/s')).toEqual({ secret: 'secret', problems: [] });
   });

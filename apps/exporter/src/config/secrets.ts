@@ -61,8 +61,14 @@ export function readSecret(
   readFile: (path: string) => string,
   problems: ConfigProblem[],
 ): SecretRead {
-  // An empty variable counts as unset, like every other variable, also beside a file.
-  const read = readValueOrFile(value === '' ? undefined : value, file, names, readFile);
+  // An empty variable counts as unset, like every other variable: the value beside a file, and a
+  // `…_FILE=` beside a value or alone.
+  const read = readValueOrFile(
+    value === '' ? undefined : value,
+    file === '' ? undefined : file,
+    names,
+    readFile,
+  );
   switch (read.kind) {
     case 'none':
       return undefined;

@@ -110,7 +110,8 @@ export const SETTING_CATALOG: readonly SettingEntry[] = [
   {
     variable: 'LOGGING__JSON',
     allowed: 'boolean',
-    meaning: 'the older switch: `true` is `LOGGING__FORMAT=json`; set one or the other, not both differently',
+    meaning:
+      'the older switch: `true` is `LOGGING__FORMAT=json` (refused beside another `LOGGING__FORMAT`; `--log.format` overrides it)',
     defaultText: '`false`',
   },
   { variable: 'INTERVALS__FAST', allowed: rangeText(RANGES.INTERVALS__FAST), meaning: 'fast tier interval' },

@@ -33,7 +33,9 @@ function listenAddress(text: string): FlagValues {
     return { ok: false, problem: 'must be [HOST]:PORT, e.g. :9099, 127.0.0.1:9099 or [::1]:9099' };
   }
   const host = match[1] ?? match[2] ?? '';
-  // An empty host is every interface, as in Prometheus; the port's own check names its range.
+  // An empty host is 0.0.0.0, the exporter's default host: every IPv4 interface (Go's `:9099`
+  // takes IPv6 too, but `::` fails where IPv6 is off, and the default must start anywhere). The
+  // port's own check names its range.
   return { ok: true, values: { SERVER__HOST: host === '' ? '0.0.0.0' : host, SERVER__PORT: match[3] ?? '' } };
 }
 
@@ -48,7 +50,7 @@ export const SETTING_FLAGS: readonly SettingFlag[] = [
     name: 'web.listen-address',
     value: '[HOST]:PORT',
     variables: ['SERVER__HOST', 'SERVER__PORT'],
-    summary: 'address to listen on, e.g. :9099 (every interface) or 127.0.0.1:9099',
+    summary: 'address to listen on, e.g. :9099 (every IPv4 interface), 127.0.0.1:9099 or [::]:9099',
     toVariables: listenAddress,
   },
   {

@@ -83,6 +83,8 @@ describe('parseYamlText', () => {
       'line 1, column 8: indented list or mapping inside [ ] or { }',
     ],
     ['DUPLICATE_KEY', `password: ${SECRET}\npassword: 2\n`, 'line 2, column 1: duplicate key'],
+    // A number and a string that read the same would be one key of the object: the first lost.
+    ['DUPLICATE_KEY', `names:\n  32001: ${SECRET}\n  "32001": Other\n`, 'line 3, column 3: duplicate key'],
     ['TAB_AS_INDENT', `a:\n\tb: ${SECRET}\n`, 'line 2, column 1: tab used for indentation'],
     ['UNEXPECTED_TOKEN', `a: ${SECRET}\n]\n`, 'line 2, column 1: unexpected character'],
     [

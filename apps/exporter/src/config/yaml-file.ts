@@ -7,7 +7,7 @@
  * @module
  */
 
-import { parseDocument } from 'yaml';
+import { isScalar, type ParsedNode, parseDocument } from 'yaml';
 import { describeAliasFailure, describeYamlError, type YamlSyntaxError } from './yaml-syntax-error.ts';
 
 export type { YamlSyntaxError } from './yaml-syntax-error.ts';
@@ -29,7 +29,7 @@ export type YamlText =
  * consequences of it. The parser is kept quiet (`logLevel: 'error'`): its warnings quote the text.
  */
 export function parseYamlText(text: string): YamlText {
-  const document = parseDocument(text, { prettyErrors: false, logLevel: 'error' });
+  const document = parseDocument(text, { prettyErrors: false, logLevel: 'error', uniqueKeys: sameKey });
   const [first] = document.errors;
   if (first !== undefined)
     return { ok: false, ...describeYamlError(text, { code: first.code, offset: first.pos[0] }) };
@@ -39,6 +39,16 @@ export function parseYamlText(text: string): YamlText {
     // Only aliases fail here (unresolved, or expanding too far); the thrown message names the anchor.
     return { ok: false, ...describeAliasFailure(text, document) };
   }
+}
+
+/**
+ * Two keys of one mapping are the same when they read the same as text: the documents become
+ * objects, whose keys are text, so `32001:` and `"32001":` under `names:` would otherwise be one
+ * key and the first silently lost.
+ */
+function sameKey(a: ParsedNode, b: ParsedNode): boolean {
+  if (isScalar(a) && isScalar(b)) return a.value === b.value || String(a.value) === String(b.value);
+  return a === b;
 }
 
 /**

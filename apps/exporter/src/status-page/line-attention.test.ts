@@ -80,7 +80,7 @@ describe('a line’s state', () => {
     const state = lineStateOf(healthy({}, { cqm: undefined }), NOW);
     expect(state.status).toBe('unknown');
     expect(state.checks.find((found) => found.topic === 'cqm')?.reason).toBe(
-      'no CQM link configured, so loss, latency and offline time are not checked',
+      'no CQM data (no CQM link configured, or none fetched yet), so loss, latency and offline time are not checked',
     );
   });
 

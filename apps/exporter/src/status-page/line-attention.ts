@@ -152,7 +152,11 @@ function latencyCheck(row: LineSummary): LineCheck {
 function cqmChecks(line: LineFacts, nowMs: number): LineCheck[] {
   if (line.cqm === undefined) {
     return [
-      check('cqm', 'unknown', 'no CQM link configured, so loss, latency and offline time are not checked'),
+      check(
+        'cqm',
+        'unknown',
+        'no CQM data (no CQM link configured, or none fetched yet), so loss, latency and offline time are not checked',
+      ),
     ];
   }
   const stale = cqmStaleness(line.row, line.cqm, nowMs);

@@ -54,6 +54,28 @@ describe('the quota trend', () => {
     expect(quotaTrendOf(falling(120, rate, horizon + GB), NOW)).toEqual({ kind: 'lasts' });
   });
 
+  it('counts the days left on the fitted line, so they never contradict the verdict', () => {
+    const rate = 100_000;
+    let predicted = 0;
+    // Usage comes in steps, so the newest reading may sit above the line: taken alone it could
+    // give more than 3 days beside a "runs out within 3 days" verdict.
+    for (const marginGb of [1, 5, 10]) {
+      for (const bumpGb of [0.1, 0.5, 1, 2]) {
+        const readings = falling(360, rate, rate * QUOTA_HORIZON_SECONDS - marginGb * GB);
+        const newest = readings.at(-1);
+        if (newest === undefined) throw new Error('no readings');
+        const bumped = [...readings.slice(0, -1), { ...newest, remaining: newest.remaining + bumpGb * GB }];
+        const trend = quotaTrendOf(bumped, NOW);
+        if (trend.kind !== 'runs-out') continue;
+        predicted++;
+        expect(trend.daysLeft, `${marginGb} GB, bump ${bumpGb} GB`).toBeLessThanOrEqual(
+          QUOTA_HORIZON_SECONDS / 86_400,
+        );
+      }
+    }
+    expect(predicted).toBeGreaterThan(8);
+  });
+
   it('sees a rising figure (a new quota period) as lasting', () => {
     expect(quotaTrendOf(falling(120, -1_000_000, GB), NOW)).toEqual({ kind: 'lasts' });
   });

@@ -63,7 +63,9 @@ export type QuotaTrend =
  * The trend of `readings` at `nowMs`: `predict_linear(remaining[6h], 3 days) < 0` (the least
  * squares line through the readings of the last 6 hours, continued 3 days past `nowMs`), once they
  * span the alert's hold time of 1 hour. `daysLeft` is the newest remaining figure over the line's
- * burn rate, as `aaisp:broadband_quota_remaining_bytes:days_left6h` has it.
+ * burn rate, both taken from the fitted line at `nowMs` (the recording rule
+ * `aaisp:broadband_quota_remaining_bytes:days_left6h` uses the newest figure; the line keeps the
+ * page's days and its verdict in agreement).
  */
 export function quotaTrendOf(readings: readonly QuotaReading[], nowMs: number): QuotaTrend {
   const recent = readings.filter((reading) => nowMs - reading.atMs <= QUOTA_TREND_WINDOW_SECONDS * 1000);
@@ -85,5 +87,8 @@ export function quotaTrendOf(readings: readonly QuotaReading[], nowMs: number): 
   const slope = covariance / variance;
   const predicted = meanY + slope * (QUOTA_HORIZON_SECONDS - meanX);
   if (predicted >= 0 || slope >= 0) return { kind: 'lasts' };
-  return { kind: 'runs-out', daysLeft: last.remaining / -slope / 86_400 };
+  // From the fitted line at now, as the prediction is: the newest reading alone could say more
+  // than 3 days beside a "runs out within 3 days" verdict.
+  const remainingNow = meanY - slope * meanX;
+  return { kind: 'runs-out', daysLeft: Math.max(0, remainingNow / -slope / 86_400) };
 }

@@ -277,7 +277,7 @@ describe('the status page’s line states and verdict', () => {
       'OK: every tier has collected and no line needs attention (2 of 2 could not be checked fully: see their state).',
     );
     expect(stateText(html, '32001')).toBe(
-      'Unknown: no CQM link configured, so loss, latency and offline time are not checked',
+      'Unknown: no CQM data (no CQM link configured, or none fetched yet), so loss, latency and offline time are not checked',
     );
   });
 
@@ -354,7 +354,7 @@ describe('the status page’s line states and verdict', () => {
     );
     expect(rowText(html, '32007')).toContain('945.0 Mbit/s');
     expect(stateText(html, '32007')).toBe(
-      'Unknown: no download sync rate from CHAOS (no tx_rate); no CQM link configured, so loss, latency and offline time are not checked',
+      'Unknown: no download sync rate from CHAOS (no tx_rate); no CQM data (no CQM link configured, or none fetched yet), so loss, latency and offline time are not checked',
     );
     // A line with its sync rate: no mark, and without such a line no footnote.
     expect(rowText(html, '32001')).not.toContain('*');

@@ -124,6 +124,12 @@ describe('logfmtOfJsonLine', () => {
     );
   });
 
+  it('keeps fields named like Object.prototype members', () => {
+    expect(logfmtOfJsonLine('{"msg":"m","__proto__":{"x":1},"constructor":"c","toString":2}\n')).toBe(
+      'msg=m __proto__.x=1 constructor=c toString=2\n',
+    );
+  });
+
   it('passes through a line that is not a JSON object', () => {
     expect(logfmtOfJsonLine('not json\n')).toBe('not json\n');
     expect(logfmtOfJsonLine('[1,2]\n')).toBe('[1,2]\n');

@@ -144,9 +144,10 @@ export function logfmtOfJsonLine(line: string): string {
     return line;
   }
   if (!isRecord(parsed)) return line;
-  const ordered: Record<string, unknown> = {};
-  for (const key of LEADING_KEYS) if (key in parsed) ordered[key] = parsed[key];
-  for (const [key, value] of Object.entries(parsed)) if (!(key in ordered)) ordered[key] = value;
+  // No prototype: a field named `__proto__` or `constructor` is a field like any other.
+  const ordered: Record<string, unknown> = Object.create(null);
+  for (const key of LEADING_KEYS) if (Object.hasOwn(parsed, key)) ordered[key] = parsed[key];
+  for (const [key, value] of Object.entries(parsed)) if (!Object.hasOwn(ordered, key)) ordered[key] = value;
   return `${encodeLogfmt(ordered)}\n`;
 }
 
