@@ -141,11 +141,12 @@ cmd_exporter() {
     # connection refused, from inside the sandbox; so never ready.
     local refused='' ready
     for _ in $(seq 1 150); do
-      refused=$(journal_since_mark | grep -o 'fetch failed: connect ECONNREFUSED [^"]*' | head -n 1 || true)
+      # One logfmt line per failure: `err.kind=network err.message="… no answer from CHAOS (ECONNREFUSED)"`.
+      refused=$(journal_since_mark | grep -o 'err.kind=network err.message="[^"]*(ECONNREFUSED)"' | head -n 1 || true)
       [ -n "$refused" ] && break
       sleep 0.2
     done
-    [ -n "$refused" ] || fail 'shipped: no "connect ECONNREFUSED" from the collectors in 30 s'
+    [ -n "$refused" ] || fail 'shipped: no network error with ECONNREFUSED from the collectors in 30 s'
     ready=$(http_code /ready)
     [ "$ready" = 503 ] || fail "shipped: /ready answered $ready, expected 503 (CHAOS unreachable)"
     echo "  ok shipped: CHAOS at localhost:39098 resolved and refused ($refused), /ready 503"
