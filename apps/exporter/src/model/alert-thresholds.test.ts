@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import * as z from 'zod';
+import { type Rule, ruleGroups } from '../../test/deploy/catalog.ts';
 import {
   CQM_PUBLISH_DELAY_SECONDS,
   LATENCY_BASELINE_FACTOR,
@@ -17,24 +15,9 @@ import {
   QUOTA_TREND_WINDOW_SECONDS,
 } from './alert-thresholds.ts';
 
-const RuleFile = z.object({
-  groups: z.array(
-    z.object({
-      rules: z.array(
-        z.object({
-          alert: z.string().optional(),
-          record: z.string().optional(),
-          expr: z.string(),
-          for: z.string().optional(),
-        }),
-      ),
-    }),
-  ),
-});
-
-function rulesOf(file: string): z.infer<typeof RuleFile>['groups'][number]['rules'] {
-  const text = readFileSync(new URL(`../../../../deploy/prometheus/${file}`, import.meta.url), 'utf8');
-  return RuleFile.parse(parse(text)).groups.flatMap((group) => group.rules);
+/** The rules of one file of deploy/prometheus, every group's together. */
+function rulesOf(file: string): Rule[] {
+  return ruleGroups(`deploy/prometheus/${file}`).flatMap((group) => [...group.rules]);
 }
 
 const alerts = rulesOf('alerts.yml');
