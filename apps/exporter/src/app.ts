@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { BINDINGS, type CollectorBinding } from './collectors/index.ts';
 import type { ConfigResult, ExporterConfig } from './config/config.ts';
 import type { DemoChaos } from './demo/demo.ts';
+import { addressText } from './http/address.ts';
 import { protectionOf } from './http/protect/gate.ts';
 import { createExporterServer, reloadCertificates, type ServerDeps } from './http/server.ts';
 import { accountChanges } from './reload/account-changes.ts';
@@ -280,6 +281,5 @@ async function listen(server: Server, config: ExporterConfig): Promise<string> {
   const address = server.address();
   const port = address !== null && typeof address === 'object' ? address.port : config.server.port;
   const scheme = config.web.tls === undefined ? 'http' : 'https';
-  const { host } = config.server;
-  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return `${scheme}://${addressText(config.server.host, port)}`;
 }

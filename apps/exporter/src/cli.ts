@@ -14,13 +14,13 @@ import packageJson from '../package.json' with { type: 'json' };
 import { startApp } from './app.ts';
 import { readCommandLine, settingOverrides, subjectAsGiven } from './cli/flags.ts';
 import { renderHelp } from './cli/help.ts';
-import { nearestName } from './cli/nearest.ts';
 import { startDirectory } from './cli/start-directory.ts';
 import { versionText } from './cli/version.ts';
 import { loadConfig } from './config/config.ts';
 import { describeCqmLine } from './config/cqm-urls.ts';
 import { dotEnvAdditions } from './config/dot-env.ts';
-import { knownVariables, unknownVariableWarnings } from './config/unknown-variables.ts';
+import { unknownVariableWarnings } from './config/unknown-variables.ts';
+import { addressText } from './http/address.ts';
 import { record } from './record/record-command.ts';
 import { handleSignals, startedWithParentChannel } from './signals.ts';
 import { createLogger } from './telemetry/logger.ts';
@@ -60,7 +60,7 @@ function argsOf(argv: readonly string[]): string[] {
  * ```
  */
 export async function main(): Promise<void> {
-  const read = readCommandLine(argsOf(process.argv), knownVariables());
+  const read = readCommandLine(argsOf(process.argv));
   if (!read.ok) {
     process.stderr.write(`aaisp-exporter: ${read.message}\n`);
     process.exit(EXIT_USAGE);
@@ -90,19 +90,19 @@ export async function main(): Promise<void> {
   if (!result.ok) {
     process.stderr.write('aaisp-exporter: the configuration is not valid:\n');
     for (const problem of result.problems) {
-      process.stderr.write(`  ${subjectAsGiven(problem.variable, commandLine.flagOf)}: ${problem.message}\n`);
+      process.stderr.write(
+        `  ${subjectAsGiven(problem.variable, commandLine.overrides)}: ${problem.message}\n`,
+      );
     }
     process.exit(EXIT_CONFIG);
   }
-  const warnings = unknownVariableWarnings(env, nearestName);
+  const warnings = unknownVariableWarnings(env);
   const { config } = result;
   if (commandLine.checkConfig) {
     for (const warning of warnings) process.stdout.write(`warning: ${warning.variable} ${warning.message}\n`);
     const accounts = config.accounts.map((account) => account.name).join(', ') || '(none: demo)';
-    const { host, port } = config.server;
-    process.stdout.write(
-      `configuration is valid: accounts ${accounts}; listening on ${host.includes(':') ? `[${host}]` : host}:${port}\n`,
-    );
+    const address = addressText(config.server.host, config.server.port);
+    process.stdout.write(`configuration is valid: accounts ${accounts}; listening on ${address}\n`);
     // The links are secrets: each line's masked form only, enough to see which file was read.
     for (const account of config.accounts) {
       for (const line of account.cqm ?? [])

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { knownVariables } from '../config/unknown-variables.ts';
 import { readCommandLine, settingOverrides, subjectAsGiven, unknownFlagMessage } from './flags.ts';
 
 const P = 'AAISP_EXPORTER_';
-const read = (...args: string[]) => readCommandLine(args, knownVariables());
+const read = (...args: string[]) => readCommandLine(args);
 
 describe('readCommandLine', () => {
   it('serves by default, with nothing overridden', () => {
@@ -17,7 +16,6 @@ describe('readCommandLine', () => {
         version: false,
         out: undefined,
         overrides: {},
-        flagOf: {},
       },
     });
   });
@@ -41,8 +39,9 @@ describe('readCommandLine', () => {
       [`${P}CONFIG_FILE`]: 'accounts.yml',
       [`${P}LOGGING__LEVEL`]: 'debug',
       [`${P}LOGGING__FORMAT`]: 'json',
+      // --log.format wins over the older switch too: set empty, which reads as unset.
+      [`${P}LOGGING__JSON`]: '',
     });
-    expect(result.ok && result.commandLine.flagOf[`${P}SERVER__PORT`]).toBe('--web.listen-address');
   });
 
   it.each([
@@ -101,7 +100,7 @@ describe('readCommandLine', () => {
 });
 
 describe('unknownFlagMessage', () => {
-  const message = (flag: string) => unknownFlagMessage(flag, knownVariables());
+  const message = (flag: string) => unknownFlagMessage(flag);
 
   it('names the nearest flag', () => {
     expect(message('--log-level')).toBe('unknown flag --log-level; did you mean --log.level?');
@@ -132,15 +131,17 @@ describe('settingOverrides and subjectAsGiven', () => {
     expect(settingOverrides(env, { overrides })).toEqual({ [`${P}LOGGING__LEVEL`]: 'debug', OTHER: 'x' });
     // --log.format wins over the older switch too, whatever it says.
     const json = { [`${P}LOGGING__JSON`]: 'true', OTHER: 'x' };
-    expect(settingOverrides(json, { overrides: { [`${P}LOGGING__FORMAT`]: 'logfmt' } })).toEqual({
+    const format = read('--log.format=logfmt');
+    expect(format.ok && settingOverrides(json, format.commandLine)).toEqual({
       [`${P}LOGGING__FORMAT`]: 'logfmt',
+      [`${P}LOGGING__JSON`]: '',
       OTHER: 'x',
     });
-    const flagOf = { [`${P}LOGGING__LEVEL`]: '--log.level', [`${P}WEB__CONFIG_FILE`]: '--web.config.file' };
-    expect(subjectAsGiven(`${P}LOGGING__LEVEL`, flagOf)).toBe('--log.level');
-    expect(subjectAsGiven(`${P}WEB__CONFIG_FILE web.yml: tls_server_config`, flagOf)).toBe(
+    const given = { [`${P}LOGGING__LEVEL`]: 'debug', [`${P}WEB__CONFIG_FILE`]: 'web.yml' };
+    expect(subjectAsGiven(`${P}LOGGING__LEVEL`, given)).toBe('--log.level');
+    expect(subjectAsGiven(`${P}WEB__CONFIG_FILE web.yml: tls_server_config`, given)).toBe(
       '--web.config.file web.yml: tls_server_config',
     );
-    expect(subjectAsGiven(`${P}LOGGING__LEVELS`, flagOf)).toBe(`${P}LOGGING__LEVELS`);
+    expect(subjectAsGiven(`${P}LOGGING__LEVELS`, given)).toBe(`${P}LOGGING__LEVELS`);
   });
 });

@@ -9,9 +9,10 @@
  */
 
 import { parseArgs } from 'node:util';
-import { SETTING_FLAGS } from '../config/setting-flags.ts';
+import { flagFor, SETTING_FLAGS } from '../config/setting-flags.ts';
 import { PREFIX } from '../config/settings.ts';
-import { nearestName } from './nearest.ts';
+import { knownVariables } from '../config/unknown-variables.ts';
+import { nearestName } from '../nearest-name.ts';
 
 /** A flag that chooses what to do rather than a setting. */
 export interface CommandFlag {
@@ -45,8 +46,6 @@ export interface CommandLine {
   readonly out?: string | undefined;
   /** The variables the setting flags set, full names (`AAISP_EXPORTER_…`) → text. */
   readonly overrides: Readonly<Record<string, string>>;
-  /** Full variable name → the flag that set it, so a problem with it can name the flag typed. */
-  readonly flagOf: Readonly<Record<string, string>>;
 }
 
 /** The result of {@link readCommandLine}: what it asks for, or one line saying what is wrong. */
@@ -73,23 +72,21 @@ function optionSpecs(): Record<string, OptionSpec> {
  * One line for an unknown flag, naming the nearest known flag or variable: a Prometheus user's
  * `--web.listen-adress` finds `--web.listen-address`, `--server.port` the variable it means.
  */
-export function unknownFlagMessage(rawName: string, variables: readonly string[]): string {
+export function unknownFlagMessage(rawName: string): string {
   const flags = [...SETTING_FLAGS, ...COMMAND_FLAGS].map((flag) => `--${flag.name}`);
-  const nearest = nearestName(rawName, [...flags, ...variables.map((variable) => `${PREFIX}${variable}`)]);
+  const variables = knownVariables().map((variable) => `${PREFIX}${variable}`);
+  const nearest = nearestName(rawName, [...flags, ...variables]);
   if (nearest === undefined) return `unknown flag ${rawName}; see aaisp-exporter --help`;
   if (nearest.startsWith('--')) return `unknown flag ${rawName}; did you mean ${nearest}?`;
-  const flag = SETTING_FLAGS.find((candidate) =>
-    candidate.variables.some((name) => `${PREFIX}${name}` === nearest),
-  );
+  const flag = flagFor(nearest.slice(PREFIX.length));
   if (flag !== undefined) return `unknown flag ${rawName}; did you mean --${flag.name} (it sets ${nearest})?`;
   return `unknown flag ${rawName}; did you mean the variable ${nearest}? (it has no flag; see aaisp-exporter --help)`;
 }
 
 /**
- * Reads `args` (`process.argv.slice(2)`). `variables` are every variable's name after the prefix,
- * for the "did you mean" of an unknown flag. Never throws: a bad command line is one line of text.
+ * Reads `args` (`process.argv.slice(2)`). Never throws: a bad command line is one line of text.
  */
-export function readCommandLine(args: readonly string[], variables: readonly string[]): CommandLineResult {
+export function readCommandLine(args: readonly string[]): CommandLineResult {
   const options = optionSpecs();
   // A lenient pass first: it lists unknown flags (which the strict pass would only describe in
   // Node's words) and flags missing their value.
@@ -114,7 +111,7 @@ export function readCommandLine(args: readonly string[], variables: readonly str
           message: `${typed}: --${name} takes a value, e.g. --${name}=${placeholder(name)}`,
         };
       }
-      return { ok: false, message: unknownFlagMessage(typed, variables) };
+      return { ok: false, message: unknownFlagMessage(typed) };
     }
     // No value, an empty one, or the next flag taken for one (`--log.level --demo`).
     const missing =
@@ -145,7 +142,6 @@ export function readCommandLine(args: readonly string[], variables: readonly str
   if (command === undefined && out !== undefined) return { ok: false, message: '--out is for record' };
 
   const overrides: Record<string, string> = {};
-  const flagOf: Record<string, string> = {};
   for (const flag of SETTING_FLAGS) {
     const given = values[flag.name];
     if (given === undefined) continue;
@@ -153,7 +149,6 @@ export function readCommandLine(args: readonly string[], variables: readonly str
     if (!result.ok) return { ok: false, message: `--${flag.name} ${result.problem}` };
     for (const [variable, text] of Object.entries(result.values)) {
       overrides[`${PREFIX}${variable}`] = text;
-      flagOf[`${PREFIX}${variable}`] = `--${flag.name}`;
     }
   }
   return {
@@ -166,7 +161,6 @@ export function readCommandLine(args: readonly string[], variables: readonly str
       version: values.version === true,
       out,
       overrides,
-      flagOf,
     },
   };
 }
@@ -199,20 +193,19 @@ export function settingOverrides(
   env: Readonly<Record<string, string | undefined>>,
   commandLine: Pick<CommandLine, 'overrides'>,
 ): Record<string, string | undefined> {
-  const merged: Record<string, string | undefined> = { ...env, ...commandLine.overrides };
-  // `--log.format` wins over the older LOGGING__JSON too, which only ever chose the format.
-  if (`${PREFIX}LOGGING__FORMAT` in commandLine.overrides) delete merged[`${PREFIX}LOGGING__JSON`];
-  return merged;
+  return { ...env, ...commandLine.overrides };
 }
 
 /**
  * A problem's subject as the user gave it: `AAISP_EXPORTER_LOGGING__LEVEL` becomes `--log.level`
- * when the flag set it (a web-config field `…WEB__CONFIG_FILE /path: tls` keeps its tail).
+ * when the flag set it, i.e. it is among the command line's `overrides` (a web-config field
+ * `…WEB__CONFIG_FILE /path: tls` keeps its tail).
  */
-export function subjectAsGiven(subject: string, flagOf: Readonly<Record<string, string>>): string {
-  for (const [variable, flag] of Object.entries(flagOf)) {
-    if (subject === variable || subject.startsWith(`${variable} `))
-      return `${flag}${subject.slice(variable.length)}`;
+export function subjectAsGiven(subject: string, overrides: Readonly<Record<string, string>>): string {
+  for (const variable of Object.keys(overrides)) {
+    const flag = flagFor(variable.slice(PREFIX.length));
+    if (flag !== undefined && (subject === variable || subject.startsWith(`${variable} `)))
+      return `--${flag.name}${subject.slice(variable.length)}`;
   }
   return subject;
 }

@@ -16,7 +16,7 @@ import {
   sourceSettings,
 } from '../collectors/index.ts';
 import { defaultOf, SETTING_CATALOG } from '../config/setting-catalog.ts';
-import { SETTING_FLAGS, type SettingFlag } from '../config/setting-flags.ts';
+import { flagFor, SETTING_FLAGS, type SettingFlag } from '../config/setting-flags.ts';
 import { PREFIX } from '../config/settings.ts';
 import { plainText } from '../docs/markdown.ts';
 import { COMMAND_FLAGS } from './flags.ts';
@@ -53,11 +53,9 @@ export interface HelpVariable {
  * data sources' own settings.
  */
 export function helpVariables(bindings: readonly CollectorBinding[] = BINDINGS): HelpVariable[] {
-  const flagOf = (variable: string): string | undefined =>
-    SETTING_FLAGS.find((flag) => flag.variables.includes(variable))?.name;
   const catalog = SETTING_CATALOG.map((entry) => ({
     variable: entry.variable,
-    flag: flagOf(entry.variable),
+    flag: flagFor(entry.variable)?.name,
     defaultText: plainText(defaultOf(entry)),
     allowed: plainText(entry.allowed),
     meaning: plainText(entry.meaning),

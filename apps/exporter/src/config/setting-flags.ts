@@ -85,6 +85,13 @@ export const SETTING_FLAGS: readonly SettingFlag[] = [
     value: 'FORMAT',
     variables: ['LOGGING__FORMAT'],
     summary: 'how log lines are written',
-    toVariables: asIs('LOGGING__FORMAT'),
+    // It wins over the older LOGGING__JSON too, which only ever chose the format: set empty,
+    // which every setting reads as unset.
+    toVariables: (text) => ({ ok: true, values: { LOGGING__FORMAT: text, LOGGING__JSON: '' } }),
   },
 ];
+
+/** The setting flag that sets `variable` (after the prefix), if one does. */
+export function flagFor(variable: string): SettingFlag | undefined {
+  return SETTING_FLAGS.find((flag) => flag.variables.includes(variable));
+}

@@ -162,16 +162,18 @@ const FixedSchema = z.object({
 /** The variables `FixedSchema` parses, after the prefix, in its order. */
 export const FIXED_VARIABLES: readonly string[] = Object.keys(FixedSchema.shape);
 
+const FIXED_DEFAULTS: Readonly<Record<string, string | number | boolean>> = Object.fromEntries(
+  Object.entries(FixedSchema.parse({})).filter(
+    (entry): entry is [string, string | number | boolean] => entry[1] !== undefined,
+  ),
+);
+
 /**
  * Each fixed variable's default as the loader applies it (absent: none), for the docs and
  * `--help`: taken from the schema itself, so they cannot show another.
  */
 export function fixedDefaults(): Readonly<Record<string, string | number | boolean>> {
-  const defaults: Record<string, string | number | boolean> = {};
-  for (const [name, value] of Object.entries(FixedSchema.parse({}))) {
-    if (value !== undefined) defaults[name] = value;
-  }
-  return defaults;
+  return FIXED_DEFAULTS;
 }
 
 /** The fixed settings, parsed: keyed by variable name after the prefix, defaults applied. */

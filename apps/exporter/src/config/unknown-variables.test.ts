@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { nearestName } from '../cli/nearest.ts';
 import { knownVariables, unknownVariableWarnings } from './unknown-variables.ts';
 
 const P = 'AAISP_EXPORTER_';
@@ -13,7 +12,7 @@ describe('unknownVariableWarnings', () => {
       [`${P}XYZZY`]: '1',
       PATH: '/bin',
     };
-    expect(unknownVariableWarnings(env, nearestName)).toEqual([
+    expect(unknownVariableWarnings(env)).toEqual([
       {
         variable: `${P}INTERVAL__FAST`,
         message: `is not a variable the exporter reads, so it is ignored; did you mean ${P}INTERVALS__FAST?`,

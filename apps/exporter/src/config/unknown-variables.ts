@@ -8,6 +8,7 @@
  */
 
 import { BINDINGS, type CollectorBinding, enableSettings, sourceSettings } from '../collectors/index.ts';
+import { nearestName } from '../nearest-name.ts';
 import type { ConfigProblem } from './problem.ts';
 import { SETTING_CATALOG } from './setting-catalog.ts';
 import { type Env, PREFIX } from './settings.ts';
@@ -23,11 +24,10 @@ export function knownVariables(bindings: readonly CollectorBinding[] = BINDINGS)
 
 /**
  * One warning per variable in `env` with the prefix that no part of the exporter reads, naming
- * the nearest known one when there is a likely one (`nearest` finds it).
+ * the nearest known one when there is a likely one ({@link nearestName}).
  */
 export function unknownVariableWarnings(
   env: Env,
-  nearest: (name: string, candidates: readonly string[]) => string | undefined,
   bindings: readonly CollectorBinding[] = BINDINGS,
 ): ConfigProblem[] {
   const known = new Set(knownVariables(bindings));
@@ -35,7 +35,7 @@ export function unknownVariableWarnings(
   const warnings: ConfigProblem[] = [];
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith(PREFIX) || known.has(name.slice(PREFIX.length))) continue;
-    const guess = nearest(name, candidates);
+    const guess = nearestName(name, candidates);
     warnings.push({
       variable: name,
       message: `is not a variable the exporter reads, so it is ignored${guess === undefined ? '' : `; did you mean ${guess}?`}`,

@@ -27,7 +27,7 @@ import {
 } from '../collectors/index.ts';
 import { type ExporterConfig, loadConfig, PREFIX } from '../config/config.ts';
 import { defaultOf, SETTING_CATALOG, type SettingEntry } from '../config/setting-catalog.ts';
-import { SETTING_FLAGS } from '../config/setting-flags.ts';
+import { flagFor, SETTING_FLAGS } from '../config/setting-flags.ts';
 import { MAX_AGE_INTERVALS, planTiers } from '../schedule/tiers.ts';
 import { SELF_METRIC_DEFINITIONS, type SelfMetricDefinition } from '../telemetry/self-metric-definitions.ts';
 import { cell, code, labelList, listOf, table } from './markdown.ts';
@@ -167,7 +167,7 @@ export function renderSelfMetricsTable(
  */
 export function renderSettingsTable(catalog: readonly SettingEntry[] = SETTING_CATALOG): string {
   const rows = catalog.map((entry) => {
-    const flag = SETTING_FLAGS.find((candidate) => candidate.variables.includes(entry.variable));
+    const flag = flagFor(entry.variable);
     return [
       code(`${PREFIX}${entry.variable}`),
       defaultOf(entry),

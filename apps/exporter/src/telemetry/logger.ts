@@ -37,12 +37,6 @@ export const REDACT_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => [
 export interface LoggerTarget {
   /** Where the lines go (logfmt or JSON, per the config). Default: a new {@link stdoutDestination}. */
   readonly destination?: DestinationStream | undefined;
-  /**
-   * Ignored: a terminal gets logfmt like any other stdout (there is no pretty output any more).
-   *
-   * @deprecated Kept only so that callers that still pass it compile; pass nothing.
-   */
-  readonly isTty?: boolean | undefined;
 }
 
 /** The levels at which a bug's error (one without a `kind` or `code`) is logged with its stack. */

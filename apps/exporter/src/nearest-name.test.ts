@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearestName } from './nearest.ts';
+import { editDistance, nearestName } from './nearest-name.ts';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions, and a swap as one', () => {
