@@ -12,6 +12,7 @@
  */
 
 import type { Server } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { BINDINGS, type CollectorBinding } from './collectors/index.ts';
 import type { ConfigResult, ExporterConfig } from './config/config.ts';
@@ -19,6 +20,7 @@ import type { DemoChaos } from './demo/demo.ts';
 import { addressText } from './http/address.ts';
 import { protectionOf } from './http/protect/gate.ts';
 import { createExporterServer, reloadCertificates, type ServerDeps } from './http/server.ts';
+import { jobKey } from './model/job-key.ts';
 import { accountChanges } from './reload/account-changes.ts';
 import {
   collectJobOf,
@@ -39,7 +41,7 @@ import {
   type Scheduler,
   type SchedulerOptions,
 } from './schedule/scheduler.ts';
-import { jobKey, plannedJobKeys, planTiers } from './schedule/tiers.ts';
+import { plannedJobKeys, planTiers } from './schedule/tiers.ts';
 import { rememberPause, restoredPauses, retainState } from './state/account-state.ts';
 import { createStateKeeper, sourceMemory } from './state/state-keeper.ts';
 import { lineRowsOf } from './status-page/line-summary.ts';
@@ -218,7 +220,9 @@ async function compose(
       await self.replan({ accounts: names(next.accounts), tiers: next.tiers });
     }
     retainState(state, next.accounts, next.tiers);
-    web = protectionOf(next.config.web);
+    // Unchanged, the protection is kept: a new one would start with an empty basic-auth cache, and
+    // every user's next scrape would pay a bcrypt check again after each SIGHUP.
+    if (!isDeepStrictEqual(previous.config.web, next.config.web)) web = protectionOf(next.config.web);
     if (next.config.web.tls !== undefined && !sameTls(previous, next)) {
       reloadCertificates(server, next.config.web.tls);
     }

@@ -22,7 +22,7 @@ import { dotEnvAdditions } from './config/dot-env.ts';
 import { unknownVariableWarnings } from './config/unknown-variables.ts';
 import { addressText } from './http/address.ts';
 import { record } from './record/record-command.ts';
-import { handleSignals, startedWithParentChannel } from './signals.ts';
+import { handleSignals } from './signals.ts';
 import { createLogger } from './telemetry/logger.ts';
 
 /**
@@ -136,11 +136,9 @@ export async function main(): Promise<void> {
   handleSignals({
     stop: async () => (await starting).stop(),
     reload: async () => (await starting).reload('SIGHUP'),
+    // By default it also stops when the repository's bin wrapper, killed by SIGKILL, closes the
+    // IPC channel it keeps to this process (startedWithParentChannel).
     logger,
-    // The repository's bin wrapper keeps an IPC channel to this process: its closing is how a
-    // wrapper killed by SIGKILL, which cannot pass that signal on, still stops this process, also
-    // when it closed before now (handleSignals then stops at once).
-    parentChannel: startedWithParentChannel(process),
   });
   try {
     await starting;

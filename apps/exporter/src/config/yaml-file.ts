@@ -8,15 +8,15 @@
  */
 
 import { isScalar, type ParsedNode, parseDocument } from 'yaml';
+import { errorCode } from '../error-code.ts';
 import { describeAliasFailure, describeYamlError, type YamlSyntaxError } from './yaml-syntax-error.ts';
 
 export type { YamlSyntaxError } from './yaml-syntax-error.ts';
 
 /** Why a file could not be read: its path and the system's error code, never its content. */
 export function cannotRead(path: string, error: unknown): string {
-  const code =
-    error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
-  return `cannot read ${path}${code}`;
+  const code = errorCode(error);
+  return `cannot read ${path}${code === undefined ? '' : ` (${code})`}`;
 }
 
 /** The result of {@link parseYamlText}: the document, or where and why it is not valid YAML. */

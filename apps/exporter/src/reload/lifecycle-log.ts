@@ -35,10 +35,8 @@ export function logStarted(
       tiers: tiers.map((tier) => tier.name),
       // How many targets (e.g. lines with a link) each source has: the links themselves are secrets.
       targets: targetCounts(tiers, accounts),
-      // Counts and policy only: no user names, hashes or key material.
       web: {
-        tls: web.tls === undefined ? false : { clientAuth: web.tls.clientAuth },
-        basicAuthUsers: web.basicAuthUsers?.size ?? 0,
+        ...webSummary(web),
         healthOpen: web.healthOpen,
         lifecycle: generation.config.server.enableLifecycle,
       },
@@ -69,10 +67,7 @@ export function logReloaded(
       },
       targets: targetCounts(generation.tiers, generation.accounts),
       ...(relabelled ? { accountLabel: generation.multiAccount ? 'added' : 'removed' } : {}),
-      web: {
-        tls: web.tls === undefined ? false : { clientAuth: web.tls.clientAuth },
-        basicAuthUsers: web.basicAuthUsers?.size ?? 0,
-      },
+      web: webSummary(web),
     },
     'configuration reloaded',
   );
@@ -90,4 +85,12 @@ export function targetCounts(
     counts[name] = accounts.reduce((sum, account) => sum + targetsOf(account).length, 0);
   }
   return counts;
+}
+
+/** The endpoint protection in a log line: counts and policy only, no user names, hashes or keys. */
+function webSummary(web: Generation['config']['web']) {
+  return {
+    tls: web.tls === undefined ? false : { clientAuth: web.tls.clientAuth },
+    basicAuthUsers: web.basicAuthUsers?.size ?? 0,
+  };
 }

@@ -10,13 +10,14 @@
 import { type ChaosErrorKind, isChaosError } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
 import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import { jobKey } from '../model/job-key.ts';
 import type { TierName } from '../model/tiers.ts';
 import { createAuthBreakers, type OpenBreaker } from './auth-breaker.ts';
 import { type BackoffState, freshBackoff, isBackingOff, recordFailure, recordSuccess } from './backoff.ts';
 import type { CollectJob } from './collect-job.ts';
 import { createUnavailable, DEFAULT_REPROBE_MS, meansUnavailable } from './reprobe.ts';
 import { createSemaphore } from './semaphore.ts';
-import { jobKey, type TierPlan } from './tiers.ts';
+import type { TierPlan } from './tiers.ts';
 
 /** Why one collector run of one account ended the way it did. */
 export type RunOutcome = 'ok' | ChaosErrorKind | 'internal';

@@ -12,11 +12,12 @@
 
 import type { Logger } from 'pino';
 import { type CollectorBinding, nameOf } from '../collectors/index.ts';
+import { jobKey } from '../model/job-key.ts';
 import type { TierName } from '../model/tiers.ts';
 import type { OpenBreaker } from './auth-breaker.ts';
 import type { CollectJob } from './collect-job.ts';
 import { type AuthPauseEvent, createJobRunner, type JobError, type RunEvent } from './job-runner.ts';
-import { jobKey, type TierPlan, tierAccounts, tierJobs } from './tiers.ts';
+import { type TierPlan, tierAccounts, tierJobs } from './tiers.ts';
 
 export type { AuthPauseEvent, JobError, RunEvent, RunOutcome } from './job-runner.ts';
 export { RUN_ERROR_KINDS } from './job-runner.ts';
@@ -157,8 +158,11 @@ interface TierState {
   aborted: Set<string>;
 }
 
-/** The plan in force, and the controller that aborts its runs (a stop, or the next reload). */
-interface Current extends SchedulerPlan {
+/**
+ * The plan in force, and the controller that aborts its runs (a stop, or the next reload). Its
+ * tiers live in the tier states, which outlast a reload.
+ */
+interface Current extends Omit<SchedulerPlan, 'tiers'> {
   readonly controller: AbortController;
 }
 
@@ -180,7 +184,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const jobs = createJobRunner({ ...options, now, logger: log });
   let current: Current = {
     accounts: options.accounts,
-    tiers: options.tiers,
     collect: options.collect,
     controller: new AbortController(),
   };
@@ -379,7 +382,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const kept = adoptTiers(next.tiers);
       current = {
         accounts: next.accounts,
-        tiers: next.tiers,
         collect: next.collect,
         controller: new AbortController(),
       };

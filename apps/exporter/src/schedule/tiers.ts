@@ -9,6 +9,7 @@
 import { BINDINGS, type CollectorBinding, isEnabled, nameOf, targetsOf } from '../collectors/index.ts';
 import type { ExporterConfig } from '../config/config.ts';
 import type { AccountConfig } from '../model/account.ts';
+import { jobKey } from '../model/job-key.ts';
 import { TIERS, type TierName } from '../model/tiers.ts';
 
 /** One tier: its interval, its collectors, and how long their data may be served. */
@@ -90,9 +91,6 @@ export function tierJobs(
       .map((collector) => ({ account, collector })),
   );
 }
-
-/** One job (a collector of an account) as a key: the back-offs, the snapshot and the self-metrics key on it. */
-export const jobKey = (account: string, collector: string): string => `${account}\u0000${collector}`;
 
 /** The key ({@link jobKey}) of every job the tiers plan for `accounts`: what a reload keeps. */
 export function plannedJobKeys(tiers: readonly TierPlan[], accounts: readonly string[]): Set<string> {

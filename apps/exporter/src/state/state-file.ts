@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { type FileHandle, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as z from 'zod';
+import { errorCode } from '../error-code.ts';
 import { isRecord } from '../is-record.ts';
 
 /** The state file's name inside the configured directory. */
@@ -105,12 +106,6 @@ const StateFileSchema = z.object({
 /** Issues quoted in a `corrupt` message; the rest are counted. */
 const ISSUES_SHOWN = 3;
 
-/** The errno code of a Node.js system error (`ENOENT`, `EACCES`, …), if it is one. */
-export function errnoCode(error: unknown): string | undefined {
-  if (!(error instanceof Error) || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
-}
-
 /** A zod error as its issues' paths and codes: never the values, which may be anything. */
 function describeIssues(error: z.ZodError): string {
   const shown = error.issues.slice(0, ISSUES_SHOWN).map((issue) => {
@@ -136,7 +131,7 @@ export function readStateFile(path: string): StateRead {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = errnoCode(error);
+    const code = errorCode(error);
     if (code === 'ENOENT') return { ok: false, kind: 'missing', message: 'no state file' };
     return { ok: false, kind: 'unreadable', message: code ?? 'read failed' };
   }
@@ -168,7 +163,7 @@ async function syncDirectory(dir: string): Promise<void> {
     handle = await open(dir, 'r');
     await handle.sync();
   } catch (error) {
-    const code = errnoCode(error);
+    const code = errorCode(error);
     if (code === undefined || !DIRECTORY_SYNC_UNSUPPORTED.has(code)) throw error;
   } finally {
     await handle?.close();

@@ -22,10 +22,11 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ChaosAuth } from '@aaisp/chaos-client';
 import type { Logger } from 'pino';
+import type { TargetMemory } from '../collectors/index.ts';
+import { errorCode } from '../error-code.ts';
 import type { JsonValue } from '../model/json.ts';
 import { credentialsFingerprint } from './fingerprint.ts';
 import {
-  errnoCode,
   readStateFile,
   type SavedAccount,
   type SavedAuthPause,
@@ -149,7 +150,7 @@ function loadFromDir(dir: string, path: string, logger: Logger): Loaded {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     logger.warn(
-      { path: dir, code: errnoCode(error) ?? 'unknown' },
+      { path: dir, code: errorCode(error) ?? 'unknown' },
       'cannot create the state directory: starting without saved state; each change will try to write it again',
     );
     return emptyState();
@@ -236,7 +237,7 @@ export function createStateKeeper(options: StateKeeperOptions): StateKeeper {
         () => false,
       );
       logger.warn(
-        { path: statePath, code: errnoCode(error) ?? 'unknown', staleFileRemoved: removed },
+        { path: statePath, code: errorCode(error) ?? 'unknown', staleFileRemoved: removed },
         'cannot write the state file: it will be written again on the next change',
       );
     }
@@ -320,13 +321,7 @@ export function createStateKeeper(options: StateKeeperOptions): StateKeeper {
  * One source's part of the state, as its runs see it (`BindingDeps.memory`): what it remembers of
  * each target, by account and target ID.
  */
-export function sourceMemory(
-  state: Pick<StateKeeper, 'target' | 'setTarget'>,
-  source: string,
-): {
-  get(account: string, target: string): unknown;
-  set(account: string, target: string, value: JsonValue): void;
-} {
+export function sourceMemory(state: Pick<StateKeeper, 'target' | 'setTarget'>, source: string): TargetMemory {
   return {
     get: (account, target) => state.target(source, account, target),
     set: (account, target, value) => state.setTarget(source, account, target, value),

@@ -21,6 +21,7 @@ import {
   renderSeries,
   type Sample,
 } from '@aaisp/collectors';
+import { jobKey } from '../model/job-key.ts';
 
 /** One collector's last good result for one account, as a collection run hands it over. */
 export interface SnapshotEntry {
@@ -146,7 +147,6 @@ export function createSnapshotStore<Summary>(
   const expired = new Map<string, ExpiredEntry<Summary | undefined>>();
   /** Assembled expositions by format and account, emptied on every change. */
   const cache = new Map<string, Exposition>();
-  const key = (account: string, collector: string): string => `${account}\u0000${collector}`;
 
   const expire = (nowMs: number): void => {
     for (const [name, entry] of entries) {
@@ -161,7 +161,7 @@ export function createSnapshotStore<Summary>(
 
   const exposition = (format: ExpositionFormat, nowMs: number, account: string | undefined): Exposition => {
     expire(nowMs);
-    const cacheKey = account === undefined ? format : key(format, account);
+    const cacheKey = account === undefined ? format : `${format}\u0000${account}`;
     let cached = cache.get(cacheKey);
     if (cached === undefined) {
       const chosen = [...entries.values()].filter(
@@ -182,7 +182,7 @@ export function createSnapshotStore<Summary>(
   return {
     set(entry) {
       const { account, collector, samples, collectedAtMs, maxAgeMs } = entry;
-      const name = key(account, collector.name);
+      const name = jobKey(account, collector.name);
       const previous = entries.get(name)?.summary ?? expired.get(name)?.summary;
       entries.set(name, {
         account,

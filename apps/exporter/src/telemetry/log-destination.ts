@@ -10,6 +10,7 @@
 import { constants, openSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { DestinationStream } from 'pino';
+import { errorCode } from '../error-code.ts';
 
 /** The part of a Node writable stream that {@link safeDestination} uses; `process.stdout` is one. */
 export interface LogSink {
@@ -89,7 +90,8 @@ export interface NonBlockingSinkOptions {
 
 /** Whether `error` is the answer of a non-blocking descriptor that cannot take more just now. */
 function isTryAgain(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && (error.code === 'EAGAIN' || error.code === 'EINTR');
+  const code = errorCode(error);
+  return code === 'EAGAIN' || code === 'EINTR';
 }
 
 /**

@@ -20,8 +20,9 @@ import {
   type Registry,
 } from 'prom-client';
 import { nameOf } from '../collectors/index.ts';
+import { jobKey } from '../model/job-key.ts';
 import { type AuthPauseEvent, RUN_ERROR_KINDS, type RunEvent } from '../schedule/scheduler.ts';
-import { jobKey, plannedJobKeys, type TierPlan, tierJobs } from '../schedule/tiers.ts';
+import { plannedJobKeys, type TierPlan, tierJobs } from '../schedule/tiers.ts';
 import { registryAsOpenMetrics } from './openmetrics.ts';
 import {
   accountAuthPaused,

@@ -9,6 +9,7 @@
 
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { dirname, isAbsolute, join } from 'node:path';
+import { errorCode } from '../../error-code.ts';
 import { readValueOrFile } from '../value-or-file.ts';
 import type { SectionContext } from './context.ts';
 import type { TlsSection } from './schema.ts';
@@ -57,8 +58,8 @@ function pemField(section: TlsSection, name: PemName): string {
 }
 
 /** An OpenSSL error's code (`ERR_OSSL_…`); OpenSSL's messages never quote the key, but be sure. */
-export function errorCode(error: unknown): string {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'error';
+export function opensslCode(error: unknown): string {
+  return errorCode(error) ?? 'error';
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -81,7 +82,7 @@ export function checkPem(
   } catch (error) {
     context.problems.push({
       field: pemField(section, 'cert'),
-      message: `does not hold a PEM certificate (${errorCode(error)})`,
+      message: `does not hold a PEM certificate (${opensslCode(error)})`,
     });
   }
   try {
@@ -92,7 +93,7 @@ export function checkPem(
   } catch (error) {
     context.problems.push({
       field: pemField(section, 'key'),
-      message: `does not hold an unencrypted PEM private key (${errorCode(error)})`,
+      message: `does not hold an unencrypted PEM private key (${opensslCode(error)})`,
     });
   }
   if (ca !== undefined) {
@@ -105,7 +106,7 @@ export function checkPem(
       } catch (error) {
         context.problems.push({
           field: pemField(section, 'client_ca'),
-          message: `holds a certificate that does not parse (${errorCode(error)})`,
+          message: `holds a certificate that does not parse (${opensslCode(error)})`,
         });
         break;
       }

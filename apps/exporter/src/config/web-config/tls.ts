@@ -8,7 +8,7 @@
 
 import { createSecureContext, type SecureVersion } from 'node:tls';
 import type { SectionContext, WebConfigProblem } from './context.ts';
-import { checkPem, errorCode, pemFrom } from './pem.ts';
+import { checkPem, opensslCode, pemFrom } from './pem.ts';
 import { type ClientAuthType, type TlsSection, VERSION_NAMES, type VersionName } from './schema.ts';
 
 /** The toolkit's version names and Node's for the same protocol. */
@@ -146,7 +146,7 @@ export function tlsSettings(context: SectionContext, section: TlsSection): TlsSe
   } catch (error) {
     problems.push({
       field: 'tls_server_config',
-      message: `OpenSSL refuses these settings (${errorCode(error)})`,
+      message: `OpenSSL refuses these settings (${opensslCode(error)})`,
     });
     return undefined;
   }
