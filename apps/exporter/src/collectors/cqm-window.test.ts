@@ -40,6 +40,15 @@ describe('the status page’s CQM window', () => {
     expect(cqmWindowOf(one, FETCHED_MS)?.lossRatio).toBe(3 / 900);
   });
 
+  it('counts the echoes of a sample without %Fail as sent, as the counters do', () => {
+    const data = {
+      samples: samples(3, (index) =>
+        sample(index, index === 1 ? { failedRatio: undefined } : { failedRatio: 0.1 }),
+      ),
+    };
+    expect(cqmWindowOf(data, FETCHED_MS)?.lossRatio).toBe(20 / 300);
+  });
+
   it('has no loss ratio when no echo was sent', () => {
     const data = { samples: samples(9, (index) => sample(index, { pollsSent: 0 })) };
     expect(cqmWindowOf(data, FETCHED_MS)?.lossRatio).toBeUndefined();
@@ -50,11 +59,12 @@ describe('the status page’s CQM window', () => {
     expect(cqmWindowOf(offline, FETCHED_MS)?.offlineSeconds).toBe(700);
     const silent = { samples: samples(20, (index) => sample(index, { pollsSent: index === 3 ? 0 : 100 })) };
     expect(cqmWindowOf(silent, FETCHED_MS)?.offlineSeconds).toBe(100);
-    // Rows 1..12 missing: the gap runs from 1 300 s before the end to 100 s before it, of which
-    // 800 s are inside the 900 s window.
+    // Rows 1..12 missing: the gap runs from 1 300 s before the end to 100 s before it. The
+    // counter adds all 1 200 s when the row after it arrives, inside the window, and the alert's
+    // increase over 15 minutes sees that whole step: so does the page.
     const gap = { samples: samples(20).filter((_, offset) => offset < 7 || offset > 18) };
     expect(gap.samples.map((item) => (END_MS - item.start.getTime()) / 1000).slice(-2)).toEqual([1400, 100]);
-    expect(cqmWindowOf(gap, FETCHED_MS)?.offlineSeconds).toBe(800);
+    expect(cqmWindowOf(gap, FETCHED_MS)?.offlineSeconds).toBe(1200);
     expect(cqmWindowOf({ samples: samples(20) }, FETCHED_MS)?.offlineSeconds).toBe(0);
   });
 

@@ -13,7 +13,13 @@
  */
 
 import type { CqmData, CqmSample } from '@aaisp/chaos-client';
-import type { Sample } from '@aaisp/collectors';
+import {
+  type CqmLineState,
+  type CqmTotals,
+  emptyCqmLineState,
+  type Sample,
+  trackCqm,
+} from '@aaisp/collectors';
 import {
   LATENCY_BASELINE_SECONDS,
   LATENCY_WINDOW_SECONDS,
@@ -59,23 +65,26 @@ export function median(values: readonly number[]): number | undefined {
   return low === undefined || high === undefined ? undefined : (low + high) / 2;
 }
 
-const periodOf = (sample: CqmSample, fallback: number): number =>
-  sample.periodSeconds !== undefined && sample.periodSeconds > 0 ? sample.periodSeconds : fallback;
+/** The samples of `samples` that start in `[fromMs, untilStartMs]`: a sample counts where it starts. */
+const startingIn = (samples: readonly CqmSample[], fromMs: number, untilStartMs: number): CqmSample[] =>
+  samples.filter((sample) => sample.start.getTime() >= fromMs && sample.start.getTime() <= untilStartMs);
 
-/** Offline throughout, as `trackCqm` counts it: no echo sent, or every echo failed. */
-const wasOffline = (sample: CqmSample): boolean => sample.pollsSent === 0 || sample.failedRatio === 1;
-
-/** Seconds of `[fromMs, toMs)` inside `[windowStartMs, windowEndMs)`. */
-function overlapSeconds(fromMs: number, toMs: number, windowStartMs: number, windowEndMs: number): number {
-  return Math.max(0, Math.min(toMs, windowEndMs) - Math.max(fromMs, windowStartMs)) / 1000;
-}
-
-/** A complete sample with its length: what the windows are made of. */
-interface Timed {
-  readonly sample: CqmSample;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly periodSeconds: number;
+/**
+ * What `trackCqm` counts of the samples that start at or after `fromMs`: the counters' own rules
+ * (complete samples only, `round(Polls Sent × %Fail)`, offline samples, and gaps of missing rows
+ * after a sample known to precede them), applied to the window alone, so the page's loss and
+ * offline time are the counters' steps over it, as the alerts take them.
+ */
+function countedSince(data: Pick<CqmData, 'samples'>, fromMs: number, fetchedAtMs: number): CqmTotals {
+  // The window's counting starts after the last sample before it, as a fetch after that one would.
+  const before = data.samples.filter((sample) => sample.start.getTime() < fromMs).at(-1);
+  const seen: CqmLineState = {
+    ...emptyCqmLineState(),
+    lastSeenStartMs: before?.start.getTime() ?? fromMs - 1,
+    periodSeconds:
+      before?.periodSeconds !== undefined && before.periodSeconds > 0 ? before.periodSeconds : undefined,
+  };
+  return trackCqm(seen, data, fetchedAtMs).totals;
 }
 
 /**
@@ -84,53 +93,26 @@ interface Timed {
  * The windows end where the newest complete sample ends (a sample counts once it has ended, as
  * for the counters), not at `fetchedAtMs`: A&A publishes minutes late, and the alerts' 15 minutes
  * of counter steps are likewise the newest 15 minutes A&A has published. A sample is in a window
- * when it starts in it. Offline time follows `trackCqm`: an offline sample's period, and a gap of
- * at least half a period between two samples, the part of the gap inside the window.
+ * when it starts in it. Loss and offline time are counted by `trackCqm` itself
+ * ({@link countedSince}); the latencies are the medians of the samples' average latency.
  */
 export function cqmWindowOf(data: Pick<CqmData, 'samples'>, fetchedAtMs: number): CqmWindow | undefined {
-  const timed: Timed[] = [];
-  let period = DEFAULT_PERIOD_SECONDS;
-  for (const sample of data.samples) {
-    period = periodOf(sample, period);
-    const startMs = sample.start.getTime();
-    const endMs = startMs + period * 1000;
-    if (endMs > fetchedAtMs) break;
-    timed.push({ sample, startMs, endMs, periodSeconds: period });
-  }
-  const newest = timed.at(-1);
+  // A first fetch counts nothing but finds the newest complete sample and its period.
+  const { newest, periodSeconds = DEFAULT_PERIOD_SECONDS } = trackCqm(emptyCqmLineState(), data, fetchedAtMs);
   if (newest === undefined) return undefined;
-  const since = (seconds: number): Timed[] =>
-    timed.filter((item) => item.startMs >= newest.endMs - seconds * 1000);
-
-  let sent = 0;
-  let failed = 0;
-  for (const { sample } of since(LOSS_WINDOW_SECONDS)) {
-    if (sample.pollsSent === undefined || sample.failedRatio === undefined) continue;
-    sent += sample.pollsSent;
-    failed += Math.round(sample.pollsSent * sample.failedRatio);
-  }
-
-  const offlineStartMs = newest.endMs - OFFLINE_WINDOW_SECONDS * 1000;
-  let offlineSeconds = 0;
-  timed.forEach((item, index) => {
-    if (wasOffline(item.sample)) {
-      offlineSeconds += overlapSeconds(item.startMs, item.endMs, offlineStartMs, newest.endMs);
-    }
-    const previous = timed[index - 1];
-    if (previous !== undefined && (item.startMs - previous.endMs) / 1000 >= previous.periodSeconds / 2) {
-      offlineSeconds += overlapSeconds(previous.endMs, item.startMs, offlineStartMs, newest.endMs);
-    }
-  });
-
-  const latencies = (items: readonly Timed[]): number[] =>
-    items.flatMap(({ sample }) =>
-      sample.latencySeconds.avg === undefined ? [] : [sample.latencySeconds.avg],
+  const newestStartMs = newest.start.getTime();
+  const endMs = newestStartMs + periodSeconds * 1000;
+  const loss = countedSince(data, endMs - LOSS_WINDOW_SECONDS * 1000, fetchedAtMs);
+  const offline = countedSince(data, endMs - OFFLINE_WINDOW_SECONDS * 1000, fetchedAtMs);
+  const latencies = (seconds: number): number[] =>
+    startingIn(data.samples, endMs - seconds * 1000, newestStartMs).flatMap(({ latencySeconds }) =>
+      latencySeconds.avg === undefined ? [] : [latencySeconds.avg],
     );
   return {
-    lossRatio: sent > 0 ? failed / sent : undefined,
-    offlineSeconds,
-    latencySeconds: median(latencies(since(LATENCY_WINDOW_SECONDS))),
-    baselineLatencySeconds: median(latencies(since(LATENCY_BASELINE_SECONDS))),
+    lossRatio: loss.pollsSent > 0 ? loss.pollsFailed / loss.pollsSent : undefined,
+    offlineSeconds: offline.offlineSeconds,
+    latencySeconds: median(latencies(LATENCY_WINDOW_SECONDS)),
+    baselineLatencySeconds: median(latencies(LATENCY_BASELINE_SECONDS)),
   };
 }
 

@@ -13,7 +13,7 @@
 
 import type { ReloadStatus } from '../reload/reload-status.ts';
 import { type AccountPause, pausedAccountsOf, type TierStatus } from '../schedule/scheduler.ts';
-import { escapeHtml, formatAgo, formatBitRate, formatBytes, formatDuration } from './format.ts';
+import { escapeHtml, formatAgo, formatBitRate, formatBytes, formatDuration, formatMs } from './format.ts';
 import { type LineState, lineStateOf } from './line-attention.ts';
 import {
   type ExpiredLineEntry,
@@ -67,7 +67,7 @@ function quotaCells(row: LineSummary): string {
 
 /** The newest CQM sample's average latency and loss, `–` for a line without. */
 function cqmCells(row: LineSummary): string {
-  const latency = row.latency === undefined ? '–' : `${(row.latency * 1000).toFixed(1)} ms`;
+  const latency = row.latency === undefined ? '–' : formatMs(row.latency);
   const loss = row.loss === undefined ? '–' : `${(row.loss * 100).toFixed(1)} %`;
   return `<td class="num">${e(latency)}</td><td class="num">${e(loss)}</td>`;
 }
